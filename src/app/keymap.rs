@@ -1,0 +1,358 @@
+//! The key bindings. Help (`?`) and the footer hints are generated from this table, so they cannot drift
+//! from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Filter,
+    Palette,
+    Help,
+    Back,
+    Quit,
+    Enter,
+    NextPane,
+    SortNext,
+    SortReverse,
+    Refresh,
+    RevealEnv,
+    CopyConsoleUrl,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Functions,
+    Detail,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Functions => "Functions",
+            Scope::Detail => "Function detail",
+        }
+    }
+}
+
+/// One key the user can press.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    pub fn label(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "S-Tab".to_string(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
+    }
+
+    fn matches(self, ev: &KeyEvent) -> bool {
+        let ev_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        self.code == ev.code && self.ctrl == ev_ctrl
+    }
+}
+
+/// A binding: keys, action, where it applies, and what help says about it.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub scope: Scope,
+    pub desc: &'static str,
+    /// Short label shown in the footer of its scope, if any.
+    pub hint: Option<&'static str>,
+}
+
+impl Binding {
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+const fn bind(
+    keys: &'static [Key],
+    action: Action,
+    scope: Scope,
+    desc: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        scope,
+        desc,
+        hint,
+    }
+}
+
+/// Every binding. Scoped bindings are looked up before global ones.
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        &[ch('j'), code(KeyCode::Down)],
+        Action::Down,
+        Scope::Global,
+        "move down",
+        None,
+    ),
+    bind(
+        &[ch('k'), code(KeyCode::Up)],
+        Action::Up,
+        Scope::Global,
+        "move up",
+        None,
+    ),
+    bind(
+        &[ch('g'), code(KeyCode::Home)],
+        Action::Top,
+        Scope::Global,
+        "go to top",
+        None,
+    ),
+    bind(
+        &[ch('G'), code(KeyCode::End)],
+        Action::Bottom,
+        Scope::Global,
+        "go to bottom",
+        None,
+    ),
+    bind(
+        &[code(KeyCode::PageUp), ctrl('b')],
+        Action::PageUp,
+        Scope::Global,
+        "page up",
+        None,
+    ),
+    bind(
+        &[code(KeyCode::PageDown), ctrl('f')],
+        Action::PageDown,
+        Scope::Global,
+        "page down",
+        None,
+    ),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        Scope::Global,
+        "filter (fuzzy; leading ! inverts)",
+        Some("filter"),
+    ),
+    bind(
+        &[ch(':')],
+        Action::Palette,
+        Scope::Global,
+        "command palette",
+        Some("command"),
+    ),
+    bind(
+        &[ch('?')],
+        Action::Help,
+        Scope::Global,
+        "help",
+        Some("help"),
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::Global,
+        "back / clear filter",
+        None,
+    ),
+    bind(
+        &[ch('q'), ctrl('c')],
+        Action::Quit,
+        Scope::Global,
+        "quit",
+        Some("quit"),
+    ),
+    bind(
+        &[code(KeyCode::Tab)],
+        Action::NextPane,
+        Scope::Global,
+        "next pane",
+        None,
+    ),
+    bind(
+        &[ch('r'), ctrl('r')],
+        Action::Refresh,
+        Scope::Global,
+        "refresh now",
+        Some("refresh"),
+    ),
+    bind(
+        &[code(KeyCode::Enter)],
+        Action::Enter,
+        Scope::Functions,
+        "open function detail",
+        Some("detail"),
+    ),
+    bind(
+        &[ch('s')],
+        Action::SortNext,
+        Scope::Functions,
+        "sort by next column",
+        Some("sort"),
+    ),
+    bind(
+        &[ch('S')],
+        Action::SortReverse,
+        Scope::Functions,
+        "reverse sort order",
+        Some("reverse"),
+    ),
+    bind(
+        &[ch('o')],
+        Action::CopyConsoleUrl,
+        Scope::Functions,
+        "copy console URL (OSC 52)",
+        Some("console URL"),
+    ),
+    bind(
+        &[ch('v')],
+        Action::RevealEnv,
+        Scope::Detail,
+        "show / mask env values",
+        Some("reveal env"),
+    ),
+    bind(
+        &[ch('o')],
+        Action::CopyConsoleUrl,
+        Scope::Detail,
+        "copy console URL (OSC 52)",
+        Some("console URL"),
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::Detail,
+        "back to functions",
+        Some("back"),
+    ),
+];
+
+/// The action bound to `ev` in `scope`, scoped bindings first.
+pub fn lookup(ev: &KeyEvent, scope: Scope) -> Option<Action> {
+    let find = |s: Scope| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.scope == s)
+            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action)
+    };
+    find(scope).or_else(|| find(Scope::Global))
+}
+
+/// Footer hints for a scope: its own hinted bindings, then the global ones.
+pub fn hints(scope: Scope) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope)
+        .filter_map(|b| b.hint.map(|h| (b.keys_label(), h)))
+        .collect();
+    out.extend(
+        BINDINGS
+            .iter()
+            .filter(|b| b.scope == Scope::Global)
+            .filter_map(|b| b.hint.map(|h| (b.keys_label(), h))),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn scoped_binding_wins_over_global() {
+        assert_eq!(
+            lookup(&key(KeyCode::Esc), Scope::Detail),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Char('v')), Scope::Detail),
+            Some(Action::RevealEnv)
+        );
+        assert_eq!(lookup(&key(KeyCode::Char('v')), Scope::Functions), None);
+        assert_eq!(
+            lookup(&key(KeyCode::Char('j')), Scope::Functions),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_quits_but_plain_c_does_not() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_c, Scope::Functions), Some(Action::Quit));
+        assert_eq!(lookup(&key(KeyCode::Char('c')), Scope::Functions), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        for a in BINDINGS {
+            for b in BINDINGS {
+                if std::ptr::eq(a, b) || a.scope != b.scope {
+                    continue;
+                }
+                for k in a.keys {
+                    assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.scope);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,797 @@
+//! The pure application state machine: `App::update(Msg) -> Vec<Cmd>`.
+//!
+//! No `.await`, no I/O, no clock reads: time comes in on messages, effects go out as commands. Every key
+//! press and every poll result can be tested by calling `update` and looking at the state and the commands.
+
+pub mod filter;
+pub mod functions;
+pub mod keymap;
+pub mod msg;
+pub mod palette;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use crate::aws::lambda::console_url;
+use crate::config::Config;
+use crate::domain::{FunctionDetail, Identity, Remote};
+use crate::theme::Theme;
+
+pub use functions::{FunctionsPane, SortColumn};
+pub use keymap::{Action, Scope};
+pub use msg::{Cmd, Msg, PollerKind};
+use palette::{Command, PaneName};
+
+/// Which pane fills the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Functions,
+    Detail,
+}
+
+/// What the keyboard is talking to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a `/` filter.
+    Filter,
+    /// Typing a `:` command; `completion` is the index of the highlighted candidate.
+    Palette {
+        input: String,
+        completion: Option<usize>,
+    },
+    Help {
+        scroll: u16,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A message in the flash line; it clears itself at `until`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub level: FlashLevel,
+    pub until: DateTime<Utc>,
+}
+
+/// The detail view of one function.
+#[derive(Clone, Debug)]
+pub struct DetailPane {
+    pub function: String,
+    pub remote: Remote<FunctionDetail>,
+    pub request: u64,
+    /// Env values are masked until the user reveals them.
+    pub reveal_env: bool,
+    pub scroll: u16,
+}
+
+/// Where things were drawn last frame, so mouse clicks can be mapped to rows and columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub table_header: Rect,
+    pub table_body: Rect,
+    /// Column x ranges `[start, end)` in the header, with the column they sort by.
+    pub columns: Vec<(u16, u16, SortColumn)>,
+}
+
+/// What the app needs to start.
+#[derive(Clone, Debug)]
+pub struct Init {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub theme: Theme,
+    pub theme_names: Vec<String>,
+    pub profiles: Vec<String>,
+    pub config: Config,
+    pub now: DateTime<Utc>,
+}
+
+/// The whole application state.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub now: DateTime<Utc>,
+    /// Bumped on every reconnect; results from older connections are dropped.
+    pub generation: u64,
+    pub connected: bool,
+    pub profile: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    /// `--read-only` from the command line (never relaxed by config).
+    pub cli_read_only: bool,
+    /// Effective read-only: the flag, or a profile rule.
+    pub read_only: bool,
+    pub identity: Remote<Identity>,
+    pub theme: Theme,
+    pub theme_names: Vec<String>,
+    pub profiles: Vec<String>,
+    pub config: Config,
+    pub view: View,
+    pub mode: Mode,
+    pub functions: FunctionsPane,
+    pub detail: Option<DetailPane>,
+    pub flash: Option<Flash>,
+    /// `(time, running total)` samples of API calls, last minute only.
+    api_samples: VecDeque<(DateTime<Utc>, u64)>,
+    pub layout: Layout,
+    pub should_quit: bool,
+    next_request: u64,
+    /// The profile/region asked for on the command line, used by `start`.
+    requested: Option<(Option<String>, Option<String>)>,
+}
+
+const PAGE_FALLBACK_ROWS: usize = 20;
+
+impl App {
+    pub fn new(init: Init) -> Self {
+        let profile = init
+            .profile
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        Self {
+            now: init.now,
+            generation: 0,
+            connected: false,
+            profile,
+            region: init.region.clone().unwrap_or_default(),
+            endpoint_url: init.endpoint_url,
+            cli_read_only: init.read_only,
+            read_only: init.read_only || init.config.read_only,
+            identity: Remote::default(),
+            theme: init.theme,
+            theme_names: init.theme_names,
+            profiles: init.profiles,
+            config: init.config,
+            view: View::Functions,
+            mode: Mode::Normal,
+            functions: FunctionsPane::default(),
+            detail: None,
+            flash: None,
+            api_samples: VecDeque::new(),
+            layout: Layout::default(),
+            should_quit: false,
+            next_request: 0,
+            requested: None,
+        }
+        .with_requested(init.profile, init.region)
+    }
+
+    fn with_requested(mut self, profile: Option<String>, region: Option<String>) -> Self {
+        self.requested = Some((profile, region));
+        self
+    }
+
+    /// The commands to run at start: connect with what the command line said.
+    pub fn start(&mut self) -> Vec<Cmd> {
+        let (profile, region) = self.requested.take().unwrap_or((None, None));
+        self.reconnect(profile, region)
+    }
+
+    /// API calls made in the last minute (all services, retries included).
+    pub fn api_calls_last_minute(&self) -> u64 {
+        match (self.api_samples.front(), self.api_samples.back()) {
+            (Some((_, first)), Some((_, last))) => last - first,
+            _ => 0,
+        }
+    }
+
+    /// True while something is loading: the runtime ticks faster to animate the spinner.
+    pub fn busy(&self) -> bool {
+        self.functions.remote.is_loading()
+            || self.detail.as_ref().is_some_and(|d| d.remote.is_loading())
+            || self.identity.is_loading()
+    }
+
+    pub fn scope(&self) -> Scope {
+        match self.view {
+            View::Functions => Scope::Functions,
+            View::Detail => Scope::Detail,
+        }
+    }
+
+    fn flash(&mut self, level: FlashLevel, text: impl Into<String>) {
+        let ttl = chrono::Duration::from_std(self.config.flash_ttl)
+            .unwrap_or_else(|_| chrono::Duration::seconds(6));
+        self.flash = Some(Flash {
+            text: text.into(),
+            level,
+            until: self.now + ttl,
+        });
+    }
+
+    fn page_rows(&self) -> usize {
+        match self.layout.table_body.height {
+            0 => PAGE_FALLBACK_ROWS,
+            h => usize::from(h),
+        }
+    }
+
+    fn functions_poller(&self) -> Cmd {
+        let every = self.config.functions_poll_every;
+        let first_in = match self.functions.remote.last_ok {
+            Some(at) => {
+                let age = (self.now - at).to_std().unwrap_or(Duration::ZERO);
+                every.saturating_sub(age)
+            }
+            None => Duration::ZERO,
+        };
+        Cmd::StartPoller {
+            kind: PollerKind::Functions,
+            generation: self.generation,
+            every,
+            first_in,
+        }
+    }
+
+    fn reconnect(&mut self, profile: Option<String>, region: Option<String>) -> Vec<Cmd> {
+        self.generation += 1;
+        self.connected = false;
+        let mut fresh = FunctionsPane::default();
+        fresh.filter_input = std::mem::take(&mut self.functions.filter_input);
+        fresh.sort = self.functions.sort;
+        fresh.descending = self.functions.descending;
+        self.functions = fresh;
+        self.detail = None;
+        self.view = View::Functions;
+        self.identity = Remote::default();
+        self.identity.start_loading(self.now);
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::Reconnect {
+                generation: self.generation,
+                profile,
+                region,
+            },
+        ]
+    }
+
+    /// Applies one message. Returns the side effects to run.
+    pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        match msg {
+            Msg::Tick {
+                now,
+                api_calls_total,
+            } => {
+                self.now = now;
+                self.api_samples.push_back((now, api_calls_total));
+                while self
+                    .api_samples
+                    .front()
+                    .is_some_and(|(t, _)| now - *t > chrono::Duration::seconds(60))
+                {
+                    self.api_samples.pop_front();
+                }
+                if self.flash.as_ref().is_some_and(|f| now >= f.until) {
+                    self.flash = None;
+                }
+                Vec::new()
+            }
+            Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(ev) => self.on_mouse(ev),
+            Msg::Resize => Vec::new(),
+            Msg::Connected {
+                generation,
+                profile,
+                region,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                self.connected = true;
+                self.profile = profile;
+                self.region = region;
+                let mut cmds = vec![Cmd::FetchIdentity { generation }];
+                let rule = self.config.rule_for_profile(&self.profile).cloned();
+                self.read_only = self.cli_read_only
+                    || self.config.read_only
+                    || rule.as_ref().and_then(|r| r.read_only) == Some(true);
+                if let Some(theme) = rule.and_then(|r| r.theme) {
+                    cmds.push(Cmd::LoadTheme(theme));
+                }
+                self.functions.remote.start_loading(self.now);
+                if self.view == View::Functions {
+                    cmds.push(self.functions_poller());
+                }
+                cmds
+            }
+            Msg::ConnectFailed { generation, error } => {
+                if generation == self.generation {
+                    self.identity.fail(error.clone(), self.now);
+                    self.functions.remote.fail(error.clone(), self.now);
+                    self.flash(FlashLevel::Error, error);
+                }
+                Vec::new()
+            }
+            Msg::Identity { generation, result } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(id) => self.identity.succeed(id, self.now),
+                        Err(e) => {
+                            self.identity.fail(e.clone(), self.now);
+                            self.flash(FlashLevel::Error, e);
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            Msg::FunctionsStarted {
+                generation,
+                run,
+                now,
+            } => {
+                if generation == self.generation {
+                    self.now = self.now.max(now);
+                    self.functions.begin_run(run);
+                    self.functions.remote.start_loading(now);
+                }
+                Vec::new()
+            }
+            Msg::FunctionsPage {
+                generation,
+                run,
+                page,
+            } => {
+                if generation == self.generation && run == self.functions.run {
+                    self.functions.apply_page(page);
+                    let rows = self.page_rows();
+                    self.functions.scroll_into_view(rows);
+                }
+                Vec::new()
+            }
+            Msg::FunctionsDone {
+                generation,
+                run,
+                result,
+                now,
+            } => {
+                if generation != self.generation || run != self.functions.run {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(_) => {
+                        self.functions.finish_run();
+                        let data = self.functions.remote.data.take().unwrap_or_default();
+                        self.functions.remote.succeed(data, now);
+                        let rows = self.page_rows();
+                        self.functions.scroll_into_view(rows);
+                    }
+                    Err(e) => {
+                        self.functions.remote.fail(e.clone(), now);
+                        self.flash(FlashLevel::Error, format!("functions: {e}"));
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Detail {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                let mut flash = None;
+                if generation == self.generation
+                    && let Some(detail) = self.detail.as_mut()
+                    && detail.request == request
+                {
+                    match result {
+                        Ok(d) => {
+                            if !d.partial_errors.is_empty() {
+                                flash = Some(format!(
+                                    "detail incomplete: {}",
+                                    d.partial_errors.join("; ")
+                                ));
+                            }
+                            detail.remote.succeed(*d, now);
+                        }
+                        Err(e) => {
+                            detail.remote.fail(e.clone(), now);
+                            flash = Some(format!("{}: {e}", detail.function));
+                        }
+                    }
+                }
+                if let Some(text) = flash {
+                    self.flash(FlashLevel::Error, text);
+                }
+                Vec::new()
+            }
+            Msg::ThemeLoaded(result) => {
+                match result {
+                    Ok(theme) => {
+                        let name = theme.name.clone();
+                        self.theme = *theme;
+                        self.flash(FlashLevel::Info, format!("theme: {name}"));
+                    }
+                    Err(e) => self.flash(FlashLevel::Error, e),
+                }
+                Vec::new()
+            }
+            Msg::Shutdown => {
+                self.should_quit = true;
+                vec![Cmd::Quit]
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        match self.mode.clone() {
+            Mode::Filter => self.on_filter_key(key),
+            Mode::Palette { input, completion } => self.on_palette_key(key, input, completion),
+            Mode::Help { scroll } => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('?' | 'q') => self.mode = Mode::Normal,
+                    KeyCode::Char('j') | KeyCode::Down => {
+                        self.mode = Mode::Help {
+                            scroll: scroll.saturating_add(1),
+                        };
+                    }
+                    KeyCode::Char('k') | KeyCode::Up => {
+                        self.mode = Mode::Help {
+                            scroll: scroll.saturating_sub(1),
+                        };
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Mode::Normal => match keymap::lookup(&key, self.scope()) {
+                Some(action) => self.on_action(action),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        let keep = self.functions.selected_function().map(|f| f.name.clone());
+        match key.code {
+            KeyCode::Esc => {
+                self.functions.filter_input.clear();
+                self.mode = Mode::Normal;
+            }
+            KeyCode::Enter => self.mode = Mode::Normal,
+            KeyCode::Backspace => {
+                self.functions.filter_input.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.functions.filter_input.clear();
+            }
+            KeyCode::Char(c) => self.functions.filter_input.push(c),
+            _ => return Vec::new(),
+        }
+        self.functions.rebuild_view(keep.as_deref());
+        let rows = self.page_rows();
+        self.functions.scroll_into_view(rows);
+        Vec::new()
+    }
+
+    /// The palette candidates for the current input.
+    pub fn palette_candidates(&self, input: &str) -> Vec<String> {
+        palette::completions(input, &self.profiles, &self.theme_names)
+    }
+
+    fn on_palette_key(
+        &mut self,
+        key: KeyEvent,
+        mut input: String,
+        completion: Option<usize>,
+    ) -> Vec<Cmd> {
+        match key.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            KeyCode::Tab | KeyCode::Down => {
+                let candidates = self.palette_candidates(&input);
+                if candidates.len() == 1 {
+                    input.clone_from(&candidates[0]);
+                    self.mode = Mode::Palette {
+                        input,
+                        completion: None,
+                    };
+                } else if !candidates.is_empty() {
+                    let next = completion.map_or(0, |i| (i + 1) % candidates.len());
+                    self.mode = Mode::Palette {
+                        input,
+                        completion: Some(next),
+                    };
+                }
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let candidates = self.palette_candidates(&input);
+                let line = completion
+                    .and_then(|i| candidates.get(i).cloned())
+                    .unwrap_or(input);
+                self.mode = Mode::Normal;
+                match palette::parse(&line) {
+                    Ok(cmd) => self.run_command(cmd),
+                    Err(e) => {
+                        self.flash(FlashLevel::Warn, e);
+                        Vec::new()
+                    }
+                }
+            }
+            KeyCode::Backspace => {
+                if input.is_empty() {
+                    self.mode = Mode::Normal;
+                } else {
+                    input.pop();
+                    self.mode = Mode::Palette {
+                        input,
+                        completion: None,
+                    };
+                }
+                Vec::new()
+            }
+            KeyCode::Char(c) => {
+                if let Some(i) = completion
+                    && let Some(chosen) = self.palette_candidates(&input).get(i)
+                {
+                    input.clone_from(chosen);
+                }
+                input.push(c);
+                self.mode = Mode::Palette {
+                    input,
+                    completion: None,
+                };
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn run_command(&mut self, cmd: Command) -> Vec<Cmd> {
+        match cmd {
+            Command::Quit => self.on_action(Action::Quit),
+            Command::Open(PaneName::Functions) => self.show_functions(),
+            Command::Open(other) => {
+                let issue = match other {
+                    PaneName::Logs => "#3 live logs",
+                    PaneName::Metrics => "#4 metrics",
+                    PaneName::Alarms => "#5 alarms",
+                    PaneName::Dlq => "#6 DLQ",
+                    PaneName::Aliases | PaneName::Functions => "#7 aliases",
+                };
+                self.flash(
+                    FlashLevel::Warn,
+                    format!(
+                        ":{} is not built yet (issue {issue}); nothing was opened",
+                        other.command()
+                    ),
+                );
+                Vec::new()
+            }
+            Command::Region(region) => {
+                self.flash(FlashLevel::Info, format!("switching to region {region}…"));
+                let profile = Some(self.profile.clone());
+                self.reconnect(profile, Some(region))
+            }
+            Command::Profile(profile) => {
+                self.flash(FlashLevel::Info, format!("switching to profile {profile}…"));
+                // A new profile brings its own default region unless the user picked one.
+                self.reconnect(Some(profile), None)
+            }
+            Command::Theme(name) => vec![Cmd::LoadTheme(name)],
+        }
+    }
+
+    fn show_functions(&mut self) -> Vec<Cmd> {
+        if self.view == View::Functions {
+            return Vec::new();
+        }
+        self.view = View::Functions;
+        if self.connected {
+            vec![self.functions_poller()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn open_detail(&mut self) -> Vec<Cmd> {
+        let Some(name) = self.functions.selected_function().map(|f| f.name.clone()) else {
+            return Vec::new();
+        };
+        self.next_request += 1;
+        let mut remote = Remote::default();
+        remote.start_loading(self.now);
+        self.detail = Some(DetailPane {
+            function: name.clone(),
+            remote,
+            request: self.next_request,
+            reveal_env: false,
+            scroll: 0,
+        });
+        self.view = View::Detail;
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::FetchDetail {
+                generation: self.generation,
+                request: self.next_request,
+                function: name,
+            },
+        ]
+    }
+
+    fn refresh_detail(&mut self) -> Vec<Cmd> {
+        self.next_request += 1;
+        let request = self.next_request;
+        let now = self.now;
+        let Some(detail) = self.detail.as_mut() else {
+            return Vec::new();
+        };
+        detail.request = request;
+        detail.remote.start_loading(now);
+        vec![Cmd::FetchDetail {
+            generation: self.generation,
+            request,
+            function: detail.function.clone(),
+        }]
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        let rows = self.page_rows();
+        match (action, self.view) {
+            (Action::Quit, _) => {
+                self.should_quit = true;
+                return vec![Cmd::Quit];
+            }
+            (Action::Help, _) => self.mode = Mode::Help { scroll: 0 },
+            (Action::Palette, _) => {
+                self.mode = Mode::Palette {
+                    input: String::new(),
+                    completion: None,
+                };
+            }
+            (Action::Filter, View::Functions) => self.mode = Mode::Filter,
+            (Action::Filter, View::Detail) => {
+                self.flash(
+                    FlashLevel::Info,
+                    "filter applies to the functions list: Esc first",
+                );
+            }
+            (Action::Refresh, View::Functions) => {
+                return vec![Cmd::RefreshNow(PollerKind::Functions)];
+            }
+            (Action::Refresh, View::Detail) => return self.refresh_detail(),
+            (Action::Enter, View::Functions) => return self.open_detail(),
+            (Action::NextPane, View::Functions) => {
+                if self.detail.is_some() {
+                    self.view = View::Detail;
+                    return vec![Cmd::StopPoller(PollerKind::Functions)];
+                }
+                self.flash(
+                    FlashLevel::Info,
+                    "no other pane open yet: Enter opens a function",
+                );
+            }
+            (Action::NextPane | Action::Back, View::Detail) => return self.show_functions(),
+            (Action::Back, View::Functions) => {
+                if !self.functions.filter_input.is_empty() {
+                    let keep = self.functions.selected_function().map(|f| f.name.clone());
+                    self.functions.filter_input.clear();
+                    self.functions.rebuild_view(keep.as_deref());
+                }
+            }
+            (Action::SortNext, View::Functions) => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.sort = self.functions.sort.next();
+                self.functions.descending = false;
+                self.functions.rebuild_view(keep.as_deref());
+            }
+            (Action::SortReverse, View::Functions) => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.descending = !self.functions.descending;
+                self.functions.rebuild_view(keep.as_deref());
+            }
+            (Action::CopyConsoleUrl, view) => {
+                let name = match view {
+                    View::Functions => self.functions.selected_function().map(|f| f.name.clone()),
+                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                };
+                if let Some(name) = name {
+                    let url = console_url(&self.region, &name);
+                    self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));
+                    return vec![Cmd::Copy(url)];
+                }
+            }
+            (Action::RevealEnv, View::Detail) => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.reveal_env = !d.reveal_env;
+                }
+            }
+            (Action::Up, View::Functions) => self.functions.move_by(-1),
+            (Action::Down, View::Functions) => self.functions.move_by(1),
+            (Action::Top, View::Functions) => self.functions.select(0),
+            (Action::Bottom, View::Functions) => self.functions.select(usize::MAX),
+            (Action::PageUp, View::Functions) => self.functions.move_by(-(rows as isize)),
+            (Action::PageDown, View::Functions) => self.functions.move_by(rows as isize),
+            (
+                Action::Up
+                | Action::Down
+                | Action::Top
+                | Action::Bottom
+                | Action::PageUp
+                | Action::PageDown,
+                View::Detail,
+            ) => {
+                if let Some(d) = self.detail.as_mut() {
+                    let page = u16::try_from(rows).unwrap_or(u16::MAX);
+                    d.scroll = match action {
+                        Action::Up => d.scroll.saturating_sub(1),
+                        Action::Down => d.scroll.saturating_add(1),
+                        Action::PageUp => d.scroll.saturating_sub(page),
+                        Action::PageDown => d.scroll.saturating_add(page),
+                        Action::Top => 0,
+                        _ => u16::MAX / 2,
+                    };
+                }
+            }
+            (Action::Enter | Action::SortNext | Action::SortReverse, View::Detail)
+            | (Action::RevealEnv, View::Functions) => {}
+        }
+        self.functions.scroll_into_view(rows);
+        Vec::new()
+    }
+
+    fn on_mouse(&mut self, ev: MouseEvent) -> Vec<Cmd> {
+        if self.mode != Mode::Normal {
+            return Vec::new();
+        }
+        match (ev.kind, self.view) {
+            (MouseEventKind::ScrollDown, View::Functions) => self.functions.move_by(3),
+            (MouseEventKind::ScrollUp, View::Functions) => self.functions.move_by(-3),
+            (MouseEventKind::ScrollDown, View::Detail) => {
+                return self.on_action(Action::Down);
+            }
+            (MouseEventKind::ScrollUp, View::Detail) => return self.on_action(Action::Up),
+            (MouseEventKind::Down(MouseButton::Left), View::Functions) => {
+                let body = self.layout.table_body;
+                let header = self.layout.table_header;
+                if contains(body, ev.column, ev.row) {
+                    let index = self.functions.offset + usize::from(ev.row - body.y);
+                    if index < self.functions.view.len() {
+                        self.functions.select(index);
+                    }
+                } else if contains(header, ev.column, ev.row) {
+                    let hit = self
+                        .layout
+                        .columns
+                        .iter()
+                        .find(|(start, end, _)| ev.column >= *start && ev.column < *end)
+                        .map(|(_, _, c)| *c);
+                    if let Some(column) = hit {
+                        let keep = self.functions.selected_function().map(|f| f.name.clone());
+                        if self.functions.sort == column {
+                            self.functions.descending = !self.functions.descending;
+                        } else {
+                            self.functions.sort = column;
+                            self.functions.descending = false;
+                        }
+                        self.functions.rebuild_view(keep.as_deref());
+                    }
+                }
+            }
+            _ => return Vec::new(),
+        }
+        let rows = self.page_rows();
+        self.functions.scroll_into_view(rows);
+        Vec::new()
+    }
+}
+
+fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,235 @@
+//! The command line: global flags, the TUI entry point and the headless subcommands.
+
+mod functions;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::app::{App, Init};
+use crate::aws::{Clients, ConnectOptions};
+use crate::config::{Config, ConfigError};
+use crate::theme::Theme;
+
+/// A terminal operations console for AWS Lambda.
+#[derive(Debug, Parser)]
+#[command(name = "lambdash", version, about, long_about = None)]
+pub struct Cli {
+    /// AWS profile (default: AWS_PROFILE, then `default`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every request to this endpoint (an emulator). AWS_ENDPOINT_URL works too.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Refuse every write, in the app and at the SDK level.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Theme name: built-in (default, light, high-contrast, solarized-dark, prod) or a file in the
+    /// user theme directory.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/lambdash/config.toml when it exists).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Where lambdash writes its own log (default: $XDG_STATE_HOME/lambdash/lambdash.log).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every function of the account/region.
+    Functions {
+        /// One JSON array of objects instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Exit codes: 0 success, 1 AWS error, 2 bad usage or bad input (flags, config, theme).
+pub const EXIT_AWS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+impl Cli {
+    fn connect_options(&self, config_read_only: bool) -> ConnectOptions {
+        ConnectOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            read_only: self.read_only || config_read_only,
+        }
+    }
+}
+
+/// Sets up the file log. Never logs to stdout/stderr: the TUI owns the terminal.
+fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let path = path.or_else(|| crate::config::state_dir().map(|d| d.join("lambdash.log")))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = path.file_name()?.to_owned();
+    let appender = tracing_appender::rolling::never(dir, file);
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LAMBDASH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Picks the theme: `--theme`, else the profile rule's, else the config's, else `default`; NO_COLOR wins.
+fn resolve_theme(cli: &Cli, config: &Config, profile: &str) -> Result<Theme, ConfigError> {
+    let name = cli
+        .theme
+        .clone()
+        .or_else(|| {
+            config
+                .rule_for_profile(profile)
+                .and_then(|r| r.theme.clone())
+        })
+        .or_else(|| config.theme.clone())
+        .unwrap_or_else(|| "default".to_string());
+    let theme = Theme::load(&name, crate::config::user_theme_dir().as_deref())?;
+    Ok(if no_color() {
+        theme.without_color()
+    } else {
+        theme
+    })
+}
+
+/// `NO_COLOR` set to anything non-empty disables colour (https://no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Parses the command line and runs what it asks for.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    if let Some(Command::Completions { shell }) = &cli.command {
+        let mut cmd = Cli::command();
+        clap_complete::generate(*shell, &mut cmd, "lambdash", &mut io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    let theme = match resolve_theme(&cli, &config, &profile) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let _log_guard = init_logging(cli.log_file.clone());
+    let rule_read_only = config.rule_for_profile(&profile).and_then(|r| r.read_only) == Some(true);
+    let opts = cli.connect_options(config.read_only || rule_read_only);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_AWS);
+        }
+    };
+    match cli.command {
+        Some(Command::Functions { json }) => runtime.block_on(async {
+            let clients = match Clients::connect(&opts).await {
+                Ok(c) => c,
+                Err(e) => return aws_error(&e),
+            };
+            functions::run(&clients, json).await
+        }),
+        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
+        None => {
+            if !io::stdout().is_terminal() {
+                return usage_error(
+                    "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
+                );
+            }
+            let init = Init {
+                profile: cli.profile.clone(),
+                region: cli.region.clone(),
+                endpoint_url: opts
+                    .endpoint_url
+                    .clone()
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+                read_only: opts.read_only,
+                theme,
+                theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
+                profiles: crate::aws::profiles::list(),
+                config,
+                now: chrono::Utc::now(),
+            };
+            let app = App::new(init);
+            let rt_opts = crate::runtime::RuntimeOptions {
+                base: opts,
+                no_color: no_color(),
+                user_theme_dir: crate::config::user_theme_dir(),
+            };
+            match runtime.block_on(crate::runtime::run(app, rt_opts)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: terminal: {e}");
+                    ExitCode::from(EXIT_AWS)
+                }
+            }
+        }
+    }
+}
+
+fn aws_error(e: &crate::aws::AwsError) -> ExitCode {
+    tracing::error!("{e}");
+    if matches!(e, crate::aws::AwsError::NoRegion) {
+        return usage_error(&e.to_string());
+    }
+    eprintln!("error: {e}");
+    ExitCode::from(EXIT_AWS)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly with success.
+pub(crate) fn emit(out: &mut impl Write, text: &str) -> Result<(), ExitCode> {
+    match out.write_all(text.as_bytes()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
+            Err(ExitCode::from(EXIT_AWS))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! lambdash — a terminal operations console for AWS Lambda.
+//!
+//! The crate is laid out as the data flows:
+//!
+//! - [`cli`]: the command line (clap) and the headless subcommands (`functions`, `completions`).
+//! - [`config`] and [`theme`]: the user's config file and the themes (palette + semantic roles).
+//! - [`aws`]: SDK calls mapped to domain types, and nothing else (no formatting, no ratatui).
+//! - [`domain`]: the types the rest of the program speaks (`Function`, `FunctionDetail`, `Remote`).
+//! - [`app`]: the pure state machine. `App::update(Msg) -> Vec<Cmd>`: no I/O, no clock reads.
+//! - [`runtime`]: the terminal, the event loop, the pollers and one-shot tasks that execute `Cmd`s.
+//! - [`ui`]: draws `&App` into a ratatui frame; one file per pane, shared widgets apart.
+//! - [`sanitize`]: makes untrusted text (log lines, tags, env values) safe to put on a terminal.
+//! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
+
+pub mod app;
+pub mod aws;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod runtime;
+pub mod sanitize;
+// pub mod seed;
+pub mod theme;
+pub mod ui;

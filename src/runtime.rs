@@ -1,0 +1,470 @@
+//! The runtime: owns the terminal and the tokio tasks, feeds `Msg`s to `App::update` and executes the
+//! `Cmd`s it returns.
+//!
+//! The main loop blocks on one channel, drains everything queued, then draws once. The clock ticks once a
+//! second (for the header clock, flash expiry and refresh ages) and ten times a second only while
+//! something is loading, for the spinner. Pollers are the only code that waits on the network, and only
+//! the pollers for what is on screen run.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use base64::Engine as _;
+use chrono::Utc;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::app::{App, Cmd, Msg, PollerKind};
+use crate::aws::{ApiCounter, Clients, ConnectOptions};
+use crate::theme::Theme;
+
+type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+/// Puts the terminal back the way we found it. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn setup_terminal() -> io::Result<Term> {
+    enable_raw_mode()?;
+    let mut stdout = io::stdout();
+    if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+        restore_terminal();
+        return Err(e);
+    }
+    // A panic anywhere restores the terminal before the message is printed.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    Terminal::new(CrosstermBackend::new(stdout))
+}
+
+/// What the runtime needs besides the app.
+pub struct RuntimeOptions {
+    /// Endpoint and read-only flag; profile/region come from `Cmd::Reconnect`.
+    pub base: ConnectOptions,
+    /// `NO_COLOR` is set: themes loaded later are stripped of colour too.
+    pub no_color: bool,
+    pub user_theme_dir: Option<std::path::PathBuf>,
+}
+
+struct Poller {
+    task: JoinHandle<()>,
+    wake: Arc<Notify>,
+}
+
+/// Executes commands: spawns tasks and pollers, holds the current clients.
+struct Executor {
+    tx: mpsc::UnboundedSender<Msg>,
+    clients: Arc<RwLock<Option<Clients>>>,
+    latest_generation: Arc<AtomicU64>,
+    pollers: HashMap<PollerKind, Poller>,
+    runs: Arc<AtomicU64>,
+    counter: ApiCounter,
+    opts: RuntimeOptions,
+}
+
+impl Executor {
+    fn clients(&self) -> Option<Clients> {
+        self.clients.read().ok().and_then(|c| c.clone())
+    }
+
+    fn stop(&mut self, kind: PollerKind) {
+        if let Some(p) = self.pollers.remove(&kind) {
+            p.task.abort();
+        }
+    }
+
+    fn execute(&mut self, cmd: Cmd, terminal: &mut Term) -> bool {
+        match cmd {
+            Cmd::Quit => return false,
+            Cmd::Bell => write_raw(terminal, "\x07"),
+            Cmd::Copy(text) => {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                write_raw(terminal, &format!("\x1b]52;c;{b64}\x07"));
+            }
+            Cmd::StopPoller(kind) => self.stop(kind),
+            Cmd::RefreshNow(kind) => {
+                if let Some(p) = self.pollers.get(&kind) {
+                    p.wake.notify_one();
+                }
+            }
+            Cmd::StartPoller {
+                kind,
+                generation,
+                every,
+                first_in,
+            } => {
+                self.stop(kind);
+                if let Some(clients) = self.clients() {
+                    let wake = Arc::new(Notify::new());
+                    let task = match kind {
+                        PollerKind::Functions => tokio::spawn(functions_poller(
+                            clients,
+                            self.tx.clone(),
+                            generation,
+                            every,
+                            first_in,
+                            wake.clone(),
+                            self.runs.clone(),
+                        )),
+                    };
+                    self.pollers.insert(kind, Poller { task, wake });
+                }
+            }
+            Cmd::FetchIdentity { generation } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = clients.identity().await.map_err(|e| e.to_string());
+                        let _ = tx.send(Msg::Identity { generation, result });
+                    });
+                }
+            }
+            Cmd::FetchDetail {
+                generation,
+                request,
+                function,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = clients
+                            .function_detail(&function)
+                            .await
+                            .map(Box::new)
+                            .map_err(|e| e.to_string());
+                        let _ = tx.send(Msg::Detail {
+                            generation,
+                            request,
+                            result,
+                            now: Utc::now(),
+                        });
+                    });
+                }
+            }
+            Cmd::Reconnect {
+                generation,
+                profile,
+                region,
+            } => {
+                let kinds: Vec<PollerKind> = self.pollers.keys().copied().collect();
+                for kind in kinds {
+                    self.stop(kind);
+                }
+                self.latest_generation.store(generation, Ordering::SeqCst);
+                let opts = ConnectOptions {
+                    profile,
+                    region,
+                    ..self.opts.base.clone()
+                };
+                let (tx, slot, latest, counter) = (
+                    self.tx.clone(),
+                    self.clients.clone(),
+                    self.latest_generation.clone(),
+                    self.counter.clone(),
+                );
+                tokio::spawn(async move {
+                    match Clients::connect_counted(&opts, counter).await {
+                        Ok(clients) => {
+                            if latest.load(Ordering::SeqCst) != generation {
+                                return;
+                            }
+                            let (profile, region) =
+                                (clients.profile.clone(), clients.region.clone());
+                            if let Ok(mut slot) = slot.write() {
+                                *slot = Some(clients);
+                            }
+                            let _ = tx.send(Msg::Connected {
+                                generation,
+                                profile,
+                                region,
+                            });
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::ConnectFailed {
+                                generation,
+                                error: e.to_string(),
+                            });
+                        }
+                    }
+                });
+            }
+            Cmd::LoadTheme(name) => {
+                let result = Theme::load(&name, self.opts.user_theme_dir.as_deref())
+                    .map(|t| {
+                        let t = if self.opts.no_color {
+                            t.without_color()
+                        } else {
+                            t
+                        };
+                        Box::new(t)
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = self.tx.send(Msg::ThemeLoaded(result));
+            }
+        }
+        true
+    }
+}
+
+fn write_raw(terminal: &mut Term, s: &str) {
+    let out = terminal.backend_mut();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        tracing::warn!("writing to the terminal failed: {e}");
+    }
+}
+
+/// Lists functions every `every` (with ±10 % jitter), at once when woken, backing off after failures.
+async fn functions_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    generation: u64,
+    every: Duration,
+    first_in: Duration,
+    wake: Arc<Notify>,
+    runs: Arc<AtomicU64>,
+) {
+    let mut delay = first_in;
+    let mut failures: u32 = 0;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = wake.notified() => {}
+        }
+        let run = runs.fetch_add(1, Ordering::SeqCst) + 1;
+        if tx
+            .send(Msg::FunctionsStarted {
+                generation,
+                run,
+                now: Utc::now(),
+            })
+            .is_err()
+        {
+            return;
+        }
+        let page_tx = tx.clone();
+        let result = clients
+            .list_functions_paged(|page| {
+                let _ = page_tx.send(Msg::FunctionsPage {
+                    generation,
+                    run,
+                    page,
+                });
+            })
+            .await;
+        let throttled = result
+            .as_ref()
+            .is_err_and(crate::aws::AwsError::is_throttling);
+        let ok = result.is_ok();
+        if let Err(e) = &result {
+            tracing::warn!(error = %e, "ListFunctions failed");
+        }
+        let _ = tx.send(Msg::FunctionsDone {
+            generation,
+            run,
+            result: result.map_err(|e| e.to_string()),
+            now: Utc::now(),
+        });
+        delay = if ok {
+            failures = 0;
+            jitter(every)
+        } else {
+            failures = failures.saturating_add(1);
+            backoff(failures, throttled, every)
+        };
+    }
+}
+
+/// `d` ± 10 %.
+fn jitter(d: Duration) -> Duration {
+    let factor = 0.9 + fastrand::f64() * 0.2;
+    d.mul_f64(factor)
+}
+
+/// 5 s, 10 s, 20 s … after consecutive failures (throttling starts at 10 s), never more than `every`
+/// or 5 minutes, with jitter so several lambdash instances do not retry in step.
+fn backoff(failures: u32, throttled: bool, every: Duration) -> Duration {
+    let base = if throttled { 10 } else { 5 };
+    let secs = base * 2u64.saturating_pow(failures.saturating_sub(1).min(6));
+    jitter(
+        Duration::from_secs(secs)
+            .min(every.max(Duration::from_secs(5)))
+            .min(Duration::from_mins(5)),
+    )
+}
+
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            let msg = match event {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::error!("terminal input failed: {e}");
+                    Msg::Shutdown
+                }
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[cfg(unix)]
+fn spawn_signals(tx: &mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
+        let tx = tx.clone();
+        match signal(kind) {
+            Ok(mut s) => {
+                tokio::spawn(async move {
+                    if s.recv().await.is_some() {
+                        let _ = tx.send(Msg::Shutdown);
+                    }
+                });
+            }
+            Err(e) => tracing::warn!("cannot listen for signal {kind:?}: {e}"),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn spawn_signals(_tx: &mpsc::UnboundedSender<Msg>) {}
+
+fn spawn_ticker(
+    tx: mpsc::UnboundedSender<Msg>,
+    mut busy: watch::Receiver<bool>,
+    counter: ApiCounter,
+) {
+    tokio::spawn(async move {
+        loop {
+            let period = if *busy.borrow() {
+                Duration::from_millis(100)
+            } else {
+                Duration::from_secs(1)
+            };
+            tokio::select! {
+                () = tokio::time::sleep(period) => {}
+                changed = busy.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            }
+            if tx
+                .send(Msg::Tick {
+                    now: Utc::now(),
+                    api_calls_total: counter.total(),
+                })
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+}
+
+/// Runs the TUI until the user quits or a signal arrives. The terminal is restored on every path.
+pub async fn run(app: App, opts: RuntimeOptions) -> io::Result<()> {
+    let mut terminal = setup_terminal()?;
+    let result = event_loop(app, opts, &mut terminal).await;
+    restore_terminal();
+    let _ = terminal.show_cursor();
+    result
+}
+
+async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let counter = ApiCounter::default();
+    let (busy_tx, busy_rx) = watch::channel(false);
+    spawn_input(tx.clone());
+    spawn_signals(&tx);
+    spawn_ticker(tx.clone(), busy_rx, counter.clone());
+    let mut exec = Executor {
+        tx,
+        clients: Arc::new(RwLock::new(None)),
+        latest_generation: Arc::new(AtomicU64::new(0)),
+        pollers: HashMap::new(),
+        runs: Arc::new(AtomicU64::new(0)),
+        counter,
+        opts,
+    };
+    let _ = app.update(Msg::Tick {
+        now: Utc::now(),
+        api_calls_total: 0,
+    });
+    let mut pending: Vec<Cmd> = app.start();
+    loop {
+        for cmd in pending.drain(..) {
+            if !exec.execute(cmd, terminal) {
+                return Ok(());
+            }
+        }
+        if app.should_quit {
+            return Ok(());
+        }
+        let mut layout = None;
+        terminal.draw(|frame| layout = Some(crate::ui::render(&app, frame)))?;
+        if let Some(layout) = layout {
+            app.layout = layout;
+        }
+        busy_tx.send_if_modified(|b| {
+            let now_busy = app.busy();
+            let changed = *b != now_busy;
+            *b = now_busy;
+            changed
+        });
+        // Block until something happens, then take everything that is queued before drawing again.
+        let Some(first) = rx.recv().await else {
+            return Ok(());
+        };
+        pending.extend(app.update(first));
+        while let Ok(msg) = rx.try_recv() {
+            pending.extend(app.update(msg));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let every = Duration::from_mins(1);
+        let first = backoff(1, false, every);
+        assert!(first >= Duration::from_millis(4500) && first <= Duration::from_millis(5500));
+        let later = backoff(10, true, every);
+        assert!(later <= Duration::from_secs(66), "{later:?}");
+        assert!(later >= Duration::from_secs(54), "{later:?}");
+    }
+}

@@ -1,0 +1,65 @@
+//! Drawing. Everything here reads `&App` and writes into a frame; nothing here changes state or does I/O.
+//! Every widget survives a 0×0 and a 1×1 area.
+
+mod detail;
+pub mod format;
+mod functions;
+mod header;
+mod help;
+mod palette;
+mod status;
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout as RLayout, Rect};
+
+use crate::app::{App, Layout, Mode, View};
+
+/// Draws the whole screen. Returns where the table was drawn, for mouse hit-testing.
+pub fn render(app: &App, frame: &mut Frame) -> Layout {
+    let area = frame.area();
+    let mut layout = Layout::default();
+    if area.width == 0 || area.height == 0 {
+        return layout;
+    }
+    if area.height < 4 {
+        // Too small for the chrome: the body alone, so the user still sees something.
+        draw_body(app, frame, area, &mut layout);
+        return layout;
+    }
+    let [head, body, foot] = RLayout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header::draw(app, frame, head);
+    draw_body(app, frame, body, &mut layout);
+    status::draw(app, frame, foot);
+    match &app.mode {
+        Mode::Help { scroll } => help::draw(app, frame, body, *scroll),
+        Mode::Palette { input, completion } => palette::draw(app, frame, body, input, *completion),
+        Mode::Normal | Mode::Filter => {}
+    }
+    layout
+}
+
+fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
+    match app.view {
+        View::Functions => functions::draw(app, frame, area, layout),
+        View::Detail => detail::draw(app, frame, area),
+    }
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

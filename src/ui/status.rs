@@ -1,0 +1,108 @@
+//! The two footer lines: the flash / input line, then key hints with refresh age and API call rate.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, FlashLevel, Mode, View, keymap};
+use crate::sanitize::sanitize;
+use crate::theme::Role;
+
+use super::format::age;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    draw_input_or_flash(app, frame, top);
+    draw_hints(app, frame, bottom);
+}
+
+fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let line = match &app.mode {
+        Mode::Filter => Line::from(vec![
+            Span::styled("/", t.style(Role::Key)),
+            Span::styled(
+                sanitize(&app.functions.filter_input).into_owned(),
+                t.style(Role::Text),
+            ),
+            Span::styled("█", t.style(Role::Muted)),
+            Span::styled(
+                "   Enter keep · Esc clear · leading ! inverts",
+                t.style(Role::Muted),
+            ),
+        ]),
+        Mode::Palette { input, .. } => Line::from(vec![
+            Span::styled(":", t.style(Role::Key)),
+            Span::styled(sanitize(input).into_owned(), t.style(Role::Text)),
+            Span::styled("█", t.style(Role::Muted)),
+            Span::styled(
+                "   Tab complete · Enter run · Esc cancel",
+                t.style(Role::Muted),
+            ),
+        ]),
+        Mode::Normal | Mode::Help { .. } => match &app.flash {
+            Some(flash) => {
+                let role = match flash.level {
+                    FlashLevel::Info => Role::Flash,
+                    FlashLevel::Warn => Role::Warning,
+                    FlashLevel::Error => Role::FlashError,
+                };
+                Line::from(Span::styled(
+                    format!(" {}", sanitize(&flash.text)),
+                    t.style(role),
+                ))
+            }
+            None if !app.functions.filter_input.is_empty() && app.view == View::Functions => {
+                Line::from(vec![
+                    Span::styled(" filter ", t.style(Role::Muted)),
+                    Span::styled(
+                        format!("/{}", sanitize(&app.functions.filter_input)),
+                        t.style(Role::Accent),
+                    ),
+                    Span::styled("  (Esc clears)", t.style(Role::Muted)),
+                ])
+            }
+            None => Line::default(),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let last_ok = match app.view {
+        View::Functions => app.functions.remote.last_ok,
+        View::Detail => app.detail.as_ref().and_then(|d| d.remote.last_ok),
+    };
+    let refreshed = last_ok.map_or_else(
+        || "not refreshed yet".to_string(),
+        |at| format!("refreshed {} ago", age(app.now, at)),
+    );
+    let right = format!(
+        " {refreshed} · {} API calls/min ",
+        app.api_calls_last_minute()
+    );
+    let budget = usize::from(area.width).saturating_sub(right.chars().count());
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, desc) in keymap::hints(app.scope()) {
+        let width = keys.chars().count() + desc.chars().count() + 3;
+        if used + width > budget {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(format!(" {keys}"), t.style(Role::Key)));
+        spans.push(Span::styled(format!(" {desc} "), t.style(Role::StatusBar)));
+    }
+    spans.push(Span::styled(
+        " ".repeat(budget.saturating_sub(used)),
+        t.style(Role::StatusBar),
+    ));
+    spans.push(Span::styled(right, t.style(Role::StatusBar)));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(t.style(Role::StatusBar)),
+        area,
+    );
+}

@@ -1,0 +1,250 @@
+//! Snapshots of the shell and the panes on ratatui's `TestBackend`, in every state they can be in.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::app::tests::{app, function, loaded, t0};
+use crate::app::{App, Msg};
+use crate::domain::{AsyncConfig, EnvVar, EventSource, FunctionDetail};
+
+fn draw(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut layout = None;
+    terminal
+        .draw(|f| layout = Some(super::render(app, f)))
+        .unwrap();
+    app.layout = layout.unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        for x in 0..buffer.area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn demo_names() -> Vec<&'static str> {
+    vec![
+        "orders-api",
+        "payments-webhook",
+        "thumbnail-resizer",
+        "nightly-report",
+        "email-sender",
+    ]
+}
+
+fn detail() -> FunctionDetail {
+    let mut f = function("orders-api", "python3.12", 512);
+    f.architecture = "arm64".into();
+    FunctionDetail {
+        function: f,
+        handler: Some("app.handler".into()),
+        role: "arn:aws:iam::123456789012:role/lambda-orders".into(),
+        description: "Orders REST API".into(),
+        env: vec![
+            EnvVar {
+                name: "DB_PASSWORD".into(),
+                value: "hunter2".into(),
+            },
+            EnvVar {
+                name: "LOG_LEVEL".into(),
+                value: "INFO\x1b[31m".into(),
+            },
+        ],
+        layers: vec!["arn:aws:lambda:us-east-1:123456789012:layer:powertools:3".into()],
+        vpc_subnets: vec![],
+        vpc_security_groups: vec![],
+        reserved_concurrency: Some(50),
+        dead_letter_target: None,
+        async_config: Some(AsyncConfig {
+            on_failure: Some("arn:aws:sqs:us-east-1:123456789012:orders-failures".into()),
+            on_success: None,
+            max_retry_attempts: Some(2),
+            max_event_age_s: Some(3600),
+        }),
+        event_sources: vec![EventSource {
+            uuid: "u-1".into(),
+            source_arn: "arn:aws:sqs:us-east-1:123456789012:orders-queue".into(),
+            state: "Enabled".into(),
+            batch_size: Some(10),
+            on_failure: None,
+        }],
+        tags: [("team".to_string(), "checkout".to_string())]
+            .into_iter()
+            .collect(),
+        log_format: Some("JSON".into()),
+        ephemeral_storage_mb: Some(512),
+        version: "$LATEST".into(),
+        partial_errors: vec![],
+    }
+}
+
+fn with_detail(reveal: bool) -> App {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        app.functions.selected_function().unwrap().name,
+        "orders-api"
+    );
+    key(&mut app, KeyCode::Enter);
+    let request = app.detail.as_ref().unwrap().request;
+    app.update(Msg::Detail {
+        generation: 1,
+        request,
+        result: Ok(Box::new(detail())),
+        now: t0(),
+    });
+    if reveal {
+        key(&mut app, KeyCode::Char('v'));
+    }
+    app
+}
+
+#[test]
+fn functions_loading_before_connect() {
+    let mut app = app();
+    insta::assert_snapshot!(draw(&mut app, 100, 12));
+}
+
+#[test]
+fn functions_ready() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn functions_empty_account() {
+    let mut app = loaded(&[]);
+    insta::assert_snapshot!(draw(&mut app, 100, 10));
+}
+
+#[test]
+fn functions_error_keeps_stale_rows() {
+    let mut app = loaded(&demo_names());
+    app.update(Msg::FunctionsStarted {
+        generation: 1,
+        run: 2,
+        now: t0(),
+    });
+    app.update(Msg::FunctionsDone {
+        generation: 1,
+        run: 2,
+        result: Err("ListFunctions: cannot reach the endpoint: connection refused".into()),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn functions_error_without_data() {
+    let mut app = app();
+    app.update(Msg::ConnectFailed {
+        generation: 1,
+        error: "credentials for profile \"prod\" are missing or expired: run `aws sso login --profile prod`".into(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 100, 10));
+}
+
+#[test]
+fn functions_filtered_with_no_match() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('/'));
+    for c in "zzz".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(draw(&mut app, 100, 10));
+}
+
+#[test]
+fn functions_filter_input_and_sort_indicator() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('S'));
+    key(&mut app, KeyCode::Char('/'));
+    for c in "er".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn detail_masks_env_values() {
+    let mut app = with_detail(false);
+    let screen = draw(&mut app, 110, 44);
+    assert!(!screen.contains("hunter2"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn detail_reveals_env_values_escaped() {
+    let mut app = with_detail(true);
+    let screen = draw(&mut app, 110, 44);
+    assert!(screen.contains("hunter2"));
+    assert!(
+        screen.contains("INFO\\x1b[31m"),
+        "escape sequence shown, not sent"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn detail_loading() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&mut app, 90, 8));
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&mut app, 100, 40);
+    for b in crate::app::keymap::BINDINGS {
+        assert!(screen.contains(b.desc), "help lacks {:?}", b.desc);
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn palette_shows_completions() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    for c in "eu-".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(draw(&mut app, 100, 16));
+}
+
+#[test]
+fn tiny_areas_do_not_panic() {
+    for (w, h) in [(0, 0), (1, 1), (0, 5), (5, 0), (2, 2), (10, 3), (20, 4)] {
+        let mut app = loaded(&demo_names());
+        draw(&mut app, w, h);
+        let mut app = with_detail(true);
+        draw(&mut app, w, h);
+        key(&mut app, KeyCode::Char('?'));
+        draw(&mut app, w, h);
+        let mut app = loaded(&demo_names());
+        key(&mut app, KeyCode::Char(':'));
+        draw(&mut app, w, h);
+    }
+}
+
+#[test]
+fn one_by_one_shows_a_cell_of_the_frame() {
+    let mut app = loaded(&demo_names());
+    insta::assert_snapshot!(draw(&mut app, 1, 1));
+}

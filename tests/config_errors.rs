@@ -1,0 +1,128 @@
+//! Broken config and theme files must stop `lambdash` before any AWS call, with exit code 2
+//! and a one-line `error: FILE:LINE:COLUMN: FIELD: MESSAGE` on stderr.
+//!
+//! Fixtures live in `tests/invalid_configs/` and `tests/invalid_themes/`; each case below says
+//! which line and field the error must point at.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lambdash::config::Config;
+use lambdash::theme::Theme;
+
+/// (fixture file, expected line, expected field)
+const CONFIG_CASES: &[(&str, usize, &str)] = &[
+    ("unknown_key.toml", 6, "ui.bel"),
+    ("bad_duration.toml", 5, "poll.functions_every"),
+    ("wrong_type.toml", 3, "read_only"),
+    ("syntax_error.toml", 5, "ui.flash_ttl"),
+    ("bad_profile_rule.toml", 8, "profile[1].theme"),
+];
+
+/// (fixture file, expected line, expected field); installed as the user theme `broken`.
+const THEME_CASES: &[(&str, usize, &str)] = &[
+    ("unknown_role.toml", 6, "roles.bordr"),
+    ("bad_colour.toml", 3, "palette.brick"),
+];
+
+fn fixture(dir: &str, name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(dir)
+        .join(name)
+}
+
+/// A temp `XDG_CONFIG_HOME` holding `themes/broken.toml` copied from `theme` (if any).
+fn config_home(theme: Option<&Path>) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("temp dir");
+    let themes = home.path().join("lambdash").join("themes");
+    std::fs::create_dir_all(&themes).expect("themes dir");
+    if let Some(theme) = theme {
+        std::fs::copy(theme, themes.join("broken.toml")).expect("copy theme fixture");
+    }
+    home
+}
+
+/// Runs the real binary with AWS pointed at a dead endpoint, so a config error is the only
+/// thing that can legitimately come out.
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdash"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .output()
+        .expect("run lambdash")
+}
+
+fn assert_config_error(output: &Output, file: &str, line: usize, field: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let context = format!("{file}: status {:?}, stderr:\n{stderr}", output.status);
+    assert_eq!(output.status.code(), Some(2), "{context}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: "), "{context}");
+    assert!(first.contains(file), "file name missing: {context}");
+    assert!(
+        first.contains(&format!(":{line}:")),
+        "line {line} missing: {context}"
+    );
+    assert!(first.contains(field), "field {field} missing: {context}");
+    for aws in ["127.0.0.1:9", "dispatch", "connect", "credentials"] {
+        assert!(
+            !stderr.contains(aws),
+            "an AWS call was attempted: {context}"
+        );
+    }
+}
+
+#[test]
+fn broken_configs_exit_2_before_any_aws_call() {
+    for &(name, line, field) in CONFIG_CASES {
+        let home = config_home(None);
+        let path = fixture("invalid_configs", name);
+        let config = path.to_str().expect("utf-8 path");
+        let output = run(home.path(), &["--config", config, "functions"]);
+        assert_config_error(&output, name, line, field);
+    }
+}
+
+#[test]
+fn broken_themes_exit_2_before_any_aws_call() {
+    for &(name, line, field) in THEME_CASES {
+        let home = config_home(Some(&fixture("invalid_themes", name)));
+        let output = run(home.path(), &["--theme", "broken", "functions"]);
+        assert_config_error(&output, "broken.toml", line, field);
+    }
+}
+
+/// The same fixtures through the library, so a wrong fixture is told apart from unwired main.
+#[test]
+fn fixtures_fail_where_they_say() {
+    for &(name, line, field) in CONFIG_CASES {
+        let path = fixture("invalid_configs", name);
+        let err = Config::load(Some(&path)).expect_err(name);
+        assert_eq!(
+            (err.line, err.field.as_str()),
+            (line, field),
+            "{name}: {err}"
+        );
+        assert_eq!(err.file, path);
+    }
+    for &(name, line, field) in THEME_CASES {
+        let home = config_home(Some(&fixture("invalid_themes", name)));
+        let themes = home.path().join("lambdash").join("themes");
+        let err = Theme::load("broken", Some(&themes)).expect_err(name);
+        assert_eq!(
+            (err.line, err.field.as_str()),
+            (line, field),
+            "{name}: {err}"
+        );
+        assert_eq!(err.file, themes.join("broken.toml"));
+    }
+}

@@ -1,0 +1,128 @@
+//! The real TUI in a real terminal (tmux) against the emulator: type a filter, read the screen, quit.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn endpoint() -> String {
+    std::env::var("LAMBDASH_TEST_ENDPOINT")
+        .expect("LAMBDASH_TEST_ENDPOINT is not set: run ./scripts/test, which starts the emulator")
+}
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(session: &str, command: &str) -> Self {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", session])
+            .status();
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "140",
+                "-y",
+                "35",
+                command,
+            ])
+            .status()
+            .expect("tmux must be installed (scripts/test installs it)");
+        assert!(status.success());
+        Self {
+            session: session.to_string(),
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `pred`, returning it; panics with the last screen on timeout.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.session])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_filters_functions_typed_in_a_real_terminal() {
+    let endpoint = endpoint();
+    let region = "ca-central-1";
+    let emu = lambdash::seed::connect(&endpoint, region).await;
+    lambdash::seed::seed_functions(&emu, "tui-alpha-", 3, 3)
+        .await
+        .unwrap();
+    lambdash::seed::seed_functions(&emu, "tui-beta-", 3, 3)
+        .await
+        .unwrap();
+
+    let bin = env!("CARGO_BIN_EXE_lambdash");
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+        cfg = dir.path().display()
+    );
+    let tmux = Tmux::start("lambdash-e2e-filter", &command);
+    let screen = tmux.wait_for("the functions to load", |s| {
+        s.contains("tui-beta-") && s.contains("tui-alpha-")
+    });
+    assert!(screen.contains("region ca-central-1"), "{screen}");
+    assert!(screen.contains("account 123456789012"), "{screen}");
+
+    tmux.keys(&["/", "alpha"]);
+    let screen = tmux.wait_for("the filter to apply", |s| !s.contains("tui-beta-"));
+    assert!(screen.contains("tui-alpha-"), "{screen}");
+    assert!(screen.contains("3 of 6 match /alpha"), "{screen}");
+
+    tmux.keys(&["Escape", "Escape"]);
+    tmux.wait_for("the filter to clear", |s| s.contains("tui-beta-"));
+
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the detail view", |s| s.contains("Environment"));
+    assert!(screen.contains("Handler"), "{screen}");
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0"), "{screen}");
+    assert!(tmux.alive());
+}
