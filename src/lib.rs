@@ -19,6 +19,6 @@ pub mod config;
 pub mod domain;
 pub mod runtime;
 pub mod sanitize;
-// pub mod seed;
+pub mod seed;
 pub mod theme;
 pub mod ui;

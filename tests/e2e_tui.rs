@@ -1,4 +1,5 @@
 //! The real TUI in a real terminal (tmux) against the emulator: type a filter, read the screen, quit.
+#![allow(clippy::unwrap_used)]
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The functions table: rows streamed in page by page, filtered, sorted, with a selection that follows
 //! the function (not the row number) across refreshes and re-sorts.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Function, Remote};
 
@@ -128,11 +128,18 @@ impl FunctionsPane {
     pub fn apply_page(&mut self, page: Vec<Function>) {
         let keep = self.selected_function().map(|f| f.name.clone());
         let data = self.remote.data.get_or_insert_with(Vec::new);
+        let mut index: HashMap<String, usize> = data
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
         for f in page {
             self.seen_this_run.insert(f.name.clone());
-            match data.iter_mut().find(|x| x.name == f.name) {
-                Some(existing) => *existing = f,
-                None => data.push(f),
+            if let Some(&i) = index.get(&f.name) {
+                data[i] = f;
+            } else {
+                index.insert(f.name.clone(), data.len());
+                data.push(f);
             }
         }
         self.rebuild_view(keep.as_deref());

@@ -84,7 +84,7 @@ fn credential_hint(profile: &str) -> String {
 pub fn classify<E, R>(err: &SdkError<E, R>, operation: &str, profile: &str) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let operation = operation.to_string();
     match err {
@@ -109,6 +109,7 @@ where
         }
         other => {
             let full = DisplayErrorContext(other).to_string();
+            let chain = source_chain(other);
             let lower = full.to_lowercase();
             if lower.contains("credential")
                 || lower.contains("sso")
@@ -124,7 +125,7 @@ where
             ) {
                 AwsError::Network {
                     operation,
-                    message: short(&full),
+                    message: short(&chain),
                 }
             } else if lower.contains("throttl")
                 || lower.contains("rate exceeded")
@@ -137,11 +138,25 @@ where
             } else {
                 AwsError::Other {
                     operation,
-                    message: short(&full),
+                    message: short(&chain),
                 }
             }
         }
     }
+}
+
+/// `outer: inner: root`, each distinct message once (the SDK nests the same text several times).
+fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// The SDK's error chains repeat themselves; keep the first 300 characters on one line.

@@ -16,7 +16,7 @@ use super::format::{age, bytes, spinner, timestamp};
 
 fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("  {name:<22}"), t.style(Role::Muted)),
+        Span::styled(format!("  {name:<22} "), t.style(Role::Muted)),
         Span::styled(value, t.style(Role::Text)),
     ])
 }
