@@ -127,3 +127,55 @@ async fn tui_filters_functions_typed_in_a_real_terminal() {
     assert!(screen.contains("EXITED-0"), "{screen}");
     assert!(tmux.alive());
 }
+
+/// The pid of the process running in the tmux pane's shell (`sh -c "...; lambdash ...; ..."`).
+fn child_of_pane(session: &str) -> Option<u32> {
+    let out = Command::new("tmux")
+        .args(["list-panes", "-t", session, "-F", "#{pane_pid}"])
+        .output()
+        .ok()?;
+    let pane: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let children = std::fs::read_to_string(format!("/proc/{pane}/task/{pane}/children")).ok()?;
+    children.split_whitespace().find_map(|p| {
+        let pid: u32 = p.parse().ok()?;
+        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).ok()?;
+        cmd.contains("lambdash").then_some(pid)
+    })
+}
+
+fn signal_restores_the_terminal(signal: &str, region: &str, session: &str) {
+    let endpoint = endpoint();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let emu = lambdash::seed::connect(&endpoint, region).await;
+        lambdash::seed::seed_functions(&emu, "tui-signal-", 2, 2).await.unwrap();
+    });
+    let bin = env!("CARGO_BIN_EXE_lambdash");
+    let dir = tempfile::tempdir().unwrap();
+    // The shell records the tty settings before and after: raw mode left on would differ.
+    let command = format!(
+        "before=$(stty -g); env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test \
+         AWS_SECRET_ACCESS_KEY=test XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; code=$?; \
+         [ \"$before\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXITED-$code; sleep 30",
+        cfg = dir.path().display()
+    );
+    let tmux = Tmux::start(session, &command);
+    tmux.wait_for("the functions to load", |s| s.contains("tui-signal-"));
+    let pid = child_of_pane(session).expect("lambdash runs in the pane");
+    let status = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+    let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
+    assert!(screen.contains("TTY-RESTORED"), "tty settings differ after {signal}:\n{screen}");
+    assert!(screen.contains("EXITED-0"), "{screen}");
+    assert!(!screen.contains("tui-signal-"), "the alternate screen was left:\n{screen}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("TERM", "ap-northeast-1", "lambdash-e2e-term");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores_the_terminal("HUP", "ap-northeast-2", "lambdash-e2e-hup");
+}
