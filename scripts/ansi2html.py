@@ -5,9 +5,10 @@
 
 The page shows one terminal window: a title bar with the caption and, under it, the captured screen
 on an exact character grid (DejaVu Sans Mono, fixed row height, every non-ASCII character in a box
-of exactly one or two cells, so columns line up whatever font the glyph comes from). Box-drawing and
-block characters are stretched to the full row height so borders join up; braille is drawn as dots
-(fonts disagree on braille, and the usual monospace fonts lack it).
+of exactly one or two cells, so columns line up whatever font the glyph comes from). Box-drawing
+lines (light, heavy, double, rounded), block elements (halves, eighths, quadrants, shades) and braille
+are drawn as SVG on the cell's pixel grid, as terminals do, so borders join up, bars fill their cells
+and braille graphs line up, whatever the font (the usual monospace fonts lack braille).
 
 Understands SGR: 16 colours (30-37, 90-97, 40-47, 100-107), 256 colours (38;5;N / 48;5;N),
 truecolor (38;2;R;G;B, also the colon forms), default colours (39/49), bold, dim, italic,
@@ -306,34 +307,199 @@ def resolve(key: tuple, scheme: dict) -> tuple[tuple[int, int, int], tuple[int, 
     return fg, bg, s
 
 
-def braille_svg(ch: str) -> str:
-    """A braille cell as dots, sized to the cell (2×4 grid)."""
+# Box-drawing lines, block elements and braille are drawn as SVG on the cell's pixel grid, the way
+# terminals draw them, so borders join up and bars fill their cells whatever the font.
+
+_DIRS = {"HORIZONTAL": "LR", "VERTICAL": "UD", "UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R"}
+_WEIGHTS = ("LIGHT", "HEAVY", "DOUBLE", "SINGLE")
+
+
+def box_arms(ch: str) -> tuple[dict[str, str], bool] | None:
+    """{direction: LIGHT|HEAVY|DOUBLE}, is-arc; from the character's Unicode name. None: not a line."""
+    name = unicodedata.name(ch, "")
+    if not name.startswith("BOX DRAWINGS ") or "DASH" in name or "DIAGONAL" in name:
+        return None
+    body = name[len("BOX DRAWINGS "):]
+    arc = " ARC " in " %s " % body
+    arms: dict[str, str] = {}
+    weight = "LIGHT"
+    for part in body.replace("ARC ", "").split(" AND "):
+        words = part.split()
+        own = [w for w in words if w in _WEIGHTS]
+        if own:
+            weight = "LIGHT" if own[0] == "SINGLE" else own[0]
+        for w in words:
+            for d in _DIRS.get(w, ""):
+                arms[d] = weight
+    return (arms, arc) if arms else None
+
+
+def svg(w: int, h: int, body: str, crisp: bool = True) -> str:
+    return ('<svg class="g" width="%d" height="%d" viewBox="0 0 %d %d"%s>%s</svg>'
+            % (w, h, w, h, ' shape-rendering="crispEdges"' if crisp else "", body))
+
+
+def rect(x: float, y: float, w: float, h: float, opacity: float = 1.0) -> str:
+    if w <= 0 or h <= 0:
+        return ""
+    extra = ' fill-opacity="%g"' % opacity if opacity < 1 else ""
+    return '<rect x="%g" y="%g" width="%g" height="%g"%s/>' % (x, y, w, h, extra)
+
+
+def box_svg(ch: str, W: int, H: int) -> str | None:
+    parsed = box_arms(ch)
+    if parsed is None:
+        return None
+    arms, arc = parsed
+    t = max(1, round(W / 9))               # light line
+    heavy = max(t + 1, round(W * 0.28))    # heavy line
+    g = max(t + 1, round(W * 0.22))        # double: each line this far from the centre
+    cx, cy = W // 2, H // 2
+    if arc:
+        # Rounded corner: a quarter circle joining the two arms' centre lines.
+        x, y = cx + t / 2, cy + t / 2
+        r = max(1.0, min(W, H) / 2 - 0.5)
+        horiz = "R" if "R" in arms else "L"
+        vert = "D" if "D" in arms else "U"
+        ex = W if horiz == "R" else 0
+        ey = H if vert == "D" else 0
+        sx = 1 if horiz == "R" else -1
+        sy = 1 if vert == "D" else -1
+        sweep = 0 if sx == sy else 1
+        d = "M%g %g H%g A%g %g 0 0 %d %g %g V%g" % (ex, y, x + sx * r, r, r, sweep, x, y + sy * r, ey)
+        return svg(W, H, '<path d="%s" fill="none" stroke="currentColor" stroke-width="%d"/>'
+                   % (d, t), crisp=False)
+
+    def span(ds: str) -> tuple[int, int] | None:
+        """Pixel range [lo, hi) the arms in ds cover across their axis, around the centre."""
+        lo = hi = None
+        centre = cy if ds in ("LR",) else cx
+        for d in ds:
+            wgt = arms.get(d)
+            if wgt is None:
+                continue
+            if wgt == "DOUBLE":
+                a, b = centre - g, centre + g + t
+            else:
+                th = heavy if wgt == "HEAVY" else t
+                a, b = centre - th // 2, centre - th // 2 + th
+            lo = a if lo is None else min(lo, a)
+            hi = b if hi is None else max(hi, b)
+        return None if lo is None else (lo, hi)
+
+    out = []
+    h_span, v_span = span("LR"), span("UD")
+    for d, wgt in arms.items():
+        vertical = d in "UD"
+        centre = cx if vertical else cy
+        length = H if vertical else W
+        mid = cy if vertical else cx
+        perp = h_span if vertical else v_span           # the crossing arms
+        perp_double = any(arms.get(p) == "DOUBLE" for p in ("LR" if vertical else "UD"))
+        opposite = {"U": "D", "D": "U", "L": "R", "R": "L"}[d]
+        toward_start = d in "UL"                         # the arm runs from 0 to the centre
+        sides = ("L", "R") if vertical else ("U", "D")
+        if wgt == "DOUBLE":
+            lines = [(centre - g, sides[0]), (centre + g, sides[1])]
+            th = t
+        else:
+            th = heavy if wgt == "HEAVY" else t
+            lines = [(centre - th // 2, None)]
+        for pos, side in lines:
+            # Where this line stops at the centre.
+            if wgt == "DOUBLE" and side is not None and arms.get(side) == "DOUBLE":
+                near, far = mid - g, mid + g + t         # meet the side arm's nearer line
+                stop_lo, stop_hi = (mid - g, mid - g + t) if toward_start else (mid + g, mid + g + t)
+                end_in = stop_hi if toward_start else stop_lo
+            elif perp is not None and perp_double and wgt != "DOUBLE" and opposite not in arms:
+                end_in = (mid - g + t) if toward_start else (mid + g)   # touch the nearer line
+            elif perp is not None:
+                end_in = perp[1] if toward_start else perp[0]            # cover the junction
+            elif opposite in arms:
+                end_in = mid + th if toward_start else mid
+            else:
+                end_in = (mid - th // 2 + th) if toward_start else (mid - th // 2)
+            a, b = (0, end_in) if toward_start else (end_in, length)
+            if vertical:
+                out.append(rect(pos, a, th, b - a))
+            else:
+                out.append(rect(a, pos, b - a, th))
+    return svg(W, H, "".join(out))
+
+
+def block_svg(ch: str, W: int, H: int) -> str | None:
+    o = ord(ch)
+    eighth_h = lambda k: round(H * k / 8)  # noqa: E731
+    eighth_w = lambda k: round(W * k / 8)  # noqa: E731
+    hx, hy = round(W / 2), round(H / 2)
+    body = None
+    if o == 0x2580:                                   # ▀ upper half
+        body = rect(0, 0, W, hy)
+    elif 0x2581 <= o <= 0x2588:                       # ▁..█ lower eighths
+        k = o - 0x2580
+        body = rect(0, H - eighth_h(k), W, eighth_h(k))
+    elif 0x2589 <= o <= 0x258F:                       # ▉..▏ left eighths
+        k = 0x2590 - o
+        body = rect(0, 0, eighth_w(k), H)
+    elif o == 0x2590:                                 # ▐ right half
+        body = rect(hx, 0, W - hx, H)
+    elif 0x2591 <= o <= 0x2593:                       # ░▒▓ shades
+        body = rect(0, 0, W, H, opacity=(o - 0x2590) / 4)
+    elif o == 0x2594:                                 # ▔ upper eighth
+        body = rect(0, 0, W, eighth_h(1))
+    elif o == 0x2595:                                 # ▕ right eighth
+        body = rect(W - eighth_w(1), 0, eighth_w(1), H)
+    elif 0x2596 <= o <= 0x259F:                       # quadrants
+        quads = {0x2596: "l", 0x2597: "r", 0x2598: "L", 0x2599: "Llr", 0x259A: "Lr",
+                 0x259B: "LRl", 0x259C: "LRr", 0x259D: "R", 0x259E: "Rl", 0x259F: "Rlr"}[o]
+        parts = {"L": (0, 0, hx, hy), "R": (hx, 0, W - hx, hy),
+                 "l": (0, hy, hx, H - hy), "r": (hx, hy, W - hx, H - hy)}
+        body = "".join(rect(*parts[q]) for q in quads)
+    return None if body is None else svg(W, H, body)
+
+
+def braille_svg(ch: str, W: int, H: int) -> str:
     bits = ord(ch) - 0x2800
     # bit -> (column, row): dots 1-3 left rows 0-2, 4-6 right rows 0-2, 7 left row 3, 8 right row 3.
     pos = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3)]
+    r = max(0.8, W * 0.15)
     dots = "".join(
-        '<circle cx="%g" cy="%g" r="0.32"/>' % (0.5 + c, 0.5 + r)
-        for b, (c, r) in enumerate(pos) if bits & (1 << b)
+        '<circle cx="%.2f" cy="%.2f" r="%.2f"/>' % (W * (1 + 2 * c) / 4, H * (1 + 2 * rw) / 8, r)
+        for b, (c, rw) in enumerate(pos) if bits & (1 << b)
     )
-    return ('<svg class="br" viewBox="0 0 2 4" preserveAspectRatio="none">%s</svg>' % dots)
+    return svg(W, H, dots, crisp=False)
 
 
-def cell_html(text: str, width: int) -> str:
+_GLYPHS: dict[tuple[str, int, int], str] = {}
+
+
+def cell_html(text: str, width: int, cell_px: int, line_px: int) -> str:
     o = ord(text[0])
     if width == 1 and 0x20 <= o < 0x7F and len(text) == 1:
         return html.escape(text, quote=False)
-    if 0x2800 <= o <= 0x28FF:
-        return '<span class="c">%s</span>' % braille_svg(text[0])
     cls = "c" if width == 1 else "c w"
-    if 0x2500 <= o <= 0x259F:
-        cls += " bx"
+    if len(text) == 1 and (0x2500 <= o <= 0x259F or 0x2800 <= o <= 0x28FF):
+        key = (text, cell_px, line_px)
+        if key not in _GLYPHS:
+            if o >= 0x2800:
+                drawn = braille_svg(text, cell_px, line_px)
+            elif o >= 0x2580:
+                drawn = block_svg(text, cell_px, line_px)
+            else:
+                drawn = box_svg(text, cell_px, line_px)
+            _GLYPHS[key] = drawn or ""
+        if _GLYPHS[key]:
+            return '<span class="%s">%s</span>' % (cls, _GLYPHS[key])
+        if o < 0x2580:
+            cls += " bx"  # dashed and diagonal lines: the font's glyph, stretched to the row
     return '<span class="%s">%s</span>' % (cls, html.escape(text, quote=False))
 
 
 def render(rows: list, cols: int, nrows: int, title: str, scheme_name: str, font_px: float,
-           line_px: float, margin: int) -> str:
+           cell_px: int, line_px: int, margin: int) -> str:
     scheme = SCHEMES[scheme_name]
-    default_bg = hex_rgb(scheme["bg"])
+    default_fg, default_bg = hex_rgb(scheme["fg"]), hex_rgb(scheme["bg"])
+    plain = Style().key()
     body_rows = []
     for r in range(nrows):
         cells = rows[r] if r < len(rows) else []
@@ -344,8 +510,9 @@ def render(rows: list, cols: int, nrows: int, title: str, scheme_name: str, font
                 break
             clipped.append(c)
             used += c[1]
-        plain = Style().key()
         clipped.extend((" ", 1, plain) for _ in range(cols - used))
+        # One box per run of equally styled cells, exactly (cells × cell width) wide: rows cannot
+        # drift whatever the font's advance.
         runs: list[str] = []
         i = 0
         while i < len(clipped):
@@ -354,8 +521,8 @@ def render(rows: list, cols: int, nrows: int, title: str, scheme_name: str, font
             while j < len(clipped) and clipped[j][2] == key:
                 j += 1
             fg, bg, s = resolve(key, scheme)
-            css = []
-            if fg != hex_rgb(scheme["fg"]):
+            css = ["width:%dpx" % (cell_px * sum(w for _, w, _ in clipped[i:j]))]
+            if fg != default_fg:
                 css.append("color:" + rgb_hex(fg))
             if bg is not None and bg != default_bg:
                 css.append("background:" + rgb_hex(bg))
@@ -367,23 +534,20 @@ def render(rows: list, cols: int, nrows: int, title: str, scheme_name: str, font
                                     ("overline", s["overline"])) if on]
             if deco:
                 css.append("text-decoration:" + " ".join(deco))
-            inner = "".join(cell_html(t, w) for t, w, _ in clipped[i:j])
-            if css:
-                runs.append('<span style="%s">%s</span>' % (";".join(css), inner))
-            else:
-                runs.append(inner)
+            inner = "".join(cell_html(t, w, cell_px, line_px) for t, w, _ in clipped[i:j])
+            runs.append('<span style="%s">%s</span>' % (";".join(css), inner))
             i = j
         body_rows.append('<div class="r">%s</div>' % "".join(runs))
 
     # Box-drawing glyphs of DejaVu Sans Mono span ascent+descent (1.164 em): stretch them to the row.
     box_scale = line_px / (font_px * 1.1640625)
-    t = html.escape(title)
     return PAGE.format(
-        title=t,
-        font_px=font_px,
+        title=html.escape(title),
+        font_px="%g" % font_px,
+        cell_px=cell_px,
         line_px=line_px,
+        width_px=cols * cell_px,
         box_scale="%.4f" % box_scale,
-        cols=cols,
         fg=scheme["fg"],
         bg=scheme["bg"],
         chrome=scheme["chrome"],
@@ -411,16 +575,18 @@ body {{ display: inline-block; padding: {margin}px; }}
         padding: 0 84px; }}
 .dots {{ position: absolute; left: 12px; top: 9px; height: 12px; display: flex; gap: 8px; }}
 .dots i {{ display: block; width: 12px; height: 12px; border-radius: 50%; }}
-.term {{ padding: 10px 12px; color: {fg}; background: {bg};
+.term {{ width: {width_px}px; padding: 10px 12px; color: {fg}; background: {bg};
          font-family: "DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", monospace;
          font-size: {font_px}px; line-height: {line_px}px; font-kerning: none;
-         font-variant-ligatures: none; font-feature-settings: "liga" 0, "calt" 0; }}
+         font-variant-ligatures: none; font-feature-settings: "liga" 0, "calt" 0;
+         /* DejaVu Sans Mono advances 1233/2048 em: make each character exactly one cell. */
+         letter-spacing: calc({cell_px}px - 0.60205078em); }}
 .r {{ height: {line_px}px; white-space: pre; overflow: visible; }}
-.r span {{ display: inline-block; height: {line_px}px; vertical-align: top; }}
-.r .c {{ width: 1ch; text-align: center; overflow: visible; }}
-.r .c.w {{ width: 2ch; }}
+.r span {{ display: inline-block; height: {line_px}px; vertical-align: top; overflow: visible; }}
+.r .c {{ width: {cell_px}px; letter-spacing: 0; text-align: center; }}
+.r .c.w {{ width: calc(2 * {cell_px}px); }}
 .r .bx {{ transform: scaleY({box_scale}); }}
-.r .br {{ display: block; width: 100%; height: 100%; fill: currentColor; }}
+.r .g {{ display: block; fill: currentColor; overflow: visible; }}
 </style>
 </head>
 <body>
@@ -453,8 +619,10 @@ def main() -> int:
     ap.add_argument("--scheme", choices=sorted(SCHEMES), default="dark",
                     help="terminal colours: default fg/bg and the 16 ANSI colours (default: dark)")
     ap.add_argument("--font-size", type=float, default=15.0, help="font size in px (default: 15)")
-    ap.add_argument("--line-height", type=float,
-                    help="row height in px (default: font size × 1.2, rounded)")
+    ap.add_argument("--cell-width", type=int,
+                    help="cell width in px (default: the font's advance, rounded)")
+    ap.add_argument("--line-height", type=int,
+                    help="row height in px (default: font size × 1.25, rounded)")
     ap.add_argument("--margin", type=int, default=0, help="space around the window in px (default: 0)")
     args = ap.parse_args()
 
@@ -467,8 +635,10 @@ def main() -> int:
     rows = parse(text)
     cols = args.cols or max((sum(w for _, w, _ in r) for r in rows), default=1) or 1
     nrows = args.rows or max(len(rows), 1)
-    line_px = args.line_height or round(args.font_size * 1.2)
-    page = render(rows, cols, nrows, args.title, args.scheme, args.font_size, line_px, args.margin)
+    cell_px = args.cell_width or max(1, round(args.font_size * 1233 / 2048))
+    line_px = args.line_height or round(args.font_size * 1.25)
+    page = render(rows, cols, nrows, args.title, args.scheme, args.font_size, cell_px, line_px,
+                  args.margin)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(page)

@@ -10,13 +10,19 @@
 //! - [`runtime`]: the terminal, the event loop, the pollers and one-shot tasks that execute `Cmd`s.
 //! - [`ui`]: draws `&App` into a ratatui frame; one file per pane, shared widgets apart.
 //! - [`sanitize`]: makes untrusted text (log lines, tags, env values) safe to put on a terminal.
+//! - [`logs`]: the log tailing engine (sliding-window dedup, ring buffer, levels, invocations).
+//! - [`audit`]: the append-only audit log of every write lambdash makes.
+//! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
 //! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
 
 pub mod app;
+pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod logs;
+pub mod rollback;
 pub mod runtime;
 pub mod sanitize;
 pub mod seed;

@@ -148,7 +148,9 @@ fn signal_restores_the_terminal(signal: &str, region: &str, session: &str) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let emu = lambdash::seed::connect(&endpoint, region).await;
-        lambdash::seed::seed_functions(&emu, "tui-signal-", 2, 2).await.unwrap();
+        lambdash::seed::seed_functions(&emu, "tui-signal-", 2, 2)
+            .await
+            .unwrap();
     });
     let bin = env!("CARGO_BIN_EXE_lambdash");
     let dir = tempfile::tempdir().unwrap();
@@ -162,12 +164,21 @@ fn signal_restores_the_terminal(signal: &str, region: &str, session: &str) {
     let tmux = Tmux::start(session, &command);
     tmux.wait_for("the functions to load", |s| s.contains("tui-signal-"));
     let pid = child_of_pane(session).expect("lambdash runs in the pane");
-    let status = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
-    assert!(screen.contains("TTY-RESTORED"), "tty settings differ after {signal}:\n{screen}");
+    assert!(
+        screen.contains("TTY-RESTORED"),
+        "tty settings differ after {signal}:\n{screen}"
+    );
     assert!(screen.contains("EXITED-0"), "{screen}");
-    assert!(!screen.contains("tui-signal-"), "the alternate screen was left:\n{screen}");
+    assert!(
+        !screen.contains("tui-signal-"),
+        "the alternate screen was left:\n{screen}"
+    );
 }
 
 #[test]

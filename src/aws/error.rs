@@ -1,5 +1,6 @@
 //! One user-facing error per failure, classified so the UI can say what to do about it.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -23,6 +24,12 @@ pub enum AwsError {
     },
     #[error("{operation}: cannot reach the endpoint: {message}")]
     Network { operation: String, message: String },
+    /// The endpoint answered with a bare HTTP error and no AWS error code: it does not implement the
+    /// operation (an emulator). AWS itself always names its errors.
+    #[error(
+        "{operation}: not supported by this endpoint (HTTP {status} without an AWS error code)"
+    )]
+    Unsupported { operation: String, status: u16 },
     #[error("{operation}: {message}")]
     Other { operation: String, message: String },
 }
@@ -40,6 +47,7 @@ impl AwsError {
     /// True when the endpoint does not implement the operation (the emulator for some APIs).
     pub fn is_unsupported(&self) -> bool {
         match self {
+            Self::Unsupported { .. } => true,
             Self::Service { code, message, .. } => {
                 code == "InternalFailure"
                     || code == "NotImplemented"
@@ -90,6 +98,11 @@ where
     match err {
         SdkError::ServiceError(service) => {
             let e = service.err();
+            if e.code().is_none()
+                && let Some(status) = bare_http_status(service.raw())
+            {
+                return AwsError::Unsupported { operation, status };
+            }
             let code = e.code().unwrap_or("Unknown").to_string();
             let message = e.message().unwrap_or("no message").to_string();
             if THROTTLING_CODES.contains(&code.as_str()) {
@@ -145,6 +158,16 @@ where
     }
 }
 
+/// The status of an HTTP answer that means "no such operation here" (404, 405, 500, 501), when the raw
+/// response is an HTTP response (not an event-stream message).
+fn bare_http_status<R: 'static>(raw: &R) -> Option<u16> {
+    let status = (raw as &dyn std::any::Any)
+        .downcast_ref::<HttpResponse>()?
+        .status()
+        .as_u16();
+    matches!(status, 404 | 405 | 500 | 501).then_some(status)
+}
+
 /// `outer: inner: root`, each distinct message once (the SDK nests the same text several times).
 fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -167,5 +190,78 @@ fn short(s: &str) -> String {
         format!("{cut}...")
     } else {
         one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::*;
+
+    fn service_error(
+        code: Option<&str>,
+        status: u16,
+    ) -> SdkError<DescribeAlarmHistoryError, HttpResponse> {
+        let mut meta = ErrorMetadata::builder();
+        if let Some(code) = code {
+            meta = meta.code(code).message("from AWS");
+        }
+        let raw = HttpResponse::new(
+            StatusCode::try_from(status).unwrap(),
+            SdkBody::from("<html>Internal Server Error</html>"),
+        );
+        SdkError::service_error(DescribeAlarmHistoryError::generic(meta.build()), raw)
+    }
+
+    #[test]
+    fn bare_http_500_without_error_code_is_unsupported() {
+        let err = classify(&service_error(None, 500), "DescribeAlarmHistory", "default");
+        assert_eq!(
+            err,
+            AwsError::Unsupported {
+                operation: "DescribeAlarmHistory".to_string(),
+                status: 500
+            }
+        );
+        assert!(err.is_unsupported());
+        assert!(!err.is_throttling());
+        assert!(
+            err.to_string().contains("not supported by this endpoint"),
+            "{err}"
+        );
+        for status in [404, 501] {
+            assert!(classify(&service_error(None, status), "X", "default").is_unsupported());
+        }
+    }
+
+    #[test]
+    fn named_aws_errors_keep_their_code_whatever_the_status() {
+        let err = classify(
+            &service_error(Some("ResourceNotFound"), 404),
+            "X",
+            "default",
+        );
+        assert!(err.is_not_found());
+        assert!(!err.is_unsupported());
+        let err = classify(
+            &service_error(Some("ServiceUnavailable"), 500),
+            "X",
+            "default",
+        );
+        assert!(matches!(&err, AwsError::Service { code, .. } if code == "ServiceUnavailable"));
+        assert!(!err.is_unsupported());
+        let err = classify(&service_error(Some("Throttling"), 400), "X", "default");
+        assert!(err.is_throttling());
+    }
+
+    #[test]
+    fn codeless_error_with_a_transient_status_is_not_unsupported() {
+        let err = classify(&service_error(None, 503), "X", "default");
+        assert!(matches!(&err, AwsError::Service { code, .. } if code == "Unknown"));
+        assert!(!err.is_unsupported());
     }
 }

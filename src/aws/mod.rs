@@ -1,9 +1,12 @@
 //! The AWS layer: builds SDK clients from the default credential chain and maps SDK calls to domain types.
 //! Nothing here formats for display or knows about ratatui.
 
+pub mod alarms;
+pub mod aliases;
 mod error;
 mod intercept;
 pub mod lambda;
+pub mod logs;
 pub mod profiles;
 pub mod sts;
 

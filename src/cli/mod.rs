@@ -1,6 +1,9 @@
 //! The command line: global flags, the TUI entry point and the headless subcommands.
 
+mod alarms;
+mod alias;
 mod functions;
+mod tail;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -51,6 +54,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// CloudWatch alarms: list them (by state, by function), mute and unmute them.
+    Alarms(alarms::AlarmsArgs),
+    /// Aliases and traffic shifting: list, set (with a canary weight), roll back lambdash's last change.
+    Alias(alias::AliasArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -175,6 +182,21 @@ pub fn main() -> ExitCode {
             };
             functions::run(&clients, json).await
         }),
+        Some(Command::Alarms(args)) => alarms::run(args, &opts, &runtime),
+        Some(Command::Alias(args)) => {
+            if args.command.is_write() && opts.read_only {
+                return usage_error(
+                    "refused: --read-only (or a read-only profile rule) forbids changing aliases; nothing was sent",
+                );
+            }
+            runtime.block_on(async {
+                let clients = match Clients::connect(&opts).await {
+                    Ok(c) => c,
+                    Err(e) => return aws_error(&e),
+                };
+                alias::run(&clients, args).await
+            })
+        }
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
         None => {
             if !io::stdout().is_terminal() {
@@ -231,5 +253,57 @@ pub(crate) fn emit(out: &mut impl Write, text: &str) -> Result<(), ExitCode> {
             eprintln!("error: writing output: {e}");
             Err(ExitCode::from(EXIT_AWS))
         }
+    }
+}
+
+/// Asks `prompt [y/N]` on the terminal unless `yes`. Without a terminal and without `--yes`, refuses
+/// (exit 2): a script must say `--yes` to write.
+pub(crate) fn confirm(prompt: &str, yes: bool) -> Result<(), ExitCode> {
+    if yes {
+        return Ok(());
+    }
+    if !io::stdin().is_terminal() {
+        eprintln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    eprint!("{prompt} [y/N] ");
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    if io::stdin().read_line(&mut answer).is_err() || !matches!(answer.trim(), "y" | "Y" | "yes") {
+        eprintln!("cancelled: nothing was changed");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(())
+}
+
+/// Appends one write to the audit log. A write that cannot be audited is reported, not hidden.
+pub(crate) fn audit_write(
+    clients: &Clients,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+    outcome: &str,
+) {
+    let Some(path) = crate::audit::default_path() else {
+        eprintln!("warning: no state directory: the audit log was not written");
+        return;
+    };
+    let entry = crate::audit::AuditEntry {
+        time: chrono::Utc::now(),
+        profile: clients.profile.clone(),
+        region: clients.region.clone(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail,
+        outcome: if outcome == "ok" {
+            crate::audit::Outcome::Ok
+        } else {
+            crate::audit::Outcome::Failed {
+                error: outcome.to_string(),
+            }
+        },
+    };
+    if let Err(e) = crate::audit::append(&path, &entry) {
+        eprintln!("warning: writing the audit log {}: {e}", path.display());
     }
 }

@@ -1,5 +1,9 @@
 //! Domain types: what the rest of the program speaks. Filled by `aws/`, drawn by `ui/`, no formatting here.
 
+pub mod alarm;
+pub mod alias;
+pub mod log;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,1 @@
+//! CloudWatch Logs: FilterLogEvents windows and Live Tail (issue #3).

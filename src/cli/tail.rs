@@ -1,0 +1,1 @@
+//! `lambdash tail` (issue #3).

@@ -1,0 +1,124 @@
+//! The alias states lambdash replaced, persisted across restarts so `R` (TUI) and `lambdash alias
+//! rollback` restore the state before lambdash's last change. One stack per account/region/function/alias;
+//! a rollback pops the entry it restored (pressing `R` again goes one more change back).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::alias::AliasState;
+
+/// One change lambdash made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    pub before: AliasState,
+    pub after: AliasState,
+}
+
+/// All remembered changes, keyed by `account/region/function/alias`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Store {
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<Entry>>,
+}
+
+/// The key of one alias.
+pub fn key(account: &str, region: &str, function: &str, alias: &str) -> String {
+    format!("{account}/{region}/{function}/{alias}")
+}
+
+/// `state_dir()/rollback.json`.
+pub fn default_path() -> Option<PathBuf> {
+    crate::config::state_dir().map(|d| d.join("rollback.json"))
+}
+
+impl Store {
+    /// Reads the store; a missing file is an empty store, a corrupt one is an error (never overwritten
+    /// silently: the user may need what is in it).
+    pub fn load(path: &Path) -> io::Result<Store> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Store::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes atomically (temp file + rename), so a crash never leaves half a file.
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)
+    }
+
+    pub fn record(&mut self, key: String, entry: Entry) {
+        self.aliases.entry(key).or_default().push(entry);
+    }
+
+    pub fn last(&self, key: &str) -> Option<&Entry> {
+        self.aliases.get(key).and_then(|v| v.last())
+    }
+
+    pub fn pop(&mut self, key: &str) -> Option<Entry> {
+        let stack = self.aliases.get_mut(key)?;
+        let e = stack.pop();
+        if stack.is_empty() {
+            self.aliases.remove(key);
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollback_store_survives_a_restart_and_pops_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join("rollback.json");
+        let k = key("123", "us-east-1", "f", "live");
+        let mut s = Store::load(&path).unwrap();
+        s.record(
+            k.clone(),
+            Entry {
+                at: Utc::now(),
+                before: AliasState::plain("1"),
+                after: AliasState::plain("2"),
+            },
+        );
+        s.record(
+            k.clone(),
+            Entry {
+                at: Utc::now(),
+                before: AliasState::plain("2"),
+                after: AliasState::plain("3"),
+            },
+        );
+        s.save(&path).unwrap();
+        let mut again = Store::load(&path).unwrap();
+        assert_eq!(again.pop(&k).unwrap().before, AliasState::plain("2"));
+        assert_eq!(again.pop(&k).unwrap().before, AliasState::plain("1"));
+        assert!(again.pop(&k).is_none());
+    }
+
+    #[test]
+    fn corrupt_store_is_an_error_not_a_silent_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rollback.json");
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(Store::load(&path).is_err());
+    }
+}
