@@ -58,6 +58,7 @@ fn connected_app() -> App {
         profiles: vec![],
         config: Config::default(),
         now,
+        quiet: true,
     });
     let _ = app.start();
     app.update(Msg::Connected {

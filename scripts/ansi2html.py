@@ -40,7 +40,6 @@ SCHEMES = {
         "chrome": "#16161e",
         "chrome_fg": "#a9b1d6",
         "edge": "#2a2e42",
-        "page": "#0d0e14",
         "ansi": [
             "#15161e", "#f7768e", "#9ece6a", "#e0af68", "#7aa2f7", "#bb9af7", "#7dcfff", "#a9b1d6",
             "#414868", "#ff899d", "#9fe044", "#faba4a", "#8db0ff", "#c7a9ff", "#a4daff", "#c0caf5",
@@ -52,7 +51,6 @@ SCHEMES = {
         "chrome": "#e1e2e7",
         "chrome_fg": "#4c505e",
         "edge": "#c4c8da",
-        "page": "#ffffff",
         "ansi": [
             "#343b58", "#c0283f", "#3d7a2a", "#8f5e00", "#2e59c9", "#7847bd", "#00708a", "#6c6f85",
             "#9699a3", "#d1475c", "#4f8f3a", "#a06d00", "#3f6fe0", "#8f5fd6", "#118aa5", "#343b58",
@@ -553,7 +551,6 @@ def render(rows: list, cols: int, nrows: int, title: str, scheme_name: str, font
         chrome=scheme["chrome"],
         chrome_fg=scheme["chrome_fg"],
         edge=scheme["edge"],
-        page=scheme["page"],
         margin=margin,
         rows="\n".join(body_rows),
     )
@@ -565,7 +562,7 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
-html, body {{ margin: 0; padding: 0; background: {page}; }}
+html, body {{ margin: 0; padding: 0; background: transparent; }}
 body {{ display: inline-block; padding: {margin}px; }}
 .win {{ display: inline-block; border: 1px solid {edge}; border-radius: 8px; overflow: hidden;
         background: {bg}; }}
@@ -583,7 +580,7 @@ body {{ display: inline-block; padding: {margin}px; }}
          letter-spacing: calc({cell_px}px - 0.60205078em); }}
 .r {{ height: {line_px}px; white-space: pre; overflow: visible; }}
 .r span {{ display: inline-block; height: {line_px}px; vertical-align: top; overflow: visible; }}
-.r .c {{ width: {cell_px}px; letter-spacing: 0; text-align: center; }}
+.r .c {{ width: {cell_px}px; letter-spacing: 0; text-align: center; text-decoration: inherit; }}
 .r .c.w {{ width: calc(2 * {cell_px}px); }}
 .r .bx {{ transform: scaleY({box_scale}); }}
 .r .g {{ display: block; fill: currentColor; overflow: visible; }}

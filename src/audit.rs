@@ -45,6 +45,47 @@ pub struct AuditEntry {
     pub outcome: Outcome,
 }
 
+/// The `action` of an alarm mute (DisableAlarmActions).
+pub const ALARM_DISABLE_ACTIONS: &str = "alarm.disable_actions";
+/// The `action` of an alarm unmute (EnableAlarmActions).
+pub const ALARM_ENABLE_ACTIONS: &str = "alarm.enable_actions";
+
+impl AuditEntry {
+    /// The entry for muting (`enabled = false`) or unmuting one alarm, as it was before the change.
+    /// `endpoint` (an emulator) is recorded when set, so emulator writes are told apart from AWS ones.
+    pub fn alarm_actions(
+        time: DateTime<Utc>,
+        profile: &str,
+        region: &str,
+        endpoint: Option<&str>,
+        alarm: &crate::domain::alarm::Alarm,
+        enabled: bool,
+        outcome: Outcome,
+    ) -> Self {
+        let mut detail = serde_json::json!({
+            "actions_enabled": {"from": alarm.actions_enabled, "to": enabled},
+            "state": alarm.state,
+        });
+        if let Some(url) = endpoint {
+            detail["endpoint"] = serde_json::json!(url);
+        }
+        Self {
+            time,
+            profile: profile.to_string(),
+            region: region.to_string(),
+            action: if enabled {
+                ALARM_ENABLE_ACTIONS
+            } else {
+                ALARM_DISABLE_ACTIONS
+            }
+            .to_string(),
+            target: alarm.name.clone(),
+            detail,
+            outcome,
+        }
+    }
+}
+
 /// RFC 3339 in UTC with milliseconds, the same shape as every other time lambdash prints.
 mod millis {
     use chrono::{DateTime, SecondsFormat, Utc};
@@ -261,6 +302,32 @@ mod tests {
         let err = read(&path).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(err.to_string().contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn alarm_mute_entry_says_from_and_to() {
+        use crate::domain::alarm::{Alarm, AlarmState};
+        let time = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap();
+        let alarm = Alarm::new("orders-api-errors", AlarmState::Alarm);
+        let e =
+            AuditEntry::alarm_actions(time, "prod", "eu-west-1", None, &alarm, false, Outcome::Ok);
+        assert_eq!(e.action, ALARM_DISABLE_ACTIONS);
+        assert_eq!(e.target, "orders-api-errors");
+        assert_eq!(
+            e.detail,
+            json!({"actions_enabled": {"from": true, "to": false}, "state": "ALARM"})
+        );
+        let e = AuditEntry::alarm_actions(
+            time,
+            "prod",
+            "eu-west-1",
+            Some("http://127.0.0.1:5000"),
+            &alarm,
+            true,
+            Outcome::Ok,
+        );
+        assert_eq!(e.action, ALARM_ENABLE_ACTIONS);
+        assert_eq!(e.detail["endpoint"], "http://127.0.0.1:5000");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - [`logs`]: the log tailing engine (sliding-window dedup, ring buffer, levels, invocations).
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
+//! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
 //! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
 
 pub mod app;
@@ -28,3 +29,4 @@ pub mod sanitize;
 pub mod seed;
 pub mod theme;
 pub mod ui;
+pub mod writes;

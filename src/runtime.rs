@@ -25,6 +25,7 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::app::aliases::AliasData;
 use crate::app::{App, Cmd, Msg, PollerKind};
 use crate::aws::{ApiCounter, Clients, ConnectOptions};
 use crate::theme::Theme;
@@ -127,6 +128,17 @@ impl Executor {
                             wake.clone(),
                             self.runs.clone(),
                         )),
+                        PollerKind::Alarms | PollerKind::Firing => tokio::spawn(alarms_poller(
+                            clients,
+                            self.tx.clone(),
+                            generation,
+                            kind,
+                            Schedule {
+                                every,
+                                first_in,
+                                wake: wake.clone(),
+                            },
+                        )),
                     };
                     self.pollers.insert(kind, Poller { task, wake });
                 }
@@ -209,6 +221,76 @@ impl Executor {
                     }
                 });
             }
+            Cmd::FetchAliases {
+                generation,
+                request,
+                function,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = tokio::try_join!(
+                            clients.list_aliases(&function),
+                            clients.list_versions(&function)
+                        )
+                        .map(|(aliases, versions)| AliasData { aliases, versions })
+                        .map_err(|e| e.to_string());
+                        let _ = tx.send(Msg::Aliases {
+                            generation,
+                            request,
+                            result,
+                            now: Utc::now(),
+                        });
+                    });
+                }
+            }
+            Cmd::FetchAlarmHistory {
+                generation,
+                request,
+                name,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = clients
+                            .alarm_history(&name)
+                            .await
+                            .map_err(|e| (e.to_string(), e.is_unsupported()));
+                        let _ = tx.send(Msg::AlarmHistory {
+                            generation,
+                            request,
+                            result,
+                            now: Utc::now(),
+                        });
+                    });
+                }
+            }
+            Cmd::PlanRollback {
+                generation,
+                account,
+                function,
+                alias,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = plan_rollback(&clients, account, &function, &alias).await;
+                        let _ = tx.send(Msg::RollbackPlanned { generation, result });
+                    });
+                }
+            }
+            Cmd::Write { generation, write } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = crate::writes::execute(&clients, &write).await;
+                        if let Err(e) = &result {
+                            tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
+                        }
+                        let _ = tx.send(Msg::WriteDone { generation, result });
+                    });
+                }
+            }
             Cmd::LoadTheme(name) => {
                 let result = Theme::load(&name, self.opts.user_theme_dir.as_deref())
                     .map(|t| {
@@ -225,6 +307,49 @@ impl Executor {
         }
         true
     }
+}
+
+/// Plans restoring an alias from the rollback memory: what lambdash replaced in its last change.
+async fn plan_rollback(
+    clients: &Clients,
+    account: String,
+    function: &str,
+    alias: &str,
+) -> Result<Box<crate::writes::Write>, String> {
+    let path = crate::rollback::default_path().ok_or("no state directory: no rollback memory")?;
+    let store = crate::rollback::Store::load(&path).map_err(|e| e.to_string())?;
+    let key = crate::rollback::key(&account, &clients.region, function, alias);
+    let entry = store.last(&key).cloned().ok_or_else(|| {
+        format!(
+            "lambdash has not changed {function}:{alias} in {account}/{}: nothing to roll back",
+            clients.region
+        )
+    })?;
+    let aliases = clients
+        .list_aliases(function)
+        .await
+        .map_err(|e| e.to_string())?;
+    let current = aliases
+        .into_iter()
+        .find(|a| a.name == alias)
+        .ok_or_else(|| format!("{function} has no alias {alias} any more"))?;
+    if !current.state.same_as(&entry.after) {
+        return Err(format!(
+            "{function}:{alias} was changed since lambdash set it to {} (now {}): not rolling back from the TUI; \
+             use `lambdash alias rollback {function} {alias} --force` to restore {} anyway",
+            entry.after, current.state, entry.before
+        ));
+    }
+    Ok(Box::new(crate::writes::Write::AliasRollback {
+        change: crate::domain::alias::AliasChange {
+            function: function.to_string(),
+            alias: alias.to_string(),
+            from: current.state,
+            to: entry.before,
+            revision_id: current.revision_id,
+        },
+        account,
+    }))
 }
 
 fn write_raw(terminal: &mut Term, s: &str) {
@@ -292,6 +417,64 @@ async fn functions_poller(
             failures = failures.saturating_add(1);
             backoff(failures, throttled, every)
         };
+    }
+}
+
+/// When a poller runs: every `every` (with jitter), first after `first_in`, at once when woken.
+struct Schedule {
+    every: Duration,
+    first_in: Duration,
+    wake: Arc<Notify>,
+}
+
+/// Lists alarms: all of them for the pane (`PollerKind::Alarms`), or only those in ALARM for the
+/// header (`PollerKind::Firing`). Backs off after failures, like every poller.
+async fn alarms_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    generation: u64,
+    kind: PollerKind,
+    schedule: Schedule,
+) {
+    let mut delay = schedule.first_in;
+    let mut failures: u32 = 0;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = schedule.wake.notified() => {}
+        }
+        let only_firing = kind == PollerKind::Firing;
+        let state = only_firing.then_some(crate::domain::alarm::AlarmState::Alarm);
+        let result = clients.describe_alarms(state).await;
+        delay = match &result {
+            Ok(_) => {
+                failures = 0;
+                jitter(schedule.every)
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(error = %e, ?kind, "DescribeAlarms failed");
+                backoff(failures, e.is_throttling(), schedule.every)
+            }
+        };
+        let result = result.map_err(|e| e.to_string());
+        let now = Utc::now();
+        let msg = if only_firing {
+            Msg::Firing {
+                generation,
+                result,
+                now,
+            }
+        } else {
+            Msg::Alarms {
+                generation,
+                result,
+                now,
+            }
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
     }
 }
 

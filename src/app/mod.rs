@@ -3,6 +3,8 @@
 //! No `.await`, no I/O, no clock reads: time comes in on messages, effects go out as commands. Every key
 //! press and every poll result can be tested by calling `update` and looking at the state and the commands.
 
+pub mod alarms;
+pub mod aliases;
 pub mod filter;
 pub mod functions;
 pub mod keymap;
@@ -21,20 +23,27 @@ use crate::config::Config;
 use crate::domain::{FunctionDetail, Identity, Remote};
 use crate::theme::Theme;
 
+use alarms::{AlarmDetail, AlarmsPane};
+use aliases::{AliasFocus, AliasesPane};
 pub use functions::{FunctionsPane, SortColumn};
 pub use keymap::{Action, Scope};
 pub use msg::{Cmd, Msg, PollerKind};
 use palette::{Command, PaneName};
+
+use crate::domain::alias::{CANARY_STEPS, PlanError};
+use crate::writes::Write;
 
 /// Which pane fills the body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Functions,
     Detail,
+    Aliases,
+    Alarms,
 }
 
 /// What the keyboard is talking to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Mode {
     Normal,
     /// Typing a `/` filter.
@@ -47,6 +56,30 @@ pub enum Mode {
     Help {
         scroll: u16,
     },
+    /// A write waits for the user's yes: it says exactly what will change.
+    Confirm(Box<Confirm>),
+    /// Typing a line of text for an action (a version description).
+    Input {
+        purpose: InputPurpose,
+        text: String,
+    },
+}
+
+/// What a line typed in [`Mode::Input`] is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputPurpose {
+    PublishDescription { function: String },
+}
+
+/// The confirm step of a write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    /// What will change, from → to, counts.
+    pub lines: Vec<String>,
+    /// Something the user should know before saying yes (e.g. the alias changed since lambdash set it).
+    pub warning: Option<String>,
+    pub write: Write,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +129,8 @@ pub struct Init {
     pub profiles: Vec<String>,
     pub config: Config,
     pub now: DateTime<Utc>,
+    /// No terminal bell.
+    pub quiet: bool,
 }
 
 /// The whole application state.
@@ -121,6 +156,12 @@ pub struct App {
     pub mode: Mode,
     pub functions: FunctionsPane,
     pub detail: Option<DetailPane>,
+    pub aliases: Option<AliasesPane>,
+    pub alarms: AlarmsPane,
+    /// Alarms in ALARM, from the background poller (header count, flips).
+    pub firing: Remote<Vec<crate::domain::alarm::Alarm>>,
+    /// `--quiet`: no terminal bell on flips to ALARM.
+    pub quiet: bool,
     pub flash: Option<Flash>,
     /// `(time, running total)` samples of API calls, last minute only.
     api_samples: VecDeque<(DateTime<Utc>, u64)>,
@@ -132,6 +173,12 @@ pub struct App {
 }
 
 const PAGE_FALLBACK_ROWS: usize = 20;
+
+/// How often the header's count of alarms in ALARM is refreshed (DescribeAlarms StateValue=ALARM is
+/// cheap: 9 TPS quota, 100 alarms a page).
+pub const FIRING_POLL_EVERY: Duration = Duration::from_secs(30);
+/// How often the alarms pane refreshes while open.
+pub const ALARMS_POLL_EVERY: Duration = Duration::from_secs(30);
 
 impl App {
     pub fn new(init: Init) -> Self {
@@ -157,6 +204,10 @@ impl App {
             mode: Mode::Normal,
             functions: FunctionsPane::default(),
             detail: None,
+            aliases: None,
+            alarms: AlarmsPane::default(),
+            firing: Remote::default(),
+            quiet: init.quiet,
             flash: None,
             api_samples: VecDeque::new(),
             layout: Layout::default(),
@@ -191,12 +242,16 @@ impl App {
         self.functions.remote.is_loading()
             || self.detail.as_ref().is_some_and(|d| d.remote.is_loading())
             || self.identity.is_loading()
+            || self.aliases.as_ref().is_some_and(|a| a.remote.is_loading())
+            || (self.view == View::Alarms && self.alarms.remote.is_loading())
     }
 
     pub fn scope(&self) -> Scope {
         match self.view {
             View::Functions => Scope::Functions,
             View::Detail => Scope::Detail,
+            View::Aliases => Scope::Aliases,
+            View::Alarms => Scope::Alarms,
         }
     }
 
@@ -243,11 +298,16 @@ impl App {
         fresh.descending = self.functions.descending;
         self.functions = fresh;
         self.detail = None;
+        self.aliases = None;
+        self.alarms = AlarmsPane::default();
+        self.firing = Remote::default();
         self.view = View::Functions;
         self.identity = Remote::default();
         self.identity.start_loading(self.now);
         vec![
             Cmd::StopPoller(PollerKind::Functions),
+            Cmd::StopPoller(PollerKind::Alarms),
+            Cmd::StopPoller(PollerKind::Firing),
             Cmd::Reconnect {
                 generation: self.generation,
                 profile,
@@ -303,6 +363,12 @@ impl App {
                 if self.view == View::Functions {
                     cmds.push(self.functions_poller());
                 }
+                cmds.push(Cmd::StartPoller {
+                    kind: PollerKind::Firing,
+                    generation,
+                    every: FIRING_POLL_EVERY,
+                    first_in: Duration::ZERO,
+                });
                 cmds
             }
             Msg::ConnectFailed { generation, error } => {
@@ -416,6 +482,117 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Aliases {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                let mut flash = None;
+                if generation == self.generation
+                    && let Some(pane) = self.aliases.as_mut()
+                    && pane.request == request
+                {
+                    match result {
+                        Ok(data) => {
+                            pane.remote.succeed(data, now);
+                            pane.clamp();
+                        }
+                        Err(e) => {
+                            flash = Some(format!("aliases of {}: {e}", pane.function));
+                            pane.remote.fail(e, now);
+                        }
+                    }
+                }
+                if let Some(text) = flash {
+                    self.flash(FlashLevel::Error, text);
+                }
+                Vec::new()
+            }
+            Msg::RollbackPlanned { generation, result } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(write) => self.ask_confirm(*write, None),
+                        Err(e) => self.flash(FlashLevel::Warn, e),
+                    }
+                }
+                Vec::new()
+            }
+            Msg::WriteDone { generation, result } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(summary) => self.flash(FlashLevel::Info, summary),
+                    Err(e) => self.flash(
+                        FlashLevel::Error,
+                        format!("write failed, nothing else changed: {e}"),
+                    ),
+                }
+                self.refresh_aliases()
+            }
+            Msg::Alarms {
+                generation,
+                result,
+                now,
+            } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(alarms) => {
+                            let firing: Vec<_> =
+                                alarms.iter().filter(|a| a.is_firing()).cloned().collect();
+                            self.alarms.set(alarms);
+                            let data = self.alarms.remote.data.take().unwrap_or_default();
+                            self.alarms.remote.succeed(data, now);
+                            let rows = self.page_rows();
+                            self.alarms.scroll_into_view(rows);
+                            return self.observe_firing(firing, now);
+                        }
+                        Err(e) => {
+                            self.alarms.remote.fail(e.clone(), now);
+                            self.flash(FlashLevel::Error, format!("alarms: {e}"));
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Firing {
+                generation,
+                result,
+                now,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(firing) => self.observe_firing(firing, now),
+                    Err(e) => {
+                        self.firing.fail(e.clone(), now);
+                        self.flash(FlashLevel::Error, format!("alarm count: {e}"));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::AlarmHistory {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                if generation == self.generation
+                    && let Some(d) = self.alarms.detail.as_mut()
+                    && d.request == request
+                {
+                    match result {
+                        Ok(items) => d.history.succeed(items, now),
+                        Err((e, unsupported)) => {
+                            d.history_unsupported = unsupported;
+                            d.history.fail(e, now);
+                        }
+                    }
+                }
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
@@ -444,6 +621,49 @@ impl App {
                 }
                 Vec::new()
             }
+            Mode::Confirm(confirm) => {
+                match key.code {
+                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+                        self.mode = Mode::Normal;
+                        return self.confirmed(confirm.write);
+                    }
+                    KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+                        self.mode = Mode::Normal;
+                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Mode::Input { purpose, mut text } => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.mode = Mode::Normal;
+                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
+                    }
+                    KeyCode::Enter => {
+                        self.mode = Mode::Normal;
+                        let InputPurpose::PublishDescription { function } = purpose;
+                        self.ask_confirm(
+                            Write::PublishVersion {
+                                function,
+                                description: text,
+                            },
+                            None,
+                        );
+                    }
+                    KeyCode::Backspace => {
+                        text.pop();
+                        self.mode = Mode::Input { purpose, text };
+                    }
+                    KeyCode::Char(c) if !c.is_control() => {
+                        text.push(c);
+                        self.mode = Mode::Input { purpose, text };
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
             Mode::Normal => match keymap::lookup(&key, self.scope()) {
                 Some(action) => self.on_action(action),
                 None => Vec::new(),
@@ -452,25 +672,38 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
-        let keep = self.functions.selected_function().map(|f| f.name.clone());
+        let in_alarms = self.view == View::Alarms;
+        let keep = if in_alarms {
+            self.alarms.selected_alarm().map(|a| a.name.clone())
+        } else {
+            self.functions.selected_function().map(|f| f.name.clone())
+        };
+        let input = if in_alarms {
+            &mut self.alarms.filter_input
+        } else {
+            &mut self.functions.filter_input
+        };
         match key.code {
             KeyCode::Esc => {
-                self.functions.filter_input.clear();
+                input.clear();
                 self.mode = Mode::Normal;
             }
             KeyCode::Enter => self.mode = Mode::Normal,
             KeyCode::Backspace => {
-                self.functions.filter_input.pop();
+                input.pop();
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.functions.filter_input.clear();
-            }
-            KeyCode::Char(c) => self.functions.filter_input.push(c),
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
+            KeyCode::Char(c) => input.push(c),
             _ => return Vec::new(),
         }
-        self.functions.rebuild_view(keep.as_deref());
         let rows = self.page_rows();
-        self.functions.scroll_into_view(rows);
+        if in_alarms {
+            self.alarms.rebuild_view(keep.as_deref());
+            self.alarms.scroll_into_view(rows);
+        } else {
+            self.functions.rebuild_view(keep.as_deref());
+            self.functions.scroll_into_view(rows);
+        }
         Vec::new()
     }
 
@@ -554,13 +787,14 @@ impl App {
         match cmd {
             Command::Quit => self.on_action(Action::Quit),
             Command::Open(PaneName::Functions) => self.show_functions(),
+            Command::Open(PaneName::Aliases) => self.open_aliases(),
+            Command::Open(PaneName::Alarms) => self.open_alarms(),
             Command::Open(other) => {
                 let issue = match other {
                     PaneName::Logs => "#3 live logs",
                     PaneName::Metrics => "#4 metrics",
-                    PaneName::Alarms => "#5 alarms",
                     PaneName::Dlq => "#6 DLQ",
-                    PaneName::Aliases | PaneName::Functions => "#7 aliases",
+                    PaneName::Aliases | PaneName::Functions | PaneName::Alarms => "",
                 };
                 self.flash(
                     FlashLevel::Warn,
@@ -589,12 +823,15 @@ impl App {
         if self.view == View::Functions {
             return Vec::new();
         }
+        let mut cmds = Vec::new();
+        if self.view == View::Alarms {
+            cmds.push(Cmd::StopPoller(PollerKind::Alarms));
+        }
         self.view = View::Functions;
         if self.connected {
-            vec![self.functions_poller()]
-        } else {
-            Vec::new()
+            cmds.push(self.functions_poller());
         }
+        cmds
     }
 
     fn open_detail(&mut self) -> Vec<Cmd> {
@@ -638,42 +875,483 @@ impl App {
         }]
     }
 
-    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+    /// Takes a fresh list of alarms in ALARM: the header count, and a flash plus the bell for every alarm
+    /// that flipped to ALARM since the last look (not on the first look: those were already firing).
+    fn observe_firing(
+        &mut self,
+        firing: Vec<crate::domain::alarm::Alarm>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let first_look = self.firing.data.is_none();
+        let flipped = self
+            .firing
+            .data
+            .as_deref()
+            .map(|prev| crate::domain::alarm::flipped_to_alarm(prev, &firing))
+            .unwrap_or_default();
+        self.firing.succeed(firing, now);
+        if first_look || flipped.is_empty() {
+            return Vec::new();
+        }
+        self.flash(FlashLevel::Error, format!("ALARM: {}", flipped.join(", ")));
+        if self.config.bell && !self.quiet {
+            vec![Cmd::Bell]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn open_alarms(&mut self) -> Vec<Cmd> {
+        if self.view == View::Alarms {
+            return Vec::new();
+        }
+        self.view = View::Alarms;
+        if self.alarms.remote.data.is_none() {
+            self.alarms.remote.start_loading(self.now);
+        }
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::StartPoller {
+                kind: PollerKind::Alarms,
+                generation: self.generation,
+                every: ALARMS_POLL_EVERY,
+                first_in: Duration::ZERO,
+            },
+        ]
+    }
+
+    fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
-        match (action, self.view) {
-            (Action::Quit, _) => {
-                self.should_quit = true;
-                return vec![Cmd::Quit];
+        if let Some(d) = self.alarms.detail.as_mut() {
+            match action {
+                Action::Back => self.alarms.detail = None,
+                Action::Up => d.scroll = d.scroll.saturating_sub(1),
+                Action::Down => d.scroll = d.scroll.saturating_add(1),
+                Action::Top => d.scroll = 0,
+                Action::Quit | Action::Help | Action::Palette => {
+                    return self.on_global_action(action);
+                }
+                Action::Mute | Action::JumpLogs | Action::JumpMetrics => {
+                    return self.on_alarms_list_action(action, rows);
+                }
+                _ => {}
             }
-            (Action::Help, _) => self.mode = Mode::Help { scroll: 0 },
-            (Action::Palette, _) => {
+            return Vec::new();
+        }
+        self.on_alarms_list_action(action, rows)
+    }
+
+    fn on_alarms_list_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+        match action {
+            Action::Up => self.alarms.move_by(-1),
+            Action::Down => self.alarms.move_by(1),
+            Action::Top => self.alarms.selected = 0,
+            Action::Bottom => self.alarms.move_by(isize::MAX / 2),
+            Action::PageUp => self.alarms.move_by(-(rows as isize)),
+            Action::PageDown => self.alarms.move_by(rows as isize),
+            Action::Filter => self.mode = Mode::Filter,
+            Action::Refresh => return vec![Cmd::RefreshNow(PollerKind::Alarms)],
+            Action::Back => {
+                if self.alarms.filter_input.is_empty() {
+                    return self.show_functions();
+                }
+                let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
+                self.alarms.filter_input.clear();
+                self.alarms.rebuild_view(keep.as_deref());
+            }
+            Action::NextPane => return self.show_functions(),
+            Action::ToggleFunctionAlarms => {
+                let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
+                if self.alarms.for_function.take().is_none() {
+                    match self.functions.selected_function() {
+                        Some(f) => self.alarms.for_function = Some(f.name.clone()),
+                        None => self.flash(
+                            FlashLevel::Info,
+                            "no function selected in the functions pane",
+                        ),
+                    }
+                }
+                self.alarms.rebuild_view(keep.as_deref());
+            }
+            Action::Mark => {
+                if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone())
+                    && !self.alarms.marked.remove(&name)
+                {
+                    self.alarms.marked.insert(name);
+                }
+                self.alarms.move_by(1);
+            }
+            Action::Enter => {
+                if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone()) {
+                    self.next_request += 1;
+                    let mut history = Remote::default();
+                    history.start_loading(self.now);
+                    self.alarms.detail = Some(AlarmDetail {
+                        name: name.clone(),
+                        history,
+                        history_unsupported: false,
+                        request: self.next_request,
+                        scroll: 0,
+                    });
+                    return vec![Cmd::FetchAlarmHistory {
+                        generation: self.generation,
+                        request: self.next_request,
+                        name,
+                    }];
+                }
+            }
+            Action::Mute => {
+                let targets = self.alarms.targets();
+                if targets.is_empty() {
+                    self.flash(FlashLevel::Info, "no alarm selected");
+                } else {
+                    // Unmute when every target is muted; otherwise mute them all.
+                    let enabled = targets.iter().all(crate::domain::alarm::Alarm::is_muted);
+                    self.ask_confirm(
+                        Write::AlarmActions {
+                            alarms: targets,
+                            enabled,
+                        },
+                        None,
+                    );
+                }
+            }
+            Action::JumpLogs | Action::JumpMetrics => {
+                let what = if action == Action::JumpLogs {
+                    "logs pane is not built yet (issue #3)"
+                } else {
+                    "metrics pane is not built yet (issue #4)"
+                };
+                let at = self
+                    .alarms
+                    .selected_alarm()
+                    .and_then(crate::domain::alarm::Alarm::since)
+                    .map_or_else(String::new, |t| {
+                        format!(" (it would open at {})", t.format("%Y-%m-%d %H:%M UTC"))
+                    });
+                self.flash(FlashLevel::Warn, format!("the {what}{at}"));
+            }
+            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
+            _ => {}
+        }
+        self.alarms.scroll_into_view(rows);
+        Vec::new()
+    }
+
+    /// Opens the confirm step for a write, or refuses it at once in read-only mode.
+    fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
+        if self.read_only {
+            self.flash(
+                FlashLevel::Warn,
+                format!(
+                    "refused: read-only mode forbids {} ({})",
+                    write.action(),
+                    write.target()
+                ),
+            );
+            return;
+        }
+        let (title, lines) = match &write {
+            Write::Alias { change, .. } => (
+                format!("Change alias {}:{}", change.function, change.alias),
+                vec![
+                    format!("from  {}", change.from),
+                    format!("to    {}", change.to),
+                    String::new(),
+                    "UpdateAlias with the alias's revision id: refused by AWS if it changed meanwhile.".to_string(),
+                    "R restores the previous state (remembered across restarts).".to_string(),
+                ],
+            ),
+            Write::AliasRollback { change, .. } => (
+                format!("Roll back alias {}:{}", change.function, change.alias),
+                vec![
+                    format!("from  {}", change.from),
+                    format!("to    {}   (its state before lambdash's last change)", change.to),
+                ],
+            ),
+            Write::AlarmActions { alarms, enabled } => (
+                format!(
+                    "{} actions of {} alarm{}",
+                    if *enabled { "Enable (unmute)" } else { "Disable (mute)" },
+                    alarms.len(),
+                    if alarms.len() == 1 { "" } else { "s" }
+                ),
+                alarms
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}  actions {} → {}  ({}, {} action{})",
+                            a.name,
+                            if a.actions_enabled { "enabled" } else { "disabled" },
+                            if *enabled { "enabled" } else { "disabled" },
+                            a.state.as_str(),
+                            a.alarm_actions.len(),
+                            if a.alarm_actions.len() == 1 { "" } else { "s" }
+                        )
+                    })
+                    .chain(std::iter::once(String::new()))
+                    .chain(std::iter::once(if *enabled {
+                        "Notifications and automations fire again on the next state change.".to_string()
+                    } else {
+                        "The alarms keep evaluating; their notifications and automations stop until unmuted.".to_string()
+                    }))
+                    .collect(),
+            ),
+            Write::PublishVersion {
+                function,
+                description,
+            } => (
+                format!("Publish a new version of {function}"),
+                vec![
+                    "from  $LATEST (code and configuration as they are now)".to_string(),
+                    format!(
+                        "description  {}",
+                        if description.is_empty() { "(none)" } else { description }
+                    ),
+                ],
+            ),
+        };
+        self.mode = Mode::Confirm(Box::new(Confirm {
+            title,
+            lines,
+            warning,
+            write,
+        }));
+    }
+
+    fn confirmed(&mut self, write: Write) -> Vec<Cmd> {
+        if self.read_only {
+            self.flash(FlashLevel::Warn, "refused: read-only mode");
+            return Vec::new();
+        }
+        self.flash(
+            FlashLevel::Info,
+            format!("{} {}…", write.action(), write.target()),
+        );
+        vec![Cmd::Write {
+            generation: self.generation,
+            write: Box::new(write),
+        }]
+    }
+
+    fn open_aliases(&mut self) -> Vec<Cmd> {
+        let name = match self.view {
+            View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+            _ => self.functions.selected_function().map(|f| f.name.clone()),
+        };
+        let Some(name) = name else {
+            self.flash(FlashLevel::Info, "select a function first");
+            return Vec::new();
+        };
+        self.next_request += 1;
+        let mut pane = AliasesPane::new(name.clone(), self.next_request);
+        pane.remote.start_loading(self.now);
+        self.aliases = Some(pane);
+        self.view = View::Aliases;
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::FetchAliases {
+                generation: self.generation,
+                request: self.next_request,
+                function: name,
+            },
+        ]
+    }
+
+    fn refresh_aliases(&mut self) -> Vec<Cmd> {
+        self.next_request += 1;
+        let (request, now) = (self.next_request, self.now);
+        let Some(pane) = self.aliases.as_mut() else {
+            return Vec::new();
+        };
+        pane.request = request;
+        pane.remote.start_loading(now);
+        vec![Cmd::FetchAliases {
+            generation: self.generation,
+            request,
+            function: pane.function.clone(),
+        }]
+    }
+
+    /// The account id, needed to key the rollback memory; unknown when STS failed.
+    fn account(&self) -> Option<String> {
+        self.identity.data.as_ref().map(|i| i.account.clone())
+    }
+
+    fn plan_alias_write(&mut self, plan: Result<crate::domain::alias::AliasChange, PlanError>) {
+        match (plan, self.account()) {
+            (Ok(change), Some(account)) => self.ask_confirm(Write::Alias { change, account }, None),
+            (Ok(_), None) => self.flash(
+                FlashLevel::Error,
+                "account id unknown (STS failed): lambdash cannot remember the change for rollback",
+            ),
+            (Err(e), _) => self.flash(FlashLevel::Warn, e.to_string()),
+        }
+    }
+
+    fn on_aliases_action(&mut self, action: Action) -> Vec<Cmd> {
+        let rows = self.page_rows() as isize;
+        let Some(pane) = self.aliases.as_mut() else {
+            return self.show_functions();
+        };
+        match action {
+            Action::Up => pane.move_by(-1),
+            Action::Down => pane.move_by(1),
+            Action::PageUp => pane.move_by(-rows),
+            Action::PageDown => pane.move_by(rows),
+            Action::Top => pane.move_by(isize::MIN / 2),
+            Action::Bottom => pane.move_by(isize::MAX / 2),
+            Action::FocusLeft => pane.focus = AliasFocus::Aliases,
+            Action::FocusRight => pane.focus = AliasFocus::Versions,
+            Action::Enter => {
+                let plan = pane.plan_switch();
+                self.plan_alias_write(plan);
+            }
+            Action::Canary(step) => {
+                let percent = CANARY_STEPS.get(step).copied().unwrap_or(10.0);
+                let plan = pane.plan_canary(percent);
+                self.plan_alias_write(plan);
+            }
+            Action::Promote => {
+                let plan = pane.plan_promote();
+                self.plan_alias_write(plan);
+            }
+            Action::Rollback => {
+                let alias = pane.selected_alias().map(|a| a.name.clone());
+                let function = pane.function.clone();
+                return match (alias, self.account()) {
+                    _ if self.read_only => {
+                        self.flash(
+                            FlashLevel::Warn,
+                            "refused: read-only mode forbids alias.rollback",
+                        );
+                        Vec::new()
+                    }
+                    (Some(alias), Some(account)) => vec![Cmd::PlanRollback {
+                        generation: self.generation,
+                        account,
+                        function,
+                        alias,
+                    }],
+                    (None, _) => {
+                        self.flash(FlashLevel::Info, "no alias selected");
+                        Vec::new()
+                    }
+                    (_, None) => {
+                        self.flash(
+                            FlashLevel::Error,
+                            "account id unknown (STS failed): no rollback memory to use",
+                        );
+                        Vec::new()
+                    }
+                };
+            }
+            Action::Publish => {
+                if self.read_only {
+                    self.flash(
+                        FlashLevel::Warn,
+                        "refused: read-only mode forbids function.publish_version",
+                    );
+                } else {
+                    self.mode = Mode::Input {
+                        purpose: InputPurpose::PublishDescription {
+                            function: pane.function.clone(),
+                        },
+                        text: String::new(),
+                    };
+                }
+            }
+            Action::Refresh => return self.refresh_aliases(),
+            Action::Back | Action::NextPane => return self.show_functions(),
+            Action::CopyConsoleUrl => {
+                let url = console_url(&self.region, &pane.function);
+                self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));
+                return vec![Cmd::Copy(url)];
+            }
+            Action::Quit | Action::Help | Action::Palette | Action::Filter => {
+                return self.on_global_action(action);
+            }
+            Action::SortNext
+            | Action::SortReverse
+            | Action::RevealEnv
+            | Action::OpenAliases
+            | Action::OpenAlarms
+            | Action::ToggleFunctionAlarms
+            | Action::Mark
+            | Action::Mute
+            | Action::JumpLogs
+            | Action::JumpMetrics => {}
+        }
+        Vec::new()
+    }
+
+    /// Actions that mean the same in every view.
+    fn on_global_action(&mut self, action: Action) -> Vec<Cmd> {
+        match action {
+            Action::Quit => {
+                self.should_quit = true;
+                vec![Cmd::Quit]
+            }
+            Action::Help => {
+                self.mode = Mode::Help { scroll: 0 };
+                Vec::new()
+            }
+            Action::Palette => {
                 self.mode = Mode::Palette {
                     input: String::new(),
                     completion: None,
                 };
+                Vec::new()
             }
-            (Action::Filter, View::Functions) => self.mode = Mode::Filter,
-            (Action::Filter, View::Detail) => {
+            _ => {
                 self.flash(
                     FlashLevel::Info,
                     "filter applies to the functions list: Esc first",
                 );
+                Vec::new()
             }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        if self.view == View::Aliases {
+            return self.on_aliases_action(action);
+        }
+        if self.view == View::Alarms {
+            return self.on_alarms_action(action);
+        }
+        if action == Action::OpenAlarms {
+            return self.open_alarms();
+        }
+        if action == Action::OpenAliases {
+            return self.open_aliases();
+        }
+        let rows = self.page_rows();
+        match (action, self.view) {
+            (Action::Quit | Action::Help | Action::Palette, _) | (Action::Filter, View::Detail) => {
+                return self.on_global_action(action);
+            }
+            (Action::Filter, View::Functions) => self.mode = Mode::Filter,
             (Action::Refresh, View::Functions) => {
                 return vec![Cmd::RefreshNow(PollerKind::Functions)];
             }
             (Action::Refresh, View::Detail) => return self.refresh_detail(),
             (Action::Enter, View::Functions) => return self.open_detail(),
             (Action::NextPane, View::Functions) => {
-                if self.detail.is_some() {
-                    self.view = View::Detail;
+                if self.detail.is_some() || self.aliases.is_some() {
+                    self.view = if self.detail.is_some() {
+                        View::Detail
+                    } else {
+                        View::Aliases
+                    };
                     return vec![Cmd::StopPoller(PollerKind::Functions)];
                 }
                 self.flash(
                     FlashLevel::Info,
-                    "no other pane open yet: Enter opens a function",
+                    "no other pane open yet: Enter opens a function, a its aliases",
                 );
             }
+            (Action::NextPane, View::Detail) if self.aliases.is_some() => self.view = View::Aliases,
             (Action::NextPane | Action::Back, View::Detail) => return self.show_functions(),
             (Action::Back, View::Functions) => {
                 if !self.functions.filter_input.is_empty() {
@@ -695,8 +1373,10 @@ impl App {
             }
             (Action::CopyConsoleUrl, view) => {
                 let name = match view {
-                    View::Functions => self.functions.selected_function().map(|f| f.name.clone()),
                     View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                    View::Functions | View::Aliases | View::Alarms => {
+                        self.functions.selected_function().map(|f| f.name.clone())
+                    }
                 };
                 if let Some(name) = name {
                     let url = console_url(&self.region, &name);
@@ -737,7 +1417,24 @@ impl App {
                 }
             }
             (Action::Enter | Action::SortNext | Action::SortReverse, View::Detail)
-            | (Action::RevealEnv, View::Functions) => {}
+            | (Action::RevealEnv, View::Functions)
+            | (
+                Action::FocusLeft
+                | Action::FocusRight
+                | Action::Canary(_)
+                | Action::Promote
+                | Action::Rollback
+                | Action::Publish
+                | Action::OpenAliases
+                | Action::OpenAlarms
+                | Action::ToggleFunctionAlarms
+                | Action::Mark
+                | Action::Mute
+                | Action::JumpLogs
+                | Action::JumpMetrics,
+                _,
+            )
+            | (_, View::Aliases | View::Alarms) => {}
         }
         self.functions.scroll_into_view(rows);
         Vec::new()

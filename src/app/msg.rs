@@ -5,8 +5,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::app::aliases::AliasData;
+use crate::domain::alarm::{Alarm, AlarmHistoryItem};
 use crate::domain::{Function, FunctionDetail, Identity};
 use crate::theme::Theme;
+use crate::writes::Write;
 
 /// Everything that can happen to the app. Time always arrives on a message; `update` never reads a clock.
 #[derive(Debug)]
@@ -60,6 +63,42 @@ pub enum Msg {
         error: String,
     },
     ThemeLoaded(Result<Box<Theme>, String>),
+    /// A function's aliases and versions.
+    Aliases {
+        generation: u64,
+        request: u64,
+        result: Result<AliasData, String>,
+        now: DateTime<Utc>,
+    },
+    /// The rollback of an alias, planned from the remembered state (to be confirmed).
+    RollbackPlanned {
+        generation: u64,
+        result: Result<Box<Write>, String>,
+    },
+    /// Every alarm of the account/region (the alarms pane's poller).
+    Alarms {
+        generation: u64,
+        result: Result<Vec<Alarm>, String>,
+        now: DateTime<Utc>,
+    },
+    /// The alarms in ALARM (the header's background poller).
+    Firing {
+        generation: u64,
+        result: Result<Vec<Alarm>, String>,
+        now: DateTime<Utc>,
+    },
+    AlarmHistory {
+        generation: u64,
+        request: u64,
+        /// `Err((message, unsupported))`: unsupported when the endpoint lacks the API.
+        result: Result<Vec<AlarmHistoryItem>, (String, bool)>,
+        now: DateTime<Utc>,
+    },
+    /// A confirmed write finished: a one-line summary, or the error.
+    WriteDone {
+        generation: u64,
+        result: Result<String, String>,
+    },
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
     Shutdown,
 }
@@ -68,10 +107,14 @@ pub enum Msg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PollerKind {
     Functions,
+    /// Every alarm, while the alarms pane is open.
+    Alarms,
+    /// Alarms in ALARM, always (the header count, flips to ALARM).
+    Firing,
 }
 
 /// Side effects requested by `update`, executed by the runtime.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
     /// Start (or restart) a poller: first run after `first_in`, then every `every`.
     StartPoller {
@@ -100,6 +143,28 @@ pub enum Cmd {
         region: Option<String>,
     },
     LoadTheme(String),
+    FetchAlarmHistory {
+        generation: u64,
+        request: u64,
+        name: String,
+    },
+    FetchAliases {
+        generation: u64,
+        request: u64,
+        function: String,
+    },
+    /// Read the rollback memory and plan restoring `alias` (answer: `Msg::RollbackPlanned`).
+    PlanRollback {
+        generation: u64,
+        account: String,
+        function: String,
+        alias: String,
+    },
+    /// Execute a write the user confirmed (audited; never sent in read-only mode).
+    Write {
+        generation: u64,
+        write: Box<Write>,
+    },
     Bell,
     Quit,
 }

@@ -38,6 +38,7 @@ pub(crate) fn app() -> App {
         profiles: vec!["demo".into(), "prod".into()],
         config: Config::default(),
         now: t0(),
+        quiet: false,
     });
     let cmds = app.start();
     assert!(matches!(
@@ -411,6 +412,8 @@ fn palette_region_switch_rebuilds_clients_and_drops_old_data() {
         cmds,
         vec![
             Cmd::StopPoller(PollerKind::Functions),
+            Cmd::StopPoller(PollerKind::Alarms),
+            Cmd::StopPoller(PollerKind::Firing),
             Cmd::Reconnect {
                 generation: 2,
                 profile: Some("demo".into()),
@@ -591,4 +594,434 @@ fn connect_failure_is_shown_not_fatal() {
     );
     assert!(app.flash.as_ref().unwrap().text.contains("region"));
     assert!(!app.should_quit);
+}
+
+pub(crate) fn alias_data() -> aliases::AliasData {
+    use crate::domain::alias::{Alias, AliasState, Version};
+    let mut weighted = AliasState::plain("3");
+    weighted.weights.insert("4".into(), 0.1);
+    aliases::AliasData {
+        aliases: vec![
+            Alias {
+                name: "canary".into(),
+                description: "pre-release".into(),
+                state: AliasState::plain("4"),
+                revision_id: Some("rev-c".into()),
+                arn: String::new(),
+            },
+            Alias {
+                name: "live".into(),
+                description: "production traffic".into(),
+                state: weighted,
+                revision_id: Some("rev-l".into()),
+                arn: String::new(),
+            },
+        ],
+        versions: (1..=4)
+            .rev()
+            .map(|i| Version {
+                version: i.to_string(),
+                description: format!("release 1.{i}"),
+                code_sha256: format!("{i}abcdef0123456789"),
+                runtime: Some("nodejs22.x".into()),
+                memory_mb: 512,
+                last_modified: Some(t0() - chrono::Duration::days(i64::from(5 - i))),
+            })
+            .collect(),
+    }
+}
+
+/// The aliases pane of `user-signup`, loaded.
+pub(crate) fn with_aliases(read_only: bool) -> App {
+    let mut app = loaded(&["user-signup"]);
+    app.read_only = read_only;
+    let cmds = key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.view, View::Aliases);
+    let Some(Cmd::FetchAliases {
+        request, function, ..
+    }) = cmds.last().cloned()
+    else {
+        panic!("expected FetchAliases, got {cmds:?}");
+    };
+    assert_eq!(function, "user-signup");
+    app.update(Msg::Aliases {
+        generation: 1,
+        request,
+        result: Ok(alias_data()),
+        now: t0(),
+    });
+    app
+}
+
+#[test]
+fn canary_key_asks_to_confirm_then_writes_exactly_that() {
+    let mut app = with_aliases(false);
+    key(&mut app, KeyCode::Char('j')); // alias "live" (3 + 4 @ 10 %)
+    key(&mut app, KeyCode::Char('l')); // versions list
+    key(&mut app, KeyCode::Char('j')); // version 3 … then back to 4
+    key(&mut app, KeyCode::Char('k'));
+    assert!(
+        key(&mut app, KeyCode::Char('4')).is_empty(),
+        "nothing is sent before the yes"
+    );
+    let Mode::Confirm(confirm) = app.mode.clone() else {
+        panic!("expected the confirm step, got {:?}", app.mode);
+    };
+    assert_eq!(confirm.lines[0], "from  3 (90 %) + 4 (10 %)");
+    assert_eq!(confirm.lines[1], "to    3 (75 %) + 4 (25 %)");
+    let cmds = key(&mut app, KeyCode::Char('y'));
+    let [Cmd::Write { write, .. }] = cmds.as_slice() else {
+        panic!("expected one write, got {cmds:?}");
+    };
+    let crate::writes::Write::Alias { change, account } = write.as_ref() else {
+        panic!("expected an alias change");
+    };
+    assert_eq!(account, "123456789012");
+    assert_eq!(change.revision_id.as_deref(), Some("rev-l"));
+    assert_eq!(change.to.weights.get("4"), Some(&0.25));
+}
+
+#[test]
+fn esc_cancels_the_confirm_and_sends_nothing() {
+    let mut app = with_aliases(false);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('p'));
+    assert!(matches!(app.mode, Mode::Confirm(_)));
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was changed")
+    );
+}
+
+#[test]
+fn read_only_refuses_every_alias_write_without_a_confirm() {
+    let mut app = with_aliases(true);
+    key(&mut app, KeyCode::Char('j'));
+    for k in [
+        KeyCode::Enter,
+        KeyCode::Char('1'),
+        KeyCode::Char('p'),
+        KeyCode::Char('R'),
+        KeyCode::Char('P'),
+    ] {
+        let cmds = key(&mut app, k);
+        assert!(
+            !cmds
+                .iter()
+                .any(|c| matches!(c, Cmd::Write { .. } | Cmd::PlanRollback { .. })),
+            "{k:?} produced {cmds:?}"
+        );
+        assert_eq!(app.mode, Mode::Normal, "{k:?} opened {:?}", app.mode);
+        assert!(
+            app.flash.as_ref().unwrap().text.contains("read-only"),
+            "{k:?}"
+        );
+    }
+}
+
+#[test]
+fn promote_without_canary_explains_instead_of_asking() {
+    let mut app = with_aliases(false);
+    key(&mut app, KeyCode::Char('p')); // alias "canary" routes to 4 only
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no canary to promote")
+    );
+}
+
+#[test]
+fn rollback_is_planned_by_the_runtime_then_confirmed() {
+    let mut app = with_aliases(false);
+    key(&mut app, KeyCode::Char('j'));
+    let cmds = key(&mut app, KeyCode::Char('R'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::PlanRollback {
+            generation: 1,
+            account: "123456789012".into(),
+            function: "user-signup".into(),
+            alias: "live".into()
+        }]
+    );
+    app.update(Msg::RollbackPlanned {
+        generation: 1,
+        result: Err("lambdash has not changed user-signup:live".into()),
+    });
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.flash.as_ref().unwrap().text.contains("has not changed"));
+}
+
+#[test]
+fn publish_asks_for_a_description_then_confirms() {
+    let mut app = with_aliases(false);
+    key(&mut app, KeyCode::Char('P'));
+    typed(&mut app, "hotfix");
+    key(&mut app, KeyCode::Enter);
+    let Mode::Confirm(confirm) = app.mode.clone() else {
+        panic!("expected confirm, got {:?}", app.mode);
+    };
+    assert_eq!(
+        confirm.write,
+        crate::writes::Write::PublishVersion {
+            function: "user-signup".into(),
+            description: "hotfix".into()
+        }
+    );
+}
+
+#[test]
+fn a_finished_write_is_flashed_and_the_aliases_reloaded() {
+    let mut app = with_aliases(false);
+    let cmds = app.update(Msg::WriteDone {
+        generation: 1,
+        result: Ok("user-signup:live now routes 4".into()),
+    });
+    assert!(matches!(cmds.as_slice(), [Cmd::FetchAliases { .. }]));
+    assert!(app.flash.as_ref().unwrap().text.contains("now routes 4"));
+    let cmds = app.update(Msg::WriteDone {
+        generation: 1,
+        result: Err("UpdateAlias: PreconditionFailedException".into()),
+    });
+    assert!(matches!(cmds.as_slice(), [Cmd::FetchAliases { .. }]));
+    assert_eq!(app.flash.as_ref().unwrap().level, FlashLevel::Error);
+}
+
+pub(crate) fn alarm(
+    name: &str,
+    state: crate::domain::alarm::AlarmState,
+    function: &str,
+) -> crate::domain::alarm::Alarm {
+    let mut a = crate::domain::alarm::Alarm::new(name, state);
+    a.namespace = Some("AWS/Lambda".into());
+    a.metric = Some("Errors".into());
+    a.dimensions.insert("FunctionName".into(), function.into());
+    a.threshold = Some(5.0);
+    a.comparison = Some("GreaterThanThreshold".into());
+    a.statistic = Some("Sum".into());
+    a.period_s = Some(60);
+    a.evaluation_periods = Some(1);
+    a.reason = format!(
+        "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0) for {name}"
+    );
+    a.updated = Some(t0() - chrono::Duration::minutes(7));
+    a.actions_enabled = true;
+    a.alarm_actions = vec!["arn:aws:sns:us-east-1:123456789012:oncall".into()];
+    a
+}
+
+pub(crate) fn with_alarms() -> App {
+    use crate::domain::alarm::AlarmState;
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    let cmds = key(&mut app, KeyCode::Char('A'));
+    assert_eq!(app.view, View::Alarms);
+    assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Functions)));
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Cmd::StartPoller {
+            kind: PollerKind::Alarms,
+            ..
+        }
+    )));
+    let mut muted = alarm("orders-api-throttles", AlarmState::Ok, "orders-api");
+    muted.actions_enabled = false;
+    app.update(Msg::Alarms {
+        generation: 1,
+        result: Ok(vec![
+            alarm("orders-api-errors", AlarmState::Ok, "orders-api"),
+            alarm(
+                "payments-webhook-errors",
+                AlarmState::Alarm,
+                "payments-webhook",
+            ),
+            muted,
+        ]),
+        now: t0(),
+    });
+    app
+}
+
+fn firing(app: &mut App, names: &[&str]) -> Vec<Cmd> {
+    use crate::domain::alarm::AlarmState;
+    app.update(Msg::Firing {
+        generation: 1,
+        result: Ok(names
+            .iter()
+            .map(|n| alarm(n, AlarmState::Alarm, "f"))
+            .collect()),
+        now: t0(),
+    })
+}
+
+#[test]
+fn connecting_starts_the_background_alarm_count() {
+    let mut app = app();
+    let cmds = app.update(Msg::Connected {
+        generation: 1,
+        profile: "demo".into(),
+        region: "us-east-1".into(),
+    });
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Cmd::StartPoller {
+            kind: PollerKind::Firing,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_flip_to_alarm_flashes_and_rings_but_the_first_look_does_not() {
+    let mut app = loaded(&["a"]);
+    assert!(
+        firing(&mut app, &["already-firing"]).is_empty(),
+        "first look: no bell"
+    );
+    assert!(app.flash.is_none());
+    assert_eq!(
+        firing(&mut app, &["already-firing", "new-one"]),
+        vec![Cmd::Bell]
+    );
+    let flash = app.flash.clone().unwrap();
+    assert_eq!(flash.level, FlashLevel::Error);
+    assert_eq!(flash.text, "ALARM: new-one");
+    assert!(
+        firing(&mut app, &["already-firing", "new-one"]).is_empty(),
+        "no second bell for the same flip"
+    );
+}
+
+#[test]
+fn quiet_or_bell_off_flashes_without_the_bell() {
+    let mut app = loaded(&["a"]);
+    app.quiet = true;
+    firing(&mut app, &[]);
+    assert!(firing(&mut app, &["x"]).is_empty());
+    assert!(app.flash.as_ref().unwrap().text.contains("ALARM: x"));
+    let mut app = loaded(&["a"]);
+    app.config.bell = false;
+    firing(&mut app, &[]);
+    assert!(firing(&mut app, &["x"]).is_empty());
+}
+
+#[test]
+fn alarms_in_alarm_are_listed_first() {
+    let app = with_alarms();
+    let names: Vec<&str> = app.alarms.rows().map(|a| a.name.as_str()).collect();
+    assert_eq!(names[0], "payments-webhook-errors");
+    assert_eq!(
+        app.firing.data.as_ref().unwrap().len(),
+        1,
+        "the pane's list also feeds the header"
+    );
+}
+
+#[test]
+fn f_narrows_alarms_to_the_selected_function() {
+    let mut app = with_alarms();
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.alarms.for_function.as_deref(), Some("orders-api"));
+    let names: Vec<&str> = app.alarms.rows().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, vec!["orders-api-errors", "orders-api-throttles"]);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.alarms.rows().count(), 3);
+}
+
+#[test]
+fn mute_confirms_then_disables_actions_and_unmute_when_all_muted() {
+    let mut app = with_alarms();
+    assert!(key(&mut app, KeyCode::Char('M')).is_empty());
+    let Mode::Confirm(c) = app.mode.clone() else {
+        panic!("expected confirm, got {:?}", app.mode);
+    };
+    assert_eq!(c.title, "Disable (mute) actions of 1 alarm");
+    assert!(c.lines[0].starts_with("payments-webhook-errors  actions enabled → disabled"));
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Cmd::Write { write, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert!(
+        matches!(write.as_ref(), crate::writes::Write::AlarmActions { enabled: false, alarms } if alarms.len() == 1)
+    );
+
+    // The muted alarm alone: M unmutes.
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        app.alarms.selected_alarm().unwrap().name,
+        "orders-api-throttles"
+    );
+    key(&mut app, KeyCode::Char('M'));
+    let Mode::Confirm(c) = app.mode.clone() else {
+        panic!("expected confirm");
+    };
+    assert!(c.title.starts_with("Enable (unmute)"));
+}
+
+#[test]
+fn space_marks_alarms_for_a_bulk_mute() {
+    let mut app = with_alarms();
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.alarms.marked.len(), 2);
+    key(&mut app, KeyCode::Char('M'));
+    let Mode::Confirm(c) = app.mode.clone() else {
+        panic!("expected confirm");
+    };
+    assert_eq!(c.title, "Disable (mute) actions of 2 alarms");
+}
+
+#[test]
+fn read_only_refuses_mute_before_the_confirm() {
+    let mut app = with_alarms();
+    app.read_only = true;
+    assert!(key(&mut app, KeyCode::Char('M')).is_empty());
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.flash.as_ref().unwrap().text.contains("read-only"));
+}
+
+#[test]
+fn alarm_detail_fetches_history_and_records_when_unsupported() {
+    let mut app = with_alarms();
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Cmd::FetchAlarmHistory { request, name, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(name, "payments-webhook-errors");
+    app.update(Msg::AlarmHistory {
+        generation: 1,
+        request: *request,
+        result: Err(("DescribeAlarmHistory: HTTP 500".into(), true)),
+        now: t0(),
+    });
+    let d = app.alarms.detail.as_ref().unwrap();
+    assert!(d.history_unsupported);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.alarms.detail.is_none());
+    assert_eq!(app.view, View::Alarms);
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Functions);
+    assert!(
+        cmds.contains(&Cmd::StopPoller(PollerKind::Alarms)),
+        "leaving the pane stops its poller"
+    );
+}
+
+#[test]
+fn slash_filters_alarms_in_the_alarms_pane() {
+    let mut app = with_alarms();
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "thrott");
+    assert_eq!(app.alarms.rows().count(), 1);
+    assert!(
+        app.functions.filter_input.is_empty(),
+        "the functions filter is untouched"
+    );
 }

@@ -85,9 +85,12 @@ impl Intercept for ReadOnlyGuard {
         "lambdash.ReadOnlyGuard"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: for a client-level interceptor that hook runs before the operation's
+    // configuration (and its `Metadata`) is in the bag, so every call looked unknown and was refused.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if !self.enabled {
@@ -130,5 +133,51 @@ mod tests {
         ] {
             assert!(!is_read_only_operation(op), "{op} should be refused");
         }
+    }
+
+    /// A CloudWatch client with the guard on, answering every call with an empty success.
+    fn guarded_cloudwatch(enabled: bool) -> aws_sdk_cloudwatch::Client {
+        use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+        use aws_sdk_cloudwatch::operation::disable_alarm_actions::DisableAlarmActionsOutput;
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let describe = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+            .sequence()
+            .output(|| DescribeAlarmsOutput::builder().build())
+            .repeatedly()
+            .build();
+        let disable = mock!(aws_sdk_cloudwatch::Client::disable_alarm_actions)
+            .sequence()
+            .output(|| DisableAlarmActionsOutput::builder().build())
+            .repeatedly()
+            .build();
+        mock_client!(
+            aws_sdk_cloudwatch,
+            RuleMode::MatchAny,
+            [&describe, &disable],
+            |conf| conf.interceptor(ReadOnlyGuard::new(enabled))
+        )
+    }
+
+    #[tokio::test]
+    async fn read_only_guard_lets_reads_through_and_refuses_writes_on_a_real_client() {
+        let client = guarded_cloudwatch(true);
+        client.describe_alarms().send().await.unwrap();
+        let err = client
+            .disable_alarm_actions()
+            .alarm_names("a")
+            .send()
+            .await
+            .unwrap_err();
+        let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+        assert!(
+            text.contains("refused by --read-only: DisableAlarmActions is a write"),
+            "{text}"
+        );
+        let off = guarded_cloudwatch(false);
+        off.disable_alarm_actions()
+            .alarm_names("a")
+            .send()
+            .await
+            .unwrap();
     }
 }

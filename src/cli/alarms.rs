@@ -9,15 +9,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{SecondsFormat, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
-use serde_json::json;
 
-use super::{EXIT_AWS, EXIT_USAGE, aws_error, emit, usage_error};
+use super::{EXIT_AWS, aws_error, emit, usage_error};
 use crate::audit::{AuditEntry, AuditLog, Outcome};
 use crate::aws::alarms::NAMES_PER_CALL;
 use crate::aws::{Clients, ConnectOptions};
@@ -300,15 +299,6 @@ async fn list(
     }
 }
 
-/// The audit action for enabling or disabling alarm actions.
-pub fn audit_action(enabled: bool) -> &'static str {
-    if enabled {
-        "alarm.enable_actions"
-    } else {
-        "alarm.disable_actions"
-    }
-}
-
 /// `a, b, c` (sanitised: names come from the command line or AWS and go to a terminal).
 fn name_list(names: &[String]) -> String {
     names
@@ -437,7 +427,7 @@ fn set_actions(
 async fn apply(
     clients: &Clients,
     audit: &mut AuditLog,
-    audit_path: &PathBuf,
+    audit_path: &Path,
     alarms: &[&Alarm],
     enabled: bool,
 ) -> ExitCode {
@@ -453,22 +443,15 @@ async fn apply(
             },
         };
         for alarm in chunk {
-            let mut detail = json!({
-                "actions_enabled": {"from": alarm.actions_enabled, "to": enabled},
-                "state": alarm.state,
-            });
-            if let Some(url) = &clients.endpoint_url {
-                detail["endpoint"] = json!(url);
-            }
-            let entry = AuditEntry {
-                time: Utc::now(),
-                profile: clients.profile.clone(),
-                region: clients.region.clone(),
-                action: audit_action(enabled).to_string(),
-                target: alarm.name.clone(),
-                detail,
-                outcome: outcome.clone(),
-            };
+            let entry = AuditEntry::alarm_actions(
+                Utc::now(),
+                &clients.profile,
+                &clients.region,
+                clients.endpoint_url.as_deref(),
+                alarm,
+                enabled,
+                outcome.clone(),
+            );
             if let Err(e) = audit.append(&entry) {
                 eprintln!(
                     "warning: writing the audit log {}: {e}",
@@ -630,6 +613,87 @@ mod tests {
         let names: Vec<&str> = kept.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["orders-api-errors", "orders-ok"]);
         assert_eq!(select(vec![sample()], None).len(), 1);
+    }
+
+    /// `Clients` whose CloudWatch client answers DisableAlarmActions from `rule`; the other clients
+    /// are never called.
+    fn mocked_clients(rule: &aws_smithy_mocks::Rule) -> Clients {
+        use aws_config::BehaviorVersion;
+        let cloudwatch = aws_smithy_mocks::mock_client!(
+            aws_sdk_cloudwatch,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [rule]
+        );
+        Clients {
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .build(),
+            ),
+            cloudwatch,
+            sqs: aws_sdk_sqs::Client::from_conf(
+                aws_sdk_sqs::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .build(),
+            ),
+            calls: crate::aws::ApiCounter::default(),
+            profile: "prod".to_string(),
+            region: "eu-west-1".to_string(),
+            endpoint_url: None,
+            read_only: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn failed_mute_is_audited_with_its_error_and_stops_at_the_failing_call() {
+        use aws_sdk_cloudwatch::operation::disable_alarm_actions::DisableAlarmActionsOutput;
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        const DENIED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+            <Message>not authorized to perform cloudwatch:DisableAlarmActions</Message></Error>\
+            <RequestId>1</RequestId></ErrorResponse>";
+        let rule = aws_smithy_mocks::mock!(aws_sdk_cloudwatch::Client::disable_alarm_actions)
+            .sequence()
+            .output(|| DisableAlarmActionsOutput::builder().build())
+            .http_response(|| {
+                HttpResponse::new(StatusCode::try_from(403).unwrap(), SdkBody::from(DENIED))
+            })
+            .repeatedly()
+            .build();
+        let clients = mocked_clients(&rule);
+        let alarms: Vec<Alarm> = (0..250)
+            .map(|i| Alarm::new(format!("a{i:03}"), AlarmState::Alarm))
+            .collect();
+        let refs: Vec<&Alarm> = alarms.iter().collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let mut log = AuditLog::open(&path).unwrap();
+        let code = apply(&clients, &mut log, &path, &refs, false).await;
+        assert_eq!(code, ExitCode::from(EXIT_AWS));
+        assert_eq!(rule.num_calls(), 2, "the third batch is not sent");
+        let entries = crate::audit::read(&path).unwrap();
+        assert_eq!(entries.len(), 200, "the first two batches are audited");
+        assert!(entries[..100].iter().all(|e| e.outcome == Outcome::Ok));
+        for e in &entries[100..] {
+            assert_eq!(e.action, crate::audit::ALARM_DISABLE_ACTIONS);
+            assert_eq!(e.profile, "prod");
+            match &e.outcome {
+                Outcome::Failed { error } => assert!(error.contains("AccessDenied"), "{error}"),
+                Outcome::Ok => panic!("{} audited as ok", e.target),
+            }
+        }
+        assert_eq!(entries[100].target, "a100");
     }
 
     #[test]

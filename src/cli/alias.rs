@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::{EXIT_AWS, EXIT_USAGE, confirm, emit};
 use crate::aws::Clients;
 use crate::domain::alias::{self, AliasChange, AliasState};
-use crate::rollback::{self, Entry, Store};
+use crate::rollback::{self, Store};
 use crate::sanitize::sanitize;
+use crate::writes::Write;
 
 #[derive(Debug, Args)]
 pub struct AliasArgs {
@@ -168,59 +169,11 @@ fn store_path() -> Result<std::path::PathBuf, ExitCode> {
     })
 }
 
-/// Applies a confirmed change, writes the audit log, and (unless it is a rollback) remembers it.
-async fn apply(
-    clients: &Clients,
-    change: &AliasChange,
-    action: &str,
-    remember: Option<&str>,
-) -> ExitCode {
-    let result = clients.apply_alias_change(change).await;
-    let outcome = match &result {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("failed: {e}"),
-    };
-    super::audit_write(
-        clients,
-        action,
-        &format!("{}:{}", change.function, change.alias),
-        serde_json::json!({ "from": change.from, "to": change.to }),
-        &outcome,
-    );
-    match result {
-        Ok(after) => {
-            if let Some(key) = remember {
-                let Ok(path) = store_path() else {
-                    return ExitCode::from(EXIT_AWS);
-                };
-                let mut store = match Store::load(&path) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        return fail(
-                            &format!("alias changed, but the rollback state was not saved: {e}"),
-                            EXIT_AWS,
-                        );
-                    }
-                };
-                store.record(
-                    key.to_string(),
-                    Entry {
-                        at: chrono::Utc::now(),
-                        before: change.from.clone(),
-                        after: after.state.clone(),
-                    },
-                );
-                if let Err(e) = store.save(&path) {
-                    return fail(
-                        &format!("alias changed, but the rollback state was not saved: {e}"),
-                        EXIT_AWS,
-                    );
-                }
-            }
-            eprintln!(
-                "{}:{} now routes {}",
-                change.function, change.alias, after.state
-            );
+/// Executes a confirmed write (audited; alias changes remembered for rollback) and reports it.
+async fn apply(clients: &Clients, write: &Write) -> ExitCode {
+    match crate::writes::execute(clients, write).await {
+        Ok(summary) => {
+            eprintln!("{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, EXIT_AWS),
@@ -276,8 +229,7 @@ async fn set(
         Ok(a) => a,
         Err(code) => return code,
     };
-    let key = rollback::key(&account, &clients.region, function, alias_name);
-    apply(clients, &change, "alias.set", Some(&key)).await
+    apply(clients, &Write::Alias { change, account }).await
 }
 
 async fn rollback_alias(
@@ -295,7 +247,7 @@ async fn rollback_alias(
     let Ok(path) = store_path() else {
         return ExitCode::from(EXIT_USAGE);
     };
-    let mut store = match Store::load(&path) {
+    let store = match Store::load(&path) {
         Ok(s) => s,
         Err(e) => return fail(&e, EXIT_AWS),
     };
@@ -337,15 +289,5 @@ async fn rollback_alias(
     if let Err(code) = confirm(&format!("Roll back alias {change}?"), yes) {
         return code;
     }
-    let code = apply(clients, &change, "alias.rollback", None).await;
-    if code == ExitCode::SUCCESS {
-        store.pop(&key);
-        if let Err(e) = store.save(&path) {
-            return fail(
-                &format!("rolled back, but the rollback state was not saved: {e}"),
-                EXIT_AWS,
-            );
-        }
-    }
-    code
+    apply(clients, &Write::AliasRollback { change, account }).await
 }

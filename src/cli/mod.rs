@@ -39,6 +39,9 @@ pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/lambdash/config.toml when it exists).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// No terminal bell (e.g. when an alarm flips to ALARM).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     /// Where lambdash writes its own log (default: $XDG_STATE_HOME/lambdash/lambdash.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -54,6 +57,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a function's log events in timestamp order; --follow keeps tailing.
+    Tail(tail::TailArgs),
     /// CloudWatch alarms: list them (by state, by function), mute and unmute them.
     Alarms(alarms::AlarmsArgs),
     /// Aliases and traffic shifting: list, set (with a canary weight), roll back lambdash's last change.
@@ -182,6 +187,13 @@ pub fn main() -> ExitCode {
             };
             functions::run(&clients, json).await
         }),
+        Some(Command::Tail(args)) => runtime.block_on(async {
+            let clients = match Clients::connect(&opts).await {
+                Ok(c) => c,
+                Err(e) => return aws_error(&e),
+            };
+            tail::run(&clients, args).await
+        }),
         Some(Command::Alarms(args)) => alarms::run(args, &opts, &runtime),
         Some(Command::Alias(args)) => {
             if args.command.is_write() && opts.read_only {
@@ -217,6 +229,7 @@ pub fn main() -> ExitCode {
                 profiles: crate::aws::profiles::list(),
                 config,
                 now: chrono::Utc::now(),
+                quiet: cli.quiet,
             };
             let app = App::new(init);
             let rt_opts = crate::runtime::RuntimeOptions {
@@ -274,36 +287,4 @@ pub(crate) fn confirm(prompt: &str, yes: bool) -> Result<(), ExitCode> {
         return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok(())
-}
-
-/// Appends one write to the audit log. A write that cannot be audited is reported, not hidden.
-pub(crate) fn audit_write(
-    clients: &Clients,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-    outcome: &str,
-) {
-    let Some(path) = crate::audit::default_path() else {
-        eprintln!("warning: no state directory: the audit log was not written");
-        return;
-    };
-    let entry = crate::audit::AuditEntry {
-        time: chrono::Utc::now(),
-        profile: clients.profile.clone(),
-        region: clients.region.clone(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail,
-        outcome: if outcome == "ok" {
-            crate::audit::Outcome::Ok
-        } else {
-            crate::audit::Outcome::Failed {
-                error: outcome.to_string(),
-            }
-        },
-    };
-    if let Err(e) = crate::audit::append(&path, &entry) {
-        eprintln!("warning: writing the audit log {}: {e}", path.display());
-    }
 }

@@ -1,1 +1,480 @@
-//! `lambdash tail` (issue #3).
+//! `lambdash tail FUNCTION... [--since DURATION | --lines N] [--follow] [--filter PATTERN] [--json]`.
+//!
+//! 1. Each function is looked up (`GetFunction`: an unknown name exits 2) for its log group.
+//! 2. The tail's first window `[now − L, now]` is fetched for every function and remembered as seen.
+//! 3. The range is printed in timestamp order, all functions merged: the last N events whatever their
+//!    age ([`Clients::last_events`], seeded with that first window), or everything since a time (the part
+//!    older than the first window as a sliced [`Backfill`], then the first window).
+//! 4. With `--follow`, the sliding-window [`Tailer`]s keep polling; a [`Merger`] interleaves functions
+//!    with a 1 s reorder grace. Throttling is backed off forever, saying so on stderr.
+//!
+//! Every CloudWatch Logs request goes through one [`Pacer`] (`--budget-tps`, 2/s by default).
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use futures::{StreamExt, TryStreamExt};
+use serde::Serialize;
+
+use super::{EXIT_AWS, EXIT_USAGE, emit};
+use crate::aws::logs::{LogQuery, Pacer};
+use crate::aws::{AwsError, Clients};
+use crate::domain::log::{Level, LogEvent, TimeWindow};
+use crate::logs::backfill::DEFAULT_LAST_N;
+use crate::logs::tailer::DEFAULT_GRACE;
+use crate::logs::{Backfill, Merger, Tailer, level};
+use crate::sanitize::sanitize_lines;
+
+/// How often `--follow` polls (each function once per round, within the budget).
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// Without `--follow`, an unreachable endpoint is retried this many times before exiting 1.
+const NETWORK_RETRIES: u32 = 4;
+/// Backfill slices fetched at once (the budget still paces them).
+const BACKFILL_CONCURRENCY: usize = 4;
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    crate::config::parse_duration(s)
+}
+
+fn parse_tps(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 100.0 => Ok(v),
+        _ => Err(format!(
+            "invalid budget \"{s}\" (requests per second, e.g. 2 or 0.5)"
+        )),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TailArgs {
+    /// Functions whose logs to print, merged in timestamp order.
+    #[arg(required = true, value_name = "FUNCTION")]
+    pub functions: Vec<String>,
+    /// Every event from this long ago until now (e.g. 15m, 1h, 3h, 24h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "lines")]
+    pub since: Option<Duration>,
+    /// The last N events whatever their age (the default: 200).
+    #[arg(long, value_name = "N")]
+    pub lines: Option<usize>,
+    /// Keep printing new events (Ctrl-C stops).
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// A CloudWatch Logs filter pattern, applied by the service (e.g. ERROR, "exact phrase").
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// One JSON object per line: function, timestamp, ingestion_time, stream, event_id, message
+    /// (RFC 3339 UTC with milliseconds; the message without its trailing newline).
+    #[arg(long)]
+    pub json: bool,
+    /// The sliding window re-queried while following: an event ingested up to this long after its
+    /// timestamp is still printed, once.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration)]
+    pub window: Duration,
+    /// CloudWatch Logs requests per second, all functions together (FilterLogEvents allows 5 per
+    /// account and region, shared with everyone).
+    #[arg(long, value_name = "N", default_value = "2", value_parser = parse_tps)]
+    pub budget_tps: f64,
+}
+
+/// One event as `--json` prints it.
+#[derive(Debug, Serialize)]
+struct EventJson<'a> {
+    function: &'a str,
+    timestamp: String,
+    ingestion_time: Option<String>,
+    stream: &'a str,
+    event_id: &'a str,
+    message: &'a str,
+}
+
+fn rfc3339_ms(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Colours for function names, in order (the same function keeps its colour).
+const FUNCTION_COLOURS: [&str; 6] = ["36", "35", "34", "32", "33", "96"];
+
+/// How events are written: JSON lines, or `TIMESTAMP FUNCTION MESSAGE` (escaped and coloured when
+/// stdout is a terminal).
+#[derive(Clone, Debug)]
+pub struct Format {
+    pub json: bool,
+    /// Escape control sequences (stdout is a terminal).
+    pub escape: bool,
+    pub colour: bool,
+    /// The functions in command-line order, for their colours.
+    pub functions: Vec<String>,
+}
+
+impl Format {
+    /// One event, with its newline.
+    pub fn line(&self, e: &LogEvent) -> String {
+        if self.json {
+            let row = EventJson {
+                function: &e.function,
+                timestamp: rfc3339_ms(e.timestamp),
+                ingestion_time: e.ingestion_time.map(rfc3339_ms),
+                stream: &e.stream,
+                event_id: &e.event_id,
+                message: e.text(),
+            };
+            let mut s = serde_json::to_string(&row).unwrap_or_default();
+            s.push('\n');
+            return s;
+        }
+        let text = if self.escape {
+            sanitize_lines(e.text()).join("\n")
+        } else {
+            e.text().to_owned()
+        };
+        let function = if self.escape {
+            sanitize_lines(&e.function).join(" ")
+        } else {
+            e.function.clone()
+        };
+        let ts = rfc3339_ms(e.timestamp);
+        if !self.colour {
+            return format!("{ts} {function} {text}\n");
+        }
+        let index = self
+            .functions
+            .iter()
+            .position(|f| *f == e.function)
+            .unwrap_or(0);
+        let fc = FUNCTION_COLOURS[index % FUNCTION_COLOURS.len()];
+        let message = match level::detect(&e.message) {
+            Level::Error => format!("\x1b[31m{text}\x1b[0m"),
+            Level::Warn => format!("\x1b[33m{text}\x1b[0m"),
+            Level::Debug => format!("\x1b[2m{text}\x1b[0m"),
+            Level::Info | Level::Unknown => text,
+        };
+        format!("\x1b[2m{ts}\x1b[0m \x1b[{fc}m{function}\x1b[0m {message}\n")
+    }
+}
+
+struct Printer {
+    out: BufWriter<io::Stdout>,
+    format: Format,
+}
+
+impl Printer {
+    fn print(&mut self, events: &[LogEvent]) -> Result<(), ExitCode> {
+        for e in events {
+            emit(&mut self.out, &self.format.line(e))?;
+        }
+        match self.out.flush() {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+            Err(e) => {
+                eprintln!("error: writing output: {e}");
+                Err(ExitCode::from(EXIT_AWS))
+            }
+        }
+    }
+}
+
+fn say_retry(err: &AwsError, delay: Duration) {
+    let secs = delay.as_secs_f64();
+    let wait = if secs < 10.0 {
+        format!("{secs:.1}s")
+    } else {
+        format!("{secs:.0}s")
+    };
+    if err.is_throttling() {
+        eprintln!("throttled, retrying in {wait}");
+    } else {
+        eprintln!("{err}; retrying in {wait}");
+    }
+}
+
+/// An AWS failure while tailing: a bad filter pattern is the user's input (2), the rest AWS's (1).
+fn failed(err: &AwsError) -> ExitCode {
+    if let AwsError::Service { code, message, .. } = err
+        && code == "InvalidParameterException"
+    {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    super::aws_error(err)
+}
+
+pub async fn run(clients: &Clients, args: TailArgs) -> ExitCode {
+    let mut names: Vec<String> = Vec::new();
+    for name in &args.functions {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    let mut queries = Vec::with_capacity(names.len());
+    for name in &names {
+        match clients.function_for_logs(name).await {
+            Ok(f) => queries.push(LogQuery::for_function(&f).with_filter(args.filter.clone())),
+            Err(e) if e.is_not_found() => {
+                eprintln!(
+                    "error: function {:?} not found in {} (profile {})",
+                    name, clients.region, clients.profile
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(e) => return super::aws_error(&e),
+        }
+    }
+    let stdout = io::stdout();
+    let tty = stdout.is_terminal();
+    let mut printer = Printer {
+        out: BufWriter::with_capacity(64 * 1024, stdout),
+        format: Format {
+            json: args.json,
+            escape: tty,
+            colour: tty && !args.json && !super::no_color(),
+            functions: names,
+        },
+    };
+    let mut pacer = Pacer::new(args.budget_tps).on_retry(say_retry);
+    if !args.follow {
+        // A one-shot command gives up on a dead endpoint; throttling is still waited out.
+        pacer = pacer.with_network_retries(NETWORK_RETRIES);
+    }
+    match tail(clients, &args, &queries, &pacer, &mut printer).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Exit(code)) => code,
+        Err(Stop::Aws(e)) => failed(&e),
+    }
+}
+
+enum Stop {
+    /// Output closed or failed.
+    Exit(ExitCode),
+    Aws(AwsError),
+}
+
+impl From<AwsError> for Stop {
+    fn from(e: AwsError) -> Self {
+        Self::Aws(e)
+    }
+}
+
+async fn tail(
+    clients: &Clients,
+    args: &TailArgs,
+    queries: &[LogQuery],
+    pacer: &Pacer,
+    printer: &mut Printer,
+) -> Result<(), Stop> {
+    let now = Utc::now();
+    let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(args.window)).collect();
+    // The tail's first window, for every function: printed as part of the range, and remembered so
+    // following does not print it again.
+    let windows: Vec<TimeWindow> = tailers.iter_mut().map(|t| t.next_window(now)).collect();
+    let firsts: Vec<Vec<LogEvent>> = futures::future::try_join_all(
+        queries
+            .iter()
+            .zip(&windows)
+            .map(|(q, w)| clients.fetch_window_all(q, *w, pacer)),
+    )
+    .await?;
+    let mut seeds = Vec::with_capacity(queries.len());
+    for ((tailer, window), events) in tailers.iter_mut().zip(&windows).zip(firsts) {
+        let events = tailer.ingest(events);
+        tailer.completed(*window);
+        seeds.push((*window, events));
+    }
+
+    if let Some(since) = args.since {
+        print_since(clients, queries, pacer, printer, now, since, seeds).await?;
+    } else {
+        let n = args.lines.unwrap_or(DEFAULT_LAST_N);
+        print_last(clients, queries, pacer, printer, now, n, seeds).await?;
+    }
+    if !args.follow {
+        return Ok(());
+    }
+
+    let mut merger = Merger::new(queries.len(), DEFAULT_GRACE);
+    loop {
+        for (i, (query, tailer)) in queries.iter().zip(tailers.iter_mut()).enumerate() {
+            let window = tailer.next_window(Utc::now());
+            if let Some(gap) = tailer.take_skipped() {
+                eprintln!(
+                    "warning: {}: events from {} to {} were not fetched (polling stalled too long)",
+                    query.function,
+                    rfc3339_ms(gap.start),
+                    rfc3339_ms(gap.end)
+                );
+            }
+            clients
+                .fetch_window(query, window, pacer, |page| {
+                    merger.push(i, tailer.ingest(page));
+                })
+                .await?;
+            tailer.completed(window);
+            merger.advance(i, window.end);
+        }
+        printer
+            .print(&merger.release(Utc::now()))
+            .map_err(Stop::Exit)?;
+        tokio::time::sleep(POLL_EVERY).await;
+    }
+}
+
+/// Events of every function, merged by timestamp (ties: command-line order).
+fn merge(batches: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
+    let mut all: Vec<LogEvent> = batches.into_iter().flatten().collect();
+    all.sort_by_key(|e| e.timestamp);
+    all
+}
+
+async fn print_last(
+    clients: &Clients,
+    queries: &[LogQuery],
+    pacer: &Pacer,
+    printer: &mut Printer,
+    now: DateTime<Utc>,
+    n: usize,
+    seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
+) -> Result<(), Stop> {
+    let per_function = futures::future::try_join_all(
+        queries
+            .iter()
+            .zip(seeds)
+            .map(|(q, seed)| clients.last_events(q, n, now, Some(seed), pacer)),
+    )
+    .await?;
+    let all = merge(per_function);
+    let skip = all.len().saturating_sub(n);
+    printer.print(&all[skip..]).map_err(Stop::Exit)
+}
+
+async fn print_since(
+    clients: &Clients,
+    queries: &[LogQuery],
+    pacer: &Pacer,
+    printer: &mut Printer,
+    now: DateTime<Utc>,
+    since: Duration,
+    seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
+) -> Result<(), Stop> {
+    let start = now - TimeDelta::from_std(since).unwrap_or(TimeDelta::MAX);
+    let first_start = seeds.iter().map(|(w, _)| w.start).min().unwrap_or(now);
+    if start < first_start {
+        let range = TimeWindow::new(start, first_start - TimeDelta::milliseconds(1));
+        let mut backfill = Backfill::new(range, queries.len());
+        let mut tasks = Vec::new();
+        while let Some(task) = backfill.next_task() {
+            tasks.push(task);
+        }
+        let progress = io::stderr().is_terminal() && tasks.len() > 1;
+        let mut results = futures::stream::iter(tasks)
+            .map(|task| async move {
+                let events = clients
+                    .fetch_window_all(&queries[task.source], task.window, pacer)
+                    .await?;
+                Ok::<_, AwsError>((task, events))
+            })
+            .buffer_unordered(BACKFILL_CONCURRENCY);
+        while let Some((task, events)) = results.try_next().await? {
+            backfill.complete(&task, events);
+            if progress {
+                let (done, total) = backfill.progress();
+                eprint!("\rfetched {done}/{total} slices");
+                if done == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+            printer.print(&backfill.drain_ready()).map_err(Stop::Exit)?;
+        }
+    }
+    let recent = merge(seeds.into_iter().map(|(_, events)| events).collect());
+    let keep: Vec<LogEvent> = recent
+        .into_iter()
+        .filter(|e| e.timestamp >= start)
+        .collect();
+    printer.print(&keep).map_err(Stop::Exit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(message: &str) -> LogEvent {
+        LogEvent {
+            function: "orders".into(),
+            stream: "2024/05/01/[$LATEST]abc".into(),
+            event_id: "3791".into(),
+            timestamp: DateTime::from_timestamp_millis(1_714_557_600_123).unwrap(),
+            ingestion_time: DateTime::from_timestamp_millis(1_714_557_600_500),
+            message: message.into(),
+        }
+    }
+
+    fn format(json: bool, escape: bool) -> Format {
+        Format {
+            json,
+            escape,
+            colour: false,
+            functions: vec!["orders".into()],
+        }
+    }
+
+    #[test]
+    fn plain_line_is_timestamp_function_message() {
+        let line = format(false, false).line(&event("hello\n"));
+        assert_eq!(line, "2024-05-01T10:00:00.123Z orders hello\n");
+    }
+
+    #[test]
+    fn json_line_has_the_documented_fields() {
+        let line = format(true, false).line(&event("a \x1b[31mred\x1b[0m \"q\"\n"));
+        assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
+        assert!(
+            !line.contains('\x1b'),
+            "JSON escapes control characters: {line}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["function"], "orders");
+        assert_eq!(v["timestamp"], "2024-05-01T10:00:00.123Z");
+        assert_eq!(v["ingestion_time"], "2024-05-01T10:00:00.500Z");
+        assert_eq!(v["stream"], "2024/05/01/[$LATEST]abc");
+        assert_eq!(v["event_id"], "3791");
+        assert_eq!(v["message"], "a \x1b[31mred\x1b[0m \"q\"");
+    }
+
+    #[test]
+    fn terminal_output_escapes_control_sequences_but_keeps_lines() {
+        let line = format(false, true).line(&event("x\x1b]52;c;ZXZpbA==\x07\ty\nTraceback\r\n"));
+        assert!(!line.contains('\x1b') && !line.contains('\x07'), "{line:?}");
+        assert!(
+            line.contains("x\\x1b]52;c;ZXZpbA==\\x07 y\nTraceback\n"),
+            "{line:?}"
+        );
+    }
+
+    #[test]
+    fn pipe_output_is_raw_and_uncoloured() {
+        let line = format(false, false).line(&event("[ERROR] boom\x1b[31m\n"));
+        assert_eq!(
+            line,
+            "2024-05-01T10:00:00.123Z orders [ERROR] boom\x1b[31m\n"
+        );
+    }
+
+    #[test]
+    fn colour_marks_function_and_error_level() {
+        let mut f = format(false, true);
+        f.colour = true;
+        let line = f.line(&event("[ERROR] boom\n"));
+        assert!(line.contains("\x1b[36morders\x1b[0m"), "{line:?}");
+        assert!(line.contains("\x1b[31m[ERROR] boom\x1b[0m"), "{line:?}");
+    }
+
+    #[test]
+    fn budget_must_be_positive() {
+        assert!(parse_tps("2").is_ok());
+        assert!(parse_tps("0.5").is_ok());
+        assert!(parse_tps("0").is_err());
+        assert!(parse_tps("-1").is_err());
+        assert!(parse_tps("NaN").is_err());
+    }
+}

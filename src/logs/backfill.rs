@@ -10,7 +10,7 @@ use crate::domain::log::{LogEvent, TimeWindow};
 /// The number of slices a range is cut into, at most.
 pub const DEFAULT_MAX_SLICES: usize = 8;
 /// No slice is shorter than this (a short range is one slice).
-pub const DEFAULT_MIN_SLICE: Duration = Duration::from_secs(5 * 60);
+pub const DEFAULT_MIN_SLICE: Duration = Duration::from_mins(5);
 
 /// Cuts `[range.start, range.end]` into at most `max_slices` contiguous, disjoint closed windows of at
 /// least `min_slice` each (the last one takes the remainder). Millisecond precision: slice `k` ends 1 ms
@@ -19,7 +19,9 @@ pub fn plan_slices(range: TimeWindow, max_slices: usize, min_slice: Duration) ->
     let start = range.start_ms();
     let end = range.end_ms().max(start);
     let span = end - start + 1;
-    let min = i64::try_from(min_slice.as_millis()).unwrap_or(i64::MAX).max(1);
+    let min = i64::try_from(min_slice.as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1);
     let count = (span / min).clamp(1, max_slices.max(1) as i64);
     let step = span / count;
     let at = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or(range.start);
@@ -63,7 +65,10 @@ pub struct Backfill {
 
 impl Backfill {
     pub fn new(range: TimeWindow, sources: usize) -> Self {
-        Self::with_slices(plan_slices(range, DEFAULT_MAX_SLICES, DEFAULT_MIN_SLICE), sources)
+        Self::with_slices(
+            plan_slices(range, DEFAULT_MAX_SLICES, DEFAULT_MIN_SLICE),
+            sources,
+        )
     }
 
     pub fn with_slices(slices: Vec<TimeWindow>, sources: usize) -> Self {
@@ -105,20 +110,20 @@ impl Backfill {
 
     /// A task failed: it goes back in the queue.
     pub fn retry(&mut self, task: &Task) {
-        if let Some(i) = self.index(task) {
-            if self.state[i] == TaskState::Running {
-                self.state[i] = TaskState::Pending;
-            }
+        if let Some(i) = self.index(task)
+            && self.state[i] == TaskState::Running
+        {
+            self.state[i] = TaskState::Pending;
         }
     }
 
     /// A task's every page was fetched.
     pub fn complete(&mut self, task: &Task, events: Vec<LogEvent>) {
-        if let Some(i) = self.index(task) {
-            if self.state[i] != TaskState::Done {
-                self.state[i] = TaskState::Done;
-                self.results[i] = events;
-            }
+        if let Some(i) = self.index(task)
+            && self.state[i] != TaskState::Done
+        {
+            self.state[i] = TaskState::Done;
+            self.results[i] = events;
         }
     }
 
@@ -129,7 +134,10 @@ impl Backfill {
         while self.emitted < self.slices.len() {
             let first = self.emitted * self.sources;
             let tasks = first..first + self.sources;
-            if !self.state[tasks.clone()].iter().all(|s| *s == TaskState::Done) {
+            if !self.state[tasks.clone()]
+                .iter()
+                .all(|s| *s == TaskState::Done)
+            {
                 break;
             }
             let mut slice: Vec<LogEvent> = Vec::new();
@@ -158,12 +166,12 @@ impl Backfill {
 /// The default number of events shown when a function is opened.
 pub const DEFAULT_LAST_N: usize = 200;
 /// The first window walked back.
-pub const FIRST_SPAN: Duration = Duration::from_secs(60);
+pub const FIRST_SPAN: Duration = Duration::from_mins(1);
 /// Each window walked back is this many times longer than the previous one.
 pub const GROWTH: i32 = 4;
 /// `lastEventTimestamp` (DescribeLogStreams) is eventually consistent, "typically within an hour":
 /// a jump to the newest stream's last event keeps this much slack.
-pub const HINT_SLACK: Duration = Duration::from_secs(3600);
+pub const HINT_SLACK: Duration = Duration::from_hours(1);
 
 /// Finds the newest `n` events of one log group whatever their age: windows walked back from `before`
 /// (`[before − 1 min, before)`, then 4 min before that, then 16 min…) until `n` events are found or the
@@ -280,7 +288,7 @@ mod tests {
     #[test]
     fn slices_cover_the_range_without_overlap() {
         let range = TimeWindow::new(t(NOW - 3_600_000), t(NOW));
-        let slices = plan_slices(range, 8, Duration::from_secs(300));
+        let slices = plan_slices(range, 8, Duration::from_mins(5));
         assert_eq!(slices.len(), 8);
         assert_eq!(slices[0].start, range.start);
         assert_eq!(slices[7].end, range.end);
@@ -292,17 +300,17 @@ mod tests {
     #[test]
     fn short_range_is_one_slice_and_min_slice_is_respected() {
         let short = TimeWindow::new(t(NOW - 60_000), t(NOW));
-        assert_eq!(plan_slices(short, 8, Duration::from_secs(300)), vec![short]);
+        assert_eq!(plan_slices(short, 8, Duration::from_mins(5)), vec![short]);
         let quarter = TimeWindow::new(t(NOW - 900_000), t(NOW));
-        assert_eq!(plan_slices(quarter, 8, Duration::from_secs(300)).len(), 3);
+        assert_eq!(plan_slices(quarter, 8, Duration::from_mins(5)).len(), 3);
         let inverted = TimeWindow::new(t(NOW), t(NOW - 1));
-        assert_eq!(plan_slices(inverted, 8, Duration::from_secs(300)).len(), 1);
+        assert_eq!(plan_slices(inverted, 8, Duration::from_mins(5)).len(), 1);
     }
 
     #[test]
     fn backfill_delivers_in_order_as_slices_complete() {
         let range = TimeWindow::new(t(NOW - 1_200_000), t(NOW));
-        let mut b = Backfill::with_slices(plan_slices(range, 4, Duration::from_secs(60)), 2);
+        let mut b = Backfill::with_slices(plan_slices(range, 4, Duration::from_mins(1)), 2);
         let mut tasks = Vec::new();
         while let Some(task) = b.next_task() {
             tasks.push(task);
@@ -320,8 +328,14 @@ mod tests {
         b.retry(&tasks[1]);
         let again = b.next_task().unwrap();
         assert_eq!(again, tasks[1]);
-        b.complete(&tasks[0], vec![ev("s0-0", tasks[0].window.start_ms() + 5, "a")]);
-        b.complete(&again, vec![ev("s0-1", tasks[0].window.start_ms() + 1, "b")]);
+        b.complete(
+            &tasks[0],
+            vec![ev("s0-0", tasks[0].window.start_ms() + 5, "a")],
+        );
+        b.complete(
+            &again,
+            vec![ev("s0-1", tasks[0].window.start_ms() + 1, "b")],
+        );
         let out: Vec<String> = b.drain_ready().into_iter().map(|e| e.event_id).collect();
         assert_eq!(out, ["s0-1", "s0-0", "s1-1", "s1-0"]);
         for task in tasks.iter().filter(|t| t.slice >= 2) {
@@ -341,7 +355,12 @@ mod tests {
         let w2 = plan.next_window().unwrap();
         assert_eq!(w2.end_ms(), w1.start_ms() - 1);
         assert_eq!(w2.length(), TimeDelta::minutes(4));
-        plan.add(w2, (0..10).map(|i| ev(&format!("o{i}"), w2.start_ms() + i, "f")).collect());
+        plan.add(
+            w2,
+            (0..10)
+                .map(|i| ev(&format!("o{i}"), w2.start_ms() + i, "f"))
+                .collect(),
+        );
         assert!(plan.next_window().is_none());
         let out: Vec<String> = plan.finish().into_iter().map(|e| e.event_id).collect();
         assert_eq!(out, ["o7", "o8", "o9", "b", "a"]);
@@ -365,9 +384,20 @@ mod tests {
         let newest = NOW - 20 * 86_400_000;
         let mut plan = LastN::new(3, t(NOW), t(NOW - 60 * 86_400_000)).with_hint(Some(t(newest)));
         let w1 = plan.next_window().unwrap();
-        assert_eq!(w1.end_ms(), newest + 3_600_000, "jumped to the hint plus slack");
+        assert_eq!(
+            w1.end_ms(),
+            newest + 3_600_000,
+            "jumped to the hint plus slack"
+        );
         assert!(w1.contains(t(newest)));
-        plan.add(w1, vec![ev("x", newest, "f"), ev("y", newest - 5, "f"), ev("z", newest - 9, "f")]);
+        plan.add(
+            w1,
+            vec![
+                ev("x", newest, "f"),
+                ev("y", newest - 5, "f"),
+                ev("z", newest - 9, "f"),
+            ],
+        );
         assert!(plan.next_window().is_none());
         assert_eq!(plan.finish().len(), 3);
     }

@@ -92,7 +92,7 @@ impl Default for Backoff {
     fn default() -> Self {
         Self {
             base: Duration::from_secs(1),
-            max: Duration::from_secs(60),
+            max: Duration::from_mins(1),
         }
     }
 }
@@ -141,7 +141,7 @@ mod tests {
         let mut bucket = TokenBucket::new(2.0);
         let mut granted = 0;
         let mut now = t0;
-        while now < t0 + Duration::from_secs(60) {
+        while now < t0 + Duration::from_mins(1) {
             match bucket.try_take(now) {
                 Ok(()) => granted += 1,
                 Err(wait) => now += wait.min(Duration::from_millis(7)),
@@ -154,7 +154,7 @@ mod tests {
     fn idle_time_banks_at_most_the_burst() {
         let t0 = Instant::now();
         let mut bucket = TokenBucket::new(1.0).with_burst(3);
-        let later = t0 + Duration::from_secs(3600);
+        let later = t0 + Duration::from_hours(1);
         assert!(bucket.try_take(t0).is_ok());
         for _ in 0..3 {
             assert!(bucket.try_take(later).is_ok());
@@ -179,8 +179,8 @@ mod tests {
         assert_eq!(b.delay(1, 1.0), Duration::from_secs(1));
         assert_eq!(b.delay(3, 0.0), Duration::from_secs(2));
         assert_eq!(b.ceiling(3), Duration::from_secs(4));
-        assert_eq!(b.ceiling(7), Duration::from_secs(60));
-        assert_eq!(b.ceiling(u32::MAX), Duration::from_secs(60));
+        assert_eq!(b.ceiling(7), Duration::from_mins(1));
+        assert_eq!(b.ceiling(u32::MAX), Duration::from_mins(1));
         for n in 1..20 {
             for j in [0.0, 0.3, 0.999] {
                 let d = b.delay(n, j);

@@ -84,7 +84,10 @@ pub fn parse_platform(message: &str) -> Option<Platform> {
         return parse_report(text).map(Platform::Report);
     }
     if text.contains("Task timed out after") {
-        let before = text.split("Task timed out after").next().unwrap_or_default();
+        let before = text
+            .split("Task timed out after")
+            .next()
+            .unwrap_or_default();
         return Some(Platform::TimedOut {
             request_id: find_request_id(before).map(str::to_owned),
         });
@@ -107,7 +110,7 @@ pub fn parse_report(text: &str) -> Option<Report> {
             continue;
         };
         match key.trim() {
-            "REPORT RequestId" => report.request_id = value.trim().to_owned(),
+            "REPORT RequestId" => value.trim().clone_into(&mut report.request_id),
             "Duration" => report.duration_ms = number(value),
             "Billed Duration" => report.billed_ms = number(value),
             "Memory Size" => report.memory_size_mb = number(value),
@@ -128,7 +131,10 @@ fn parse_json_platform(text: &str) -> Option<Platform> {
     match kind {
         "platform.start" => Some(Platform::Start {
             request_id,
-            version: record.get("version").and_then(Json::as_str).map(str::to_owned),
+            version: record
+                .get("version")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
         }),
         "platform.runtimeDone" => Some(Platform::RuntimeDone {
             request_id,
@@ -213,11 +219,11 @@ impl InvocationTracker {
 
     fn row(&mut self, request_id: &str, event: &LogEvent) -> &mut Invocation {
         if !self.rows.contains_key(request_id) {
-            if self.order.len() >= self.capacity {
-                if let Some(old) = self.order.pop_front() {
-                    self.rows.remove(&old);
-                    self.open.retain(|_, rid| *rid != old);
-                }
+            if self.order.len() >= self.capacity
+                && let Some(old) = self.order.pop_front()
+            {
+                self.rows.remove(&old);
+                self.open.retain(|_, rid| *rid != old);
             }
             self.order.push_back(request_id.to_owned());
             self.rows.insert(
@@ -230,9 +236,7 @@ impl InvocationTracker {
                 },
             );
         }
-        self.rows
-            .entry(request_id.to_owned())
-            .or_default()
+        self.rows.entry(request_id.to_owned()).or_default()
     }
 
     /// Takes one line (with its detected level) into account; returns the request id it was
@@ -277,16 +281,15 @@ impl InvocationTracker {
                 Some(request_id)
             }
             None => {
-                let request_id = match self.open.get(&key) {
-                    Some(rid) => rid.clone(),
-                    None => {
-                        let named = find_request_id(&event.message)?;
-                        if !self.rows.contains_key(named) && level != Level::Error {
-                            // An id we know nothing of, on an ordinary line: do not invent a row.
-                            return Some(named.to_owned());
-                        }
-                        named.to_owned()
+                let request_id = if let Some(rid) = self.open.get(&key) {
+                    rid.clone()
+                } else {
+                    let named = find_request_id(&event.message)?;
+                    if !self.rows.contains_key(named) && level != Level::Error {
+                        // An id we know nothing of, on an ordinary line: do not invent a row.
+                        return Some(named.to_owned());
                     }
+                    named.to_owned()
                 };
                 if level == Level::Error {
                     self.row(&request_id, event).error = true;
@@ -387,9 +390,7 @@ pub fn sort(rows: &mut [&Invocation], by: InvocationSort, descending: bool) {
             InvocationSort::Duration => f(a.duration_ms).total_cmp(&f(b.duration_ms)),
             InvocationSort::Billed => a.billed_ms.cmp(&b.billed_ms),
             InvocationSort::MemoryUsed => a.max_memory_used_mb.cmp(&b.max_memory_used_mb),
-            InvocationSort::InitDuration => {
-                f(a.init_duration_ms).total_cmp(&f(b.init_duration_ms))
-            }
+            InvocationSort::InitDuration => f(a.init_duration_ms).total_cmp(&f(b.init_duration_ms)),
             InvocationSort::Outcome => (a.timed_out, a.error)
                 .cmp(&(b.timed_out, b.error))
                 .reverse(),
@@ -444,7 +445,9 @@ mod tests {
 
     #[test]
     fn report_line_parses_timeout_status_and_warm_start() {
-        let Some(Platform::Report(r)) = parse_platform(&format!("REPORT RequestId: {RID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout\t\n")) else {
+        let Some(Platform::Report(r)) = parse_platform(&format!(
+            "REPORT RequestId: {RID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout\t\n"
+        )) else {
             panic!("not a report");
         };
         assert_eq!(r.init_duration_ms, None);
@@ -455,15 +458,24 @@ mod tests {
     fn start_end_and_timeout_lines_parse() {
         assert_eq!(
             parse_platform(&format!("START RequestId: {RID} Version: 7\n")),
-            Some(Platform::Start { request_id: RID.into(), version: Some("7".into()) })
+            Some(Platform::Start {
+                request_id: RID.into(),
+                version: Some("7".into())
+            })
         );
         assert_eq!(
             parse_platform(&format!("END RequestId: {RID}\n")),
-            Some(Platform::End { request_id: RID.into() })
+            Some(Platform::End {
+                request_id: RID.into()
+            })
         );
         assert_eq!(
-            parse_platform(&format!("2024-05-01T10:00:03.000Z {RID} Task timed out after 3.00 seconds\n\n")),
-            Some(Platform::TimedOut { request_id: Some(RID.into()) })
+            parse_platform(&format!(
+                "2024-05-01T10:00:03.000Z {RID} Task timed out after 3.00 seconds\n\n"
+            )),
+            Some(Platform::TimedOut {
+                request_id: Some(RID.into())
+            })
         );
         assert_eq!(parse_platform("hello"), None);
     }
@@ -471,12 +483,29 @@ mod tests {
     #[test]
     fn invocation_joins_start_end_report_by_request_id() {
         let mut t = InvocationTracker::default();
-        let ids = feed(&mut t, &[
-            ev(1_000, "s", &format!("START RequestId: {RID} Version: $LATEST\n")),
-            ev(1_005, "s", &format!("[INFO]\t2024-05-01T10:00:00.005Z\t{RID}\tworking\n")),
-            ev(1_012, "s", &format!("END RequestId: {RID}\n")),
-            ev(1_012, "s", &format!("REPORT RequestId: {RID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 88 MB\tInit Duration: 245.12 ms\t\n")),
-        ]);
+        let ids = feed(
+            &mut t,
+            &[
+                ev(
+                    1_000,
+                    "s",
+                    &format!("START RequestId: {RID} Version: $LATEST\n"),
+                ),
+                ev(
+                    1_005,
+                    "s",
+                    &format!("[INFO]\t2024-05-01T10:00:00.005Z\t{RID}\tworking\n"),
+                ),
+                ev(1_012, "s", &format!("END RequestId: {RID}\n")),
+                ev(
+                    1_012,
+                    "s",
+                    &format!(
+                        "REPORT RequestId: {RID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 88 MB\tInit Duration: 245.12 ms\t\n"
+                    ),
+                ),
+            ],
+        );
         assert!(ids.iter().all(|id| id.as_deref() == Some(RID)));
         let row = t.get(RID).unwrap();
         assert_eq!(row.start.unwrap().timestamp_millis(), 1_000);
@@ -489,13 +518,28 @@ mod tests {
     #[test]
     fn unhandled_error_without_request_id_marks_the_running_invocation() {
         let mut t = InvocationTracker::default();
-        let ids = feed(&mut t, &[
-            ev(1, "s", &format!("START RequestId: {RID} Version: $LATEST\n")),
-            ev(2, "other", &format!("START RequestId: {RID2} Version: $LATEST\n")),
-            ev(3, "s", "[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n"),
-            ev(4, "s", &format!("END RequestId: {RID}\n")),
-            ev(5, "other", &format!("END RequestId: {RID2}\n")),
-        ]);
+        let ids = feed(
+            &mut t,
+            &[
+                ev(
+                    1,
+                    "s",
+                    &format!("START RequestId: {RID} Version: $LATEST\n"),
+                ),
+                ev(
+                    2,
+                    "other",
+                    &format!("START RequestId: {RID2} Version: $LATEST\n"),
+                ),
+                ev(
+                    3,
+                    "s",
+                    "[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n",
+                ),
+                ev(4, "s", &format!("END RequestId: {RID}\n")),
+                ev(5, "other", &format!("END RequestId: {RID2}\n")),
+            ],
+        );
         assert_eq!(ids[2].as_deref(), Some(RID));
         assert!(t.get(RID).unwrap().error);
         assert!(!t.get(RID2).unwrap().error);
@@ -504,12 +548,31 @@ mod tests {
     #[test]
     fn timeout_line_marks_the_invocation_timed_out() {
         let mut t = InvocationTracker::default();
-        feed(&mut t, &[
-            ev(1, "s", &format!("START RequestId: {RID} Version: $LATEST\n")),
-            ev(3_000, "s", &format!("2024-05-01T10:00:03.000Z {RID} Task timed out after 3.00 seconds\n\n")),
-            ev(3_000, "s", &format!("END RequestId: {RID}\n")),
-            ev(3_000, "s", &format!("REPORT RequestId: {RID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout\t\n")),
-        ]);
+        feed(
+            &mut t,
+            &[
+                ev(
+                    1,
+                    "s",
+                    &format!("START RequestId: {RID} Version: $LATEST\n"),
+                ),
+                ev(
+                    3_000,
+                    "s",
+                    &format!(
+                        "2024-05-01T10:00:03.000Z {RID} Task timed out after 3.00 seconds\n\n"
+                    ),
+                ),
+                ev(3_000, "s", &format!("END RequestId: {RID}\n")),
+                ev(
+                    3_000,
+                    "s",
+                    &format!(
+                        "REPORT RequestId: {RID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout\t\n"
+                    ),
+                ),
+            ],
+        );
         let row = t.get(RID).unwrap();
         assert!(row.timed_out && row.failed());
     }
@@ -517,22 +580,56 @@ mod tests {
     #[test]
     fn error_line_naming_the_request_id_marks_it_even_outside_start_end() {
         let mut t = InvocationTracker::default();
-        feed(&mut t, &[
-            ev(1, "s", &format!("START RequestId: {RID} Version: $LATEST\n")),
-            ev(2, "s", &format!("END RequestId: {RID}\n")),
-            ev(3, "s2", &format!("{{\"level\":\"ERROR\",\"message\":\"x\",\"function_request_id\":\"{RID}\"}}\n")),
-        ]);
+        feed(
+            &mut t,
+            &[
+                ev(
+                    1,
+                    "s",
+                    &format!("START RequestId: {RID} Version: $LATEST\n"),
+                ),
+                ev(2, "s", &format!("END RequestId: {RID}\n")),
+                ev(
+                    3,
+                    "s2",
+                    &format!(
+                        "{{\"level\":\"ERROR\",\"message\":\"x\",\"function_request_id\":\"{RID}\"}}\n"
+                    ),
+                ),
+            ],
+        );
         assert!(t.get(RID).unwrap().error);
     }
 
     #[test]
     fn json_platform_events_are_read() {
         let mut t = InvocationTracker::default();
-        feed(&mut t, &[
-            ev(1, "s", &format!(r#"{{"time":"2024-05-01T10:00:00.000Z","type":"platform.start","record":{{"requestId":"{RID}","version":"$LATEST"}}}}"#)),
-            ev(9, "s", &format!(r#"{{"time":"2024-05-01T10:00:00.009Z","type":"platform.runtimeDone","record":{{"requestId":"{RID}","status":"error"}}}}"#)),
-            ev(9, "s", &format!(r#"{{"time":"2024-05-01T10:00:00.009Z","type":"platform.report","record":{{"requestId":"{RID}","metrics":{{"durationMs":8.5,"billedDurationMs":9,"memorySizeMB":256,"maxMemoryUsedMB":70,"initDurationMs":120.5}},"status":"error"}}}}"#)),
-        ]);
+        feed(
+            &mut t,
+            &[
+                ev(
+                    1,
+                    "s",
+                    &format!(
+                        r#"{{"time":"2024-05-01T10:00:00.000Z","type":"platform.start","record":{{"requestId":"{RID}","version":"$LATEST"}}}}"#
+                    ),
+                ),
+                ev(
+                    9,
+                    "s",
+                    &format!(
+                        r#"{{"time":"2024-05-01T10:00:00.009Z","type":"platform.runtimeDone","record":{{"requestId":"{RID}","status":"error"}}}}"#
+                    ),
+                ),
+                ev(
+                    9,
+                    "s",
+                    &format!(
+                        r#"{{"time":"2024-05-01T10:00:00.009Z","type":"platform.report","record":{{"requestId":"{RID}","metrics":{{"durationMs":8.5,"billedDurationMs":9,"memorySizeMB":256,"maxMemoryUsedMB":70,"initDurationMs":120.5}},"status":"error"}}}}"#
+                    ),
+                ),
+            ],
+        );
         let row = t.get(RID).unwrap();
         assert!(row.error && row.complete);
         assert_eq!(row.duration_ms, Some(8.5));
@@ -545,7 +642,10 @@ mod tests {
         let mut t = InvocationTracker::new(10);
         for i in 0..100 {
             let rid = format!("0f7c2a2e-1111-4222-8333-{i:012}");
-            feed(&mut t, &[ev(i, "s", &format!("START RequestId: {rid} Version: 1\n"))]);
+            feed(
+                &mut t,
+                &[ev(i, "s", &format!("START RequestId: {rid} Version: 1\n"))],
+            );
         }
         assert_eq!(t.len(), 10);
         assert!(t.get("0f7c2a2e-1111-4222-8333-000000000099").is_some());
@@ -557,15 +657,38 @@ mod tests {
         let mut t = InvocationTracker::default();
         for (i, d) in [(0, "30.0"), (1, "10.0"), (2, "20.0")] {
             let rid = format!("0f7c2a2e-1111-4222-8333-{i:012}");
-            feed(&mut t, &[
-                ev(i * 100, "s", &format!("START RequestId: {rid} Version: 1\n")),
-                ev(i * 100 + 50, "s", &format!("REPORT RequestId: {rid}\tDuration: {d} ms\tBilled Duration: 1 ms\tMemory Size: 1 MB\tMax Memory Used: 1 MB\t\n")),
-            ]);
+            feed(
+                &mut t,
+                &[
+                    ev(
+                        i * 100,
+                        "s",
+                        &format!("START RequestId: {rid} Version: 1\n"),
+                    ),
+                    ev(
+                        i * 100 + 50,
+                        "s",
+                        &format!(
+                            "REPORT RequestId: {rid}\tDuration: {d} ms\tBilled Duration: 1 ms\tMemory Size: 1 MB\tMax Memory Used: 1 MB\t\n"
+                        ),
+                    ),
+                ],
+            );
         }
         let mut rows = t.rows();
-        assert_eq!(rows.iter().map(|r| r.duration_ms.unwrap()).collect::<Vec<_>>(), [30.0, 10.0, 20.0]);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.duration_ms.unwrap())
+                .collect::<Vec<_>>(),
+            [30.0, 10.0, 20.0]
+        );
         sort(&mut rows, InvocationSort::Duration, true);
-        assert_eq!(rows.iter().map(|r| r.duration_ms.unwrap()).collect::<Vec<_>>(), [30.0, 20.0, 10.0]);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.duration_ms.unwrap())
+                .collect::<Vec<_>>(),
+            [30.0, 20.0, 10.0]
+        );
     }
 
     #[test]

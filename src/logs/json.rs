@@ -8,7 +8,7 @@
 
 use std::fmt::{self, Write as _};
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// A JSON value whose objects keep their key order.
@@ -304,7 +304,10 @@ mod tests {
         let line = r#"{"level":"ERROR","message":"boom","exception":"Traceback\n  File x\nKeyError: 'a'"}"#;
         let out = compact(line).unwrap();
         assert!(!out.contains('\n'), "{out}");
-        assert!(out.contains(r#"exception="Traceback\n  File x\nKeyError: 'a'""#), "{out}");
+        assert!(
+            out.contains(r#"exception="Traceback\n  File x\nKeyError: 'a'""#),
+            "{out}"
+        );
     }
 
     #[test]
@@ -328,7 +331,10 @@ mod tests {
     fn pretty_handles_a_text_prefix() {
         let line = "2024-05-01T10:00:00.000Z\tabc\tERROR\tInvoke Error \t{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}\n";
         let out = pretty(line).unwrap();
-        assert!(out.starts_with("2024-05-01T10:00:00.000Z\tabc\tERROR\tInvoke Error\n{\n"), "{out}");
+        assert!(
+            out.starts_with("2024-05-01T10:00:00.000Z\tabc\tERROR\tInvoke Error\n{\n"),
+            "{out}"
+        );
         assert!(out.contains("\"errorType\": \"Error\""));
     }
 }

@@ -19,10 +19,10 @@ const SCAN_BYTES: usize = 200;
 /// The level of a raw message.
 pub fn detect(message: &str) -> Level {
     let text = message.trim_start();
-    if text.starts_with('{') {
-        if let Some(obj) = json::parse_object(text) {
-            return from_json(&obj);
-        }
+    if text.starts_with('{')
+        && let Some(obj) = json::parse_object(text)
+    {
+        return from_json(&obj);
     }
     from_text(text)
 }
@@ -61,13 +61,13 @@ fn from_json(obj: &json::Json) -> Level {
         return Level::Error;
     }
     // Lambda's JSON platform events.
-    if let Some(record) = obj.get("record") {
-        if matches!(
+    if let Some(record) = obj.get("record")
+        && matches!(
             record.get("status").and_then(json::Json::as_str),
             Some("error" | "timeout" | "failure")
-        ) {
-            return Level::Error;
-        }
+        )
+    {
+        return Level::Error;
     }
     Level::Unknown
 }
@@ -101,7 +101,8 @@ fn from_text(text: &str) -> Level {
         return Level::Unknown;
     }
     let scanned = head(text);
-    if scanned.contains("Task timed out after") || text.starts_with("Traceback (most recent call last)")
+    if scanned.contains("Task timed out after")
+        || text.starts_with("Traceback (most recent call last)")
     {
         return Level::Error;
     }
@@ -145,10 +146,19 @@ mod tests {
             detect("[ERROR]\t2024-05-01T10:00:00.000Z\tabc\tboom\n"),
             Level::Error
         );
-        assert_eq!(detect("[WARNING]\t2024-05-01T10:00:00.000Z\tabc\tslow\n"), Level::Warn);
-        assert_eq!(detect("[INFO]\t2024-05-01T10:00:00.000Z\tabc\tok\n"), Level::Info);
+        assert_eq!(
+            detect("[WARNING]\t2024-05-01T10:00:00.000Z\tabc\tslow\n"),
+            Level::Warn
+        );
+        assert_eq!(
+            detect("[INFO]\t2024-05-01T10:00:00.000Z\tabc\tok\n"),
+            Level::Info
+        );
         assert_eq!(detect("[DEBUG]\tx\n"), Level::Debug);
-        assert_eq!(detect("[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n"), Level::Error);
+        assert_eq!(
+            detect("[ERROR] KeyError: 'id'\nTraceback (most recent call last):\n"),
+            Level::Error
+        );
     }
 
     #[test]
@@ -158,23 +168,33 @@ mod tests {
             Level::Warn
         );
         assert_eq!(
-            detect("2024-05-01 10:00:00 0f7c2a2e-1111-4222-8333-444455556666 ERROR OrdersHandler - boom\n"),
+            detect(
+                "2024-05-01 10:00:00 0f7c2a2e-1111-4222-8333-444455556666 ERROR OrdersHandler - boom\n"
+            ),
             Level::Error
         );
         assert_eq!(
-            detect("2024-05-01T10:00:00.000Z\t0f7c2a2e-1111-4222-8333-444455556666\tfail\tSystem.Exception: x\n"),
+            detect(
+                "2024-05-01T10:00:00.000Z\t0f7c2a2e-1111-4222-8333-444455556666\tfail\tSystem.Exception: x\n"
+            ),
             Level::Error
         );
         assert_eq!(
             detect("2024-05-01T10:00:00.000Z\tabc\tinfo\tRendered\n"),
             Level::Info
         );
-        assert_eq!(detect("2024-05-01T10:00:00.000000Z  INFO my_fn: ok\n"), Level::Info);
+        assert_eq!(
+            detect("2024-05-01T10:00:00.000000Z  INFO my_fn: ok\n"),
+            Level::Info
+        );
     }
 
     #[test]
     fn leftmost_level_word_wins() {
-        assert_eq!(detect("INFO retried after ERROR from upstream"), Level::Info);
+        assert_eq!(
+            detect("INFO retried after ERROR from upstream"),
+            Level::Info
+        );
         assert_eq!(detect("LAMBDA_WARNING: Unhandled exception."), Level::Warn);
     }
 
@@ -188,22 +208,31 @@ mod tests {
     #[test]
     fn timeouts_and_failed_reports_are_errors() {
         assert_eq!(
-            detect("2024-05-01T10:00:03.000Z 0f7c2a2e-1111-4222-8333-444455556666 Task timed out after 3.00 seconds\n\n"),
+            detect(
+                "2024-05-01T10:00:03.000Z 0f7c2a2e-1111-4222-8333-444455556666 Task timed out after 3.00 seconds\n\n"
+            ),
             Level::Error
         );
         assert_eq!(
-            detect("REPORT RequestId: abc\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: timeout\t\n"),
+            detect(
+                "REPORT RequestId: abc\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: timeout\t\n"
+            ),
             Level::Error
         );
         assert_eq!(
-            detect("REPORT RequestId: abc\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"),
+            detect(
+                "REPORT RequestId: abc\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"
+            ),
             Level::Unknown
         );
     }
 
     #[test]
     fn platform_lines_have_no_level() {
-        assert_eq!(detect("START RequestId: abc Version: $LATEST\n"), Level::Unknown);
+        assert_eq!(
+            detect("START RequestId: abc Version: $LATEST\n"),
+            Level::Unknown
+        );
         assert_eq!(detect("END RequestId: abc\n"), Level::Unknown);
         assert_eq!(
             detect("INIT_START Runtime Version: python:3.12.v40\tRuntime Version ARN: arn\n"),
@@ -218,13 +247,20 @@ mod tests {
         assert_eq!(detect(r#"{"severity":"info","message":"x"}"#), Level::Info);
         assert_eq!(detect(r#"{"level":20,"msg":"pino debug"}"#), Level::Debug);
         assert_eq!(detect(r#"{"level":50,"msg":"pino error"}"#), Level::Error);
-        assert_eq!(detect(r#"{"message":"ERROR in text but no level"}"#), Level::Unknown);
         assert_eq!(
-            detect(r#"{"errorMessage":"boom","errorType":"java.lang.RuntimeException","stackTrace":[]}"#),
+            detect(r#"{"message":"ERROR in text but no level"}"#),
+            Level::Unknown
+        );
+        assert_eq!(
+            detect(
+                r#"{"errorMessage":"boom","errorType":"java.lang.RuntimeException","stackTrace":[]}"#
+            ),
             Level::Error
         );
         assert_eq!(
-            detect(r#"{"time":"t","type":"platform.report","record":{"requestId":"r","status":"timeout"}}"#),
+            detect(
+                r#"{"time":"t","type":"platform.report","record":{"requestId":"r","status":"timeout"}}"#
+            ),
             Level::Error
         );
     }

@@ -79,7 +79,11 @@ impl LogBuffer {
 
     /// Appends events (already de-duplicated and ordered, e.g. from [`Merger::release`]); returns how
     /// many lines were evicted to make room.
-    pub fn extend(&mut self, events: impl IntoIterator<Item = LogEvent>, source_of: impl Fn(&LogEvent) -> usize) -> usize {
+    pub fn extend(
+        &mut self,
+        events: impl IntoIterator<Item = LogEvent>,
+        source_of: impl Fn(&LogEvent) -> usize,
+    ) -> usize {
         let mut evicted = 0;
         for event in events {
             let source = source_of(&event);

@@ -171,7 +171,11 @@ mod tests {
             ring.push(i);
         }
         assert_eq!(ring.len(), DEFAULT_CAPACITY);
-        assert!(ring.allocated() <= DEFAULT_CAPACITY + 64, "{}", ring.allocated());
+        assert!(
+            ring.allocated() <= DEFAULT_CAPACITY + 64,
+            "{}",
+            ring.allocated()
+        );
     }
 
     #[test]

@@ -53,9 +53,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::domain::log::{LogEvent, TimeWindow};
 
 /// The default window length L.
-pub const DEFAULT_WINDOW: Duration = Duration::from_secs(120);
+pub const DEFAULT_WINDOW: Duration = Duration::from_mins(2);
 /// The default cap on how far back a delayed poll reaches.
-pub const DEFAULT_MAX_CATCH_UP: Duration = Duration::from_secs(3 * 3600);
+pub const DEFAULT_MAX_CATCH_UP: Duration = Duration::from_hours(3);
 
 fn delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
@@ -265,10 +265,10 @@ impl Merger {
 
     /// Source `source` has fetched everything up to `until` (the end of its last complete window).
     pub fn advance(&mut self, source: usize, until: DateTime<Utc>) {
-        if let Some(slot) = self.polled_until.get_mut(source) {
-            if slot.is_none_or(|t| until > t) {
-                *slot = Some(until);
-            }
+        if let Some(slot) = self.polled_until.get_mut(source)
+            && slot.is_none_or(|t| until > t)
+        {
+            *slot = Some(until);
         }
     }
 
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn window_is_now_minus_l_to_now() {
-        let mut tailer = Tailer::new(Duration::from_secs(120));
+        let mut tailer = Tailer::new(Duration::from_mins(2));
         let w = tailer.next_window(t(NOW));
         assert_eq!(w, TimeWindow::new(t(NOW - 120_000), t(NOW)));
     }
@@ -383,7 +383,10 @@ mod tests {
         group.0.push((ev("b", NOW - 5, "s1"), NOW + 500));
         group.0.push((ev("c", NOW - 5, "s2"), NOW + 600));
         let w = tailer.next_window(t(NOW + 1_000));
-        assert!(w.start <= t(NOW - 5), "the window never starts after the last timestamp");
+        assert!(
+            w.start <= t(NOW - 5),
+            "the window never starts after the last timestamp"
+        );
         let second = tailer.ingest(group.query(w, NOW + 1_000));
         assert_eq!(ids(&second), ["b", "c"]);
     }
@@ -436,14 +439,21 @@ mod tests {
         // Polled again a second later: everything still in the window, nothing comes back.
         let w = tailer.next_window(t(NOW + 1_000));
         assert_eq!(tailer.seen_len(), 50_000);
-        let again: Vec<LogEvent> = events.iter().filter(|e| w.contains(e.timestamp)).cloned().collect();
-        assert!(tailer.ingest(again).is_empty());
-        // 5 s later, the window starts at NOW − 5 s: ids older than that are gone, the rest are kept.
-        tailer.next_window(t(NOW + 5_000));
-        let expected = events
+        let again: Vec<LogEvent> = events
             .iter()
-            .filter(|e| e.timestamp >= t(NOW - 5_000))
-            .count();
+            .filter(|e| w.contains(e.timestamp))
+            .cloned()
+            .collect();
+        assert!(tailer.ingest(again).is_empty());
+        tailer.completed(w);
+        // Polls at +4 s and +5 s: the window now starts at the last good end (+4 s) − L = NOW − 6 s.
+        // Ids older than that are gone, every younger one is kept, however many there are.
+        let w = tailer.next_window(t(NOW + 4_000));
+        tailer.completed(w);
+        let w = tailer.next_window(t(NOW + 5_000));
+        assert_eq!(w.start, t(NOW - 6_000));
+        let expected = events.iter().filter(|e| e.timestamp >= w.start).count();
+        assert!(expected > 30_000 && expected < 50_000);
         assert_eq!(tailer.seen_len(), expected);
         assert!(tailer.is_seen("e8999"));
         assert!(!tailer.is_seen("e0"));
@@ -451,7 +461,7 @@ mod tests {
 
     #[test]
     fn window_start_never_advances_to_last_timestamp_plus_one() {
-        let mut tailer = Tailer::new(Duration::from_secs(60));
+        let mut tailer = Tailer::new(Duration::from_mins(1));
         let w = tailer.next_window(t(NOW));
         tailer.ingest([ev("a", NOW - 1, "s")]);
         tailer.completed(w);
@@ -463,7 +473,7 @@ mod tests {
 
     #[test]
     fn delayed_poll_reaches_back_to_cover_the_gap() {
-        let mut tailer = Tailer::new(Duration::from_secs(120));
+        let mut tailer = Tailer::new(Duration::from_mins(2));
         let w = tailer.next_window(t(NOW));
         tailer.completed(w);
         // Throttled for 5 minutes: the next window starts at the last good end − L.
@@ -476,7 +486,7 @@ mod tests {
 
     #[test]
     fn failed_poll_does_not_move_the_catch_up_point() {
-        let mut tailer = Tailer::new(Duration::from_secs(120));
+        let mut tailer = Tailer::new(Duration::from_mins(2));
         let w = tailer.next_window(t(NOW));
         tailer.completed(w);
         let _failed = tailer.next_window(t(NOW + 200_000));
@@ -486,7 +496,8 @@ mod tests {
 
     #[test]
     fn catch_up_is_capped_and_the_gap_reported() {
-        let mut tailer = Tailer::new(Duration::from_secs(60)).with_max_catch_up(Duration::from_secs(600));
+        let mut tailer =
+            Tailer::new(Duration::from_mins(1)).with_max_catch_up(Duration::from_mins(10));
         let w = tailer.next_window(t(NOW));
         tailer.completed(w);
         let w = tailer.next_window(t(NOW + 3_600_000));

@@ -23,6 +23,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         (None, Phase::Failed { .. }) => "?".to_string(),
         _ => "…".to_string(),
     };
+    let firing = match (&app.firing.data, &app.firing.phase) {
+        (Some(f), Phase::Failed { .. }) => Span::styled(
+            format!("ALARM {} (stale)", f.len()),
+            bar.patch(t.style(Role::Warning)),
+        ),
+        (Some(f), _) if f.is_empty() => Span::styled("ALARM 0", bar.patch(t.style(Role::Ok))),
+        (Some(f), _) => Span::styled(
+            format!("ALARM {}", f.len()),
+            bar.patch(t.style(Role::Error)),
+        ),
+        (None, Phase::Failed { .. }) => Span::styled("ALARM ?", bar.patch(t.style(Role::Warning))),
+        (None, _) => Span::styled("ALARM …", bar),
+    };
     let mut spans = vec![
         Span::styled(" lambdash ", bar.patch(t.style(Role::Accent))),
         sep.clone(),
@@ -43,6 +56,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!("account {account}"), bar),
         sep.clone(),
         Span::styled(format!("functions {count}"), bar),
+        sep.clone(),
+        firing,
     ];
     if app.read_only {
         spans.push(sep.clone());

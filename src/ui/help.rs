@@ -11,12 +11,18 @@ use crate::theme::Role;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = &app.theme;
-    let popup = super::centered(area, 64, 30);
+    let popup = super::centered(area, 84, 100);
     if popup.width < 3 || popup.height < 3 {
         return;
     }
     let mut lines = Vec::new();
-    for scope in [Scope::Global, Scope::Functions, Scope::Detail] {
+    for scope in [
+        Scope::Global,
+        Scope::Functions,
+        Scope::Detail,
+        Scope::Aliases,
+        Scope::Alarms,
+    ] {
         lines.push(Line::from(Span::styled(
             scope.title(),
             t.style(Role::Title),

@@ -1,6 +1,9 @@
 //! Drawing. Everything here reads `&App` and writes into a frame; nothing here changes state or does I/O.
 //! Every widget survives a 0×0 and a 1×1 area.
 
+mod alarms;
+mod aliases;
+mod confirm;
 mod detail;
 pub mod format;
 mod functions;
@@ -40,7 +43,8 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
     match &app.mode {
         Mode::Help { scroll } => help::draw(app, frame, body, *scroll),
         Mode::Palette { input, completion } => palette::draw(app, frame, body, input, *completion),
-        Mode::Normal | Mode::Filter => {}
+        Mode::Confirm(c) => confirm::draw(app, frame, body, c),
+        Mode::Normal | Mode::Filter | Mode::Input { .. } => {}
     }
     layout
 }
@@ -49,6 +53,8 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     match app.view {
         View::Functions => functions::draw(app, frame, area, layout),
         View::Detail => detail::draw(app, frame, area),
+        View::Aliases => aliases::draw(app, frame, area),
+        View::Alarms => alarms::draw(app, frame, area),
     }
 }
 

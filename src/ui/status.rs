@@ -24,7 +24,12 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
         Mode::Filter => Line::from(vec![
             Span::styled("/", t.style(Role::Key)),
             Span::styled(
-                sanitize(&app.functions.filter_input).into_owned(),
+                sanitize(if app.view == View::Alarms {
+                    &app.alarms.filter_input
+                } else {
+                    &app.functions.filter_input
+                })
+                .into_owned(),
                 t.style(Role::Text),
             ),
             Span::styled("█", t.style(Role::Muted)),
@@ -42,7 +47,13 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                 t.style(Role::Muted),
             ),
         ]),
-        Mode::Normal | Mode::Help { .. } => match &app.flash {
+        Mode::Input { text, .. } => Line::from(vec![
+            Span::styled("description for the new version: ", t.style(Role::Key)),
+            Span::styled(sanitize(text).into_owned(), t.style(Role::Text)),
+            Span::styled("█", t.style(Role::Muted)),
+            Span::styled("   Enter next · Esc cancel", t.style(Role::Muted)),
+        ]),
+        Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
                     FlashLevel::Info => Role::Flash,
@@ -75,6 +86,8 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let last_ok = match app.view {
         View::Functions => app.functions.remote.last_ok,
         View::Detail => app.detail.as_ref().and_then(|d| d.remote.last_ok),
+        View::Aliases => app.aliases.as_ref().and_then(|a| a.remote.last_ok),
+        View::Alarms => app.alarms.remote.last_ok,
     };
     let refreshed = last_ok.map_or_else(
         || "not refreshed yet".to_string(),

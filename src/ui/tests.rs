@@ -208,7 +208,7 @@ fn detail_loading() {
 fn help_overlay_lists_the_keymap() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('?'));
-    let screen = draw(&mut app, 100, 40);
+    let screen = draw(&mut app, 100, 104);
     for b in crate::app::keymap::BINDINGS {
         assert!(screen.contains(b.desc), "help lacks {:?}", b.desc);
     }
@@ -247,4 +247,125 @@ fn tiny_areas_do_not_panic() {
 fn one_by_one_shows_a_cell_of_the_frame() {
     let mut app = loaded(&demo_names());
     insta::assert_snapshot!(draw(&mut app, 1, 1));
+}
+
+#[test]
+fn aliases_ready() {
+    let mut app = crate::app::tests::with_aliases(false);
+    key(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!(draw(&mut app, 120, 20));
+}
+
+#[test]
+fn aliases_loading() {
+    let mut app = loaded(&["user-signup"]);
+    key(&mut app, KeyCode::Char('a'));
+    insta::assert_snapshot!(draw(&mut app, 100, 12));
+}
+
+#[test]
+fn aliases_error_keeps_stale_data() {
+    let mut app = crate::app::tests::with_aliases(false);
+    key(&mut app, KeyCode::Char('r'));
+    let request = app.aliases.as_ref().unwrap().request;
+    app.update(Msg::Aliases {
+        generation: 1,
+        request,
+        result: Err("ListAliases: throttled by AWS".into()),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 20));
+}
+
+#[test]
+fn confirm_dialog_states_from_and_to() {
+    let mut app = crate::app::tests::with_aliases(false);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('p'));
+    let screen = draw(&mut app, 120, 24);
+    assert!(screen.contains("from  3 (90 %) + 4 (10 %)"), "{screen}");
+    assert!(screen.contains("to    4"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn alarms_ready() {
+    let mut app = crate::app::tests::with_alarms();
+    app.update(Msg::Firing {
+        generation: 1,
+        result: Ok(vec![]),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 160, 10));
+}
+
+#[test]
+fn alarms_loading() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('A'));
+    insta::assert_snapshot!(draw(&mut app, 100, 8));
+}
+
+#[test]
+fn alarms_empty() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('A'));
+    app.update(Msg::Alarms {
+        generation: 1,
+        result: Ok(vec![]),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 100, 8));
+}
+
+#[test]
+fn alarms_error_keeps_stale_rows() {
+    let mut app = crate::app::tests::with_alarms();
+    app.update(Msg::Alarms {
+        generation: 1,
+        result: Err("DescribeAlarms: cannot reach the endpoint".into()),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 160, 10));
+}
+
+#[test]
+fn alarm_detail_with_history_unavailable() {
+    let mut app = crate::app::tests::with_alarms();
+    key(&mut app, KeyCode::Enter);
+    let request = app.alarms.detail.as_ref().unwrap().request;
+    app.update(Msg::AlarmHistory {
+        generation: 1,
+        request,
+        result: Err(("HTTP 500".into(), true)),
+        now: t0(),
+    });
+    let screen = draw(&mut app, 120, 26);
+    assert!(screen.contains("history unavailable"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn mute_confirm_dialog() {
+    let mut app = crate::app::tests::with_alarms();
+    key(&mut app, KeyCode::Char('M'));
+    insta::assert_snapshot!(draw(&mut app, 120, 20));
+}
+
+#[test]
+fn hostile_alarm_reason_is_escaped() {
+    let mut app = crate::app::tests::with_alarms();
+    let mut a = crate::app::tests::alarm("evil", crate::domain::alarm::AlarmState::Alarm, "x");
+    a.reason = "boom\x1b]52;c;ZXZpbA==\x07\x1b[2J\u{202e}".into();
+    app.update(Msg::Alarms {
+        generation: 1,
+        result: Ok(vec![a]),
+        now: t0(),
+    });
+    let screen = draw(&mut app, 200, 8);
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\u{202e}'),
+        "{screen:?}"
+    );
+    assert!(screen.contains("\\x1b]52"), "{screen}");
 }

@@ -1,0 +1,69 @@
+//! The confirm step of every write: what will change, exactly, and how to say yes or no.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::app::{App, Confirm};
+use crate::sanitize::sanitize;
+use crate::theme::Role;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect, confirm: &Confirm) {
+    let t = &app.theme;
+    let mut lines: Vec<Line> = vec![Line::default()];
+    lines.extend(confirm.lines.iter().map(|l| {
+        Line::from(Span::styled(
+            format!(" {}", sanitize(l)),
+            t.style(Role::Text),
+        ))
+    }));
+    if let Some(w) = &confirm.warning {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!(" ⚠ {}", sanitize(w)),
+            t.style(Role::Warning),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!(
+            " profile {} · region {} · written to the audit log as {}",
+            app.profile,
+            app.region,
+            confirm.write.action()
+        ),
+        t.style(Role::Muted),
+    )));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(" y", t.style(Role::Key)),
+        Span::styled(" / ", t.style(Role::Muted)),
+        Span::styled("Enter", t.style(Role::Key)),
+        Span::styled(" do it    ", t.style(Role::Text)),
+        Span::styled("n", t.style(Role::Key)),
+        Span::styled(" / ", t.style(Role::Muted)),
+        Span::styled("Esc", t.style(Role::Key)),
+        Span::styled(" cancel", t.style(Role::Text)),
+    ]));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let popup = super::centered(area, 90, height);
+    if popup.width < 3 || popup.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::Warning))
+                .title(Span::styled(
+                    format!(" {}? ", sanitize(&confirm.title)),
+                    t.style(Role::Title),
+                )),
+        ),
+        popup,
+    );
+}
