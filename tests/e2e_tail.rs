@@ -343,7 +343,19 @@ async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
     put(&e, b, "s", &ev_b).await;
     let total = ev_a.len() + ev_b.len();
 
-    let out = run(&endpoint, &["tail", a, b, "--since", "3h", "--json"]);
+    let out = run(
+        &endpoint,
+        &[
+            "tail",
+            a,
+            b,
+            "--since",
+            "3h",
+            "--budget-tps",
+            "20",
+            "--json",
+        ],
+    );
     let rows = json_lines(&out);
     assert_eq!(
         rows.len(),
@@ -371,7 +383,10 @@ async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
     }
 
     // Plain output: `TIMESTAMP FUNCTION MESSAGE`, no colour in a pipe.
-    let out = run(&endpoint, &["tail", a, b, "--since", "3h"]);
+    let out = run(
+        &endpoint,
+        &["tail", a, b, "--since", "3h", "--budget-tps", "20"],
+    );
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'));
@@ -386,7 +401,18 @@ async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
     // A server-side filter.
     let rows = json_lines(&run(
         &endpoint,
-        &["tail", a, b, "--since", "3h", "--json", "--filter", "ERROR"],
+        &[
+            "tail",
+            a,
+            b,
+            "--since",
+            "3h",
+            "--budget-tps",
+            "20",
+            "--json",
+            "--filter",
+            "ERROR",
+        ],
     ));
     assert!(!rows.is_empty());
     assert!(

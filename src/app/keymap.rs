@@ -205,6 +205,20 @@ pub const BINDINGS: &[Binding] = &[
         Action::Filter,
         Scope::Global,
         "filter (fuzzy; leading ! inverts)",
+        None,
+    ),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        Scope::Functions,
+        "filter (fuzzy; leading ! inverts)",
+        Some("filter"),
+    ),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        Scope::Alarms,
+        "filter (fuzzy; leading ! inverts)",
         Some("filter"),
     ),
     bind(

@@ -15,8 +15,13 @@ use crate::theme::{Role, Theme};
 use super::format::{age, bytes, spinner, timestamp};
 
 fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
+    field_w(t, name, value, 22)
+}
+
+/// A `name  value` line with the name column `width` wide (env keys can be long).
+fn field_w(t: &Theme, name: &str, value: String, width: usize) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("  {name:<22} "), t.style(Role::Muted)),
+        Span::styled(format!("  {name:<width$} "), t.style(Role::Muted)),
         Span::styled(value, t.style(Role::Text)),
     ])
 }
@@ -120,13 +125,20 @@ fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
     if d.env.is_empty() {
         out.push(none(t));
     }
+    let key_width = d
+        .env
+        .iter()
+        .map(|v| v.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(22, 48);
     for var in &d.env {
         let value = if reveal {
             s(&var.value)
         } else {
             "••••••••".to_string()
         };
-        out.push(field(t, &s(&var.name), value));
+        out.push(field_w(t, &s(&var.name), value, key_width));
     }
     out.push(Line::default());
     out.push(section(t, format!("Layers ({})", d.layers.len())));

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout as RLayout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::{App, Layout, SortColumn};
 use crate::domain::{Function, Phase};
@@ -12,16 +12,25 @@ use crate::theme::Role;
 
 use super::format::{age, bytes, spinner, timestamp};
 
-const WIDTHS: [Constraint; 8] = [
-    Constraint::Min(16),
-    Constraint::Length(15),
-    Constraint::Length(7),
-    Constraint::Length(9),
-    Constraint::Length(8),
-    Constraint::Length(9),
-    Constraint::Length(16),
-    Constraint::Length(9),
-];
+/// Column widths: NAME as wide as the longest name (within reason), the others fixed.
+fn widths(app: &App) -> [Constraint; 8] {
+    let longest = app
+        .functions
+        .rows()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(16);
+    [
+        Constraint::Length(u16::try_from(longest.clamp(16, 64)).unwrap_or(64)),
+        Constraint::Length(15),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Length(17),
+        Constraint::Length(10),
+    ]
+}
 
 fn title(app: &App) -> Line<'static> {
     let t = &app.theme;
@@ -83,6 +92,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::BorderFocused))
+        .padding(Padding::horizontal(1))
         .title(title(app));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -141,9 +151,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         }
         row
     });
-    let table = Table::new(rows, WIDTHS)
+    let widths = widths(app);
+    let table = Table::new(rows, widths)
         .header(header)
-        .column_spacing(1)
+        .column_spacing(2)
         .flex(Flex::Start)
         .row_highlight_style(t.style(Role::Selection));
     let mut state =
@@ -156,9 +167,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         height: inner.height.saturating_sub(1),
         ..inner
     };
-    let columns = RLayout::horizontal(WIDTHS)
+    let columns = RLayout::horizontal(widths)
         .flex(Flex::Start)
-        .spacing(1)
+        .spacing(2)
         .split(inner);
     layout.columns = columns
         .iter()

@@ -17,10 +17,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, input: &str, completion: O
     let shown = candidates.len().min(10);
     let height = (shown as u16 + 2).min(area.height);
     let width = 40.min(area.width);
+    // Inside the pane's frame: do not draw over its bottom-left corner.
     let popup = Rect {
-        x: area.x,
-        y: area.y + area.height - height,
-        width,
+        x: area.x + 1,
+        y: (area.y + area.height)
+            .saturating_sub(height + 1)
+            .max(area.y),
+        width: width.min(area.width.saturating_sub(2)),
         height,
     };
     let start = completion.map_or(0, |c| c.saturating_sub(shown - 1));
