@@ -154,6 +154,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let body_rows = usize::from(inner.height.saturating_sub(1));
+    let name_width = pane
+        .rows()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(20)
+        .clamp(20, 56);
     let rows = pane.rows().skip(pane.offset).take(body_rows).map(|a| {
         let mark = if pane.marked.contains(&a.name) {
             "●"
@@ -184,7 +190,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         [
             Constraint::Length(1),
             Constraint::Length(17),
-            Constraint::Length(34),
+            Constraint::Length(u16::try_from(name_width).unwrap_or(56)),
             Constraint::Length(48),
             Constraint::Length(10),
             Constraint::Length(9),
