@@ -92,26 +92,7 @@ fn title(app: &App) -> Line<'static> {
             t.style(Role::Warning),
         ));
     }
-    match &pane.remote.phase {
-        Phase::Loading { .. } => spans.push(Span::styled(
-            format!("{} loading… ", spinner(app.now)),
-            t.style(Role::Info),
-        )),
-        Phase::Failed { error, at } => spans.push(Span::styled(
-            format!(
-                "{} {} ago: {} ",
-                if pane.remote.data.is_some() {
-                    "STALE — refresh failed"
-                } else {
-                    "failed"
-                },
-                age(app.now, *at),
-                sanitize(error)
-            ),
-            t.style(Role::Error),
-        )),
-        Phase::Idle | Phase::Ready { .. } => {}
-    }
+    spans.extend(super::phase_span(app, &pane.remote));
     Line::from(spans)
 }
 

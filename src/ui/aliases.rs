@@ -11,7 +11,7 @@ use crate::domain::Phase;
 use crate::sanitize::sanitize;
 use crate::theme::{Role, Theme};
 
-use super::format::{age, spinner, timestamp, truncate};
+use super::format::{spinner, timestamp, truncate};
 
 fn block<'a>(t: &Theme, title: Line<'a>, focused: bool) -> Block<'a> {
     Block::default()
@@ -22,30 +22,6 @@ fn block<'a>(t: &Theme, title: Line<'a>, focused: bool) -> Block<'a> {
             Role::Border
         }))
         .title(title)
-}
-
-fn status(app: &App, pane: &AliasesPane) -> Option<Span<'static>> {
-    let t = &app.theme;
-    match &pane.remote.phase {
-        Phase::Loading { .. } => Some(Span::styled(
-            format!("{} loading… ", spinner(app.now)),
-            t.style(Role::Info),
-        )),
-        Phase::Failed { error, at } => Some(Span::styled(
-            format!(
-                "{} {} ago: {} ",
-                if pane.remote.data.is_some() {
-                    "STALE — refresh failed"
-                } else {
-                    "failed"
-                },
-                age(app.now, *at),
-                sanitize(error)
-            ),
-            t.style(Role::Error),
-        )),
-        Phase::Idle | Phase::Ready { .. } => None,
-    }
 }
 
 fn empty(app: &App, pane: &AliasesPane, what: &str) -> Paragraph<'static> {
@@ -94,7 +70,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         ),
         t.style(Role::Title),
     )];
-    title.extend(status(app, pane));
+    title.extend(super::phase_span(app, &pane.remote));
     let b = block(t, Line::from(title), pane.focus == AliasFocus::Aliases);
     if aliases.is_empty() {
         frame.render_widget(empty(app, pane, "aliases").block(b), top);

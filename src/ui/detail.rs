@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -12,7 +11,7 @@ use crate::domain::{FunctionDetail, Phase};
 use crate::sanitize::sanitize;
 use crate::theme::{Role, Theme};
 
-use super::format::{age, bytes, spinner, timestamp};
+use super::format::{bytes, spinner, timestamp};
 
 fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
     field_w(t, name, value, 22)
@@ -250,29 +249,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         format!(" {} ", sanitize(&detail.function)),
         t.style(Role::Title),
     )];
-    let status: Option<(String, Style)> = match &detail.remote.phase {
-        Phase::Loading { .. } => Some((
-            format!("{} loading… ", spinner(app.now)),
-            t.style(Role::Info),
-        )),
-        Phase::Failed { error, at } => Some((
-            format!(
-                "{} {} ago: {} ",
-                if detail.remote.data.is_some() {
-                    "STALE — refresh failed"
-                } else {
-                    "failed"
-                },
-                age(app.now, *at),
-                sanitize(error)
-            ),
-            t.style(Role::Error),
-        )),
-        Phase::Idle | Phase::Ready { .. } => None,
-    };
-    if let Some((text, style)) = status {
-        title.push(Span::styled(text, style));
-    }
+    title.extend(super::phase_span(app, &detail.remote));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::BorderFocused))

@@ -10,7 +10,7 @@ use crate::domain::{Function, Phase};
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
-use super::format::{age, bytes, spinner, timestamp};
+use super::format::{bytes, spinner, timestamp};
 
 /// Column widths: NAME as wide as the longest name (within reason), the others fixed.
 fn widths(app: &App) -> [Constraint; 8] {
@@ -49,26 +49,7 @@ fn title(app: &App) -> Line<'static> {
             t.style(Role::Accent),
         ));
     }
-    match &pane.remote.phase {
-        Phase::Loading { .. } => spans.push(Span::styled(
-            format!("{} loading… ", spinner(app.now)),
-            t.style(Role::Info),
-        )),
-        Phase::Failed { error, at } => spans.push(Span::styled(
-            format!(
-                "{} {} ago: {} ",
-                if pane.remote.data.is_some() {
-                    "STALE — refresh failed"
-                } else {
-                    "failed"
-                },
-                age(app.now, *at),
-                sanitize(error)
-            ),
-            t.style(Role::Error),
-        )),
-        Phase::Idle | Phase::Ready { .. } => {}
-    }
+    spans.extend(super::phase_span(app, &pane.remote));
     Line::from(spans)
 }
 

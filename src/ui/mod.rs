@@ -58,6 +58,37 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     }
 }
 
+/// The state of a pane's remote data for its title: a spinner while loading, or the error with how
+/// long ago it happened, marked STALE when the rows shown are the last good ones. `None` when ready.
+pub(crate) fn phase_span<T>(
+    app: &App,
+    remote: &crate::domain::Remote<T>,
+) -> Option<ratatui::text::Span<'static>> {
+    use crate::domain::Phase;
+    use crate::theme::Role;
+    let t = &app.theme;
+    match &remote.phase {
+        Phase::Loading { .. } => Some(ratatui::text::Span::styled(
+            format!("{} loading… ", format::spinner(app.now)),
+            t.style(Role::Info),
+        )),
+        Phase::Failed { error, at } => Some(ratatui::text::Span::styled(
+            format!(
+                "{} {} ago: {} ",
+                if remote.data.is_some() {
+                    "STALE — refresh failed"
+                } else {
+                    "failed"
+                },
+                format::age(app.now, *at),
+                crate::sanitize::sanitize(error)
+            ),
+            t.style(Role::Error),
+        )),
+        Phase::Idle | Phase::Ready { .. } => None,
+    }
+}
+
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
