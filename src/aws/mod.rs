@@ -3,10 +3,12 @@
 
 pub mod alarms;
 pub mod aliases;
+pub mod dlq;
 mod error;
 mod intercept;
 pub mod lambda;
 pub mod logs;
+pub mod metrics;
 pub mod profiles;
 pub mod sts;
 

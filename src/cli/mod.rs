@@ -2,7 +2,9 @@
 
 mod alarms;
 mod alias;
+mod dlq;
 mod functions;
+mod metrics;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};

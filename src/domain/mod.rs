@@ -2,7 +2,9 @@
 
 pub mod alarm;
 pub mod alias;
+pub mod dlq;
 pub mod log;
+pub mod metrics;
 
 use std::collections::BTreeMap;
 

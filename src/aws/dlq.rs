@@ -1,0 +1,1 @@
+//! SQS dead-letter queues: discovery, peek, redrive, purge (issue #6).

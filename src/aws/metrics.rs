@@ -1,0 +1,1 @@
+//! CloudWatch metrics: batched GetMetricData (issue #4).

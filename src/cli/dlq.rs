@@ -1,0 +1,1 @@
+//! `lambdash dlq` (issue #6).

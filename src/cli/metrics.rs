@@ -1,0 +1,1 @@
+//! `lambdash metrics` and `lambdash cost` (issue #4).

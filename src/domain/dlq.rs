@@ -1,0 +1,1 @@
+//! Dead-letter queue domain types and redrive planning (issue #6).

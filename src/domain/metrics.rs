@@ -1,0 +1,1 @@
+//! Metric series, health and cost estimates (issue #4).
