@@ -128,6 +128,11 @@ impl Executor {
                             wake.clone(),
                             self.runs.clone(),
                         )),
+                        PollerKind::Logs => {
+                            // The logs tail starts with `Cmd::StartLogs` (it needs its functions).
+                            tracing::warn!("StartPoller(Logs) ignored: use Cmd::StartLogs");
+                            return true;
+                        }
                         PollerKind::Alarms | PollerKind::Firing => tokio::spawn(alarms_poller(
                             clients,
                             self.tx.clone(),
@@ -243,6 +248,46 @@ impl Executor {
                         });
                     });
                 }
+            }
+            Cmd::StartLogs {
+                generation,
+                session,
+                functions,
+                filter,
+                last_n,
+                window,
+            } => {
+                self.stop(PollerKind::Logs);
+                if let Some(clients) = self.clients() {
+                    let spec = LogsSpec {
+                        generation,
+                        session,
+                        functions,
+                        filter,
+                        last_n,
+                        window,
+                    };
+                    let task = tokio::spawn(logs_poller(clients, self.tx.clone(), spec));
+                    self.pollers.insert(
+                        PollerKind::Logs,
+                        Poller {
+                            task,
+                            wake: Arc::new(Notify::new()),
+                        },
+                    );
+                }
+            }
+            Cmd::SaveFile { path, text } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = std::fs::write(&path, text)
+                        .map(|()| {
+                            std::fs::canonicalize(&path)
+                                .map_or(path.clone(), |p| p.display().to_string())
+                        })
+                        .map_err(|e| format!("{path}: {e}"));
+                    let _ = tx.send(Msg::Saved(result));
+                });
             }
             Cmd::FetchAlarmHistory {
                 generation,
@@ -417,6 +462,188 @@ async fn functions_poller(
             failures = failures.saturating_add(1);
             backoff(failures, throttled, every)
         };
+    }
+}
+
+/// What the logs tail follows.
+struct LogsSpec {
+    generation: u64,
+    session: u64,
+    functions: Vec<String>,
+    filter: Option<String>,
+    last_n: usize,
+    window: Duration,
+}
+
+/// How often the logs tail polls while following.
+const LOGS_POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// The logs pane's tail: the same engine and calls as `lambdash tail --follow` — the last N events
+/// whatever their age, then the sliding window re-queried every second, de-duplicated by event id,
+/// merged by timestamp. Throttling and failures are reported to the pane and retried, never fatal.
+async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: LogsSpec) {
+    use crate::app::msg::LogsPoll;
+    use crate::aws::logs::{LogQuery, Pacer};
+    use crate::logs::{Merger, Tailer};
+
+    let (generation, session) = (spec.generation, spec.session);
+    let state = {
+        let tx = tx.clone();
+        move |state: LogsPoll| {
+            let _ = tx.send(Msg::LogsState {
+                generation,
+                session,
+                state,
+                now: Utc::now(),
+            });
+        }
+    };
+    let retry_state = state.clone();
+    let pacer = Pacer::default().on_retry(move |err, delay| {
+        retry_state(if err.is_throttling() {
+            LogsPoll::Throttled { retry_in: delay }
+        } else {
+            LogsPoll::Failed(err.to_string())
+        });
+    });
+    let send = |events: Vec<crate::domain::log::LogEvent>| {
+        if events.is_empty() {
+            return true;
+        }
+        tx.send(Msg::LogEvents {
+            generation,
+            session,
+            events,
+        })
+        .is_ok()
+    };
+
+    // Which log group each function writes to (a failure here is retried, a missing function is not).
+    let mut queries = Vec::new();
+    for name in &spec.functions {
+        let mut failures = 0u32;
+        loop {
+            match clients.function_for_logs(name).await {
+                Ok(f) => {
+                    queries.push(LogQuery::for_function(&f).with_filter(spec.filter.clone()));
+                    break;
+                }
+                Err(e) if e.is_not_found() => {
+                    state(LogsPoll::Failed(format!("function {name} not found")));
+                    return;
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    state(LogsPoll::Failed(e.to_string()));
+                    tokio::time::sleep(backoff(
+                        failures,
+                        e.is_throttling(),
+                        Duration::from_secs(30),
+                    ))
+                    .await;
+                }
+            }
+        }
+    }
+
+    // Opening: the first window of every function, then the last N events whatever their age.
+    let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(spec.window)).collect();
+    let mut failures = 0u32;
+    loop {
+        let now = Utc::now();
+        let windows: Vec<_> = tailers.iter_mut().map(|t| t.next_window(now)).collect();
+        let opening = async {
+            let firsts = futures::future::try_join_all(
+                queries
+                    .iter()
+                    .zip(&windows)
+                    .map(|(q, w)| clients.fetch_window_all(q, *w, &pacer)),
+            )
+            .await?;
+            let mut seeds = Vec::new();
+            for ((tailer, window), events) in tailers.iter_mut().zip(&windows).zip(firsts) {
+                let events = tailer.ingest(events);
+                tailer.completed(*window);
+                seeds.push((*window, events));
+            }
+            futures::future::try_join_all(
+                queries
+                    .iter()
+                    .zip(seeds)
+                    .map(|(q, seed)| clients.last_events(q, spec.last_n, now, Some(seed), &pacer)),
+            )
+            .await
+        };
+        match opening.await {
+            Ok(per_function) => {
+                let mut all: Vec<_> = per_function.into_iter().flatten().collect();
+                all.sort_by_key(|e| e.timestamp);
+                let skip = all.len().saturating_sub(spec.last_n);
+                all.drain(..skip);
+                state(LogsPoll::Following);
+                if !send(all) {
+                    return;
+                }
+                break;
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                state(LogsPoll::Failed(e.to_string()));
+                tokio::time::sleep(backoff(
+                    failures,
+                    e.is_throttling(),
+                    Duration::from_secs(30),
+                ))
+                .await;
+            }
+        }
+    }
+
+    // Follow.
+    let grace = if queries.len() > 1 {
+        crate::logs::tailer::DEFAULT_GRACE
+    } else {
+        Duration::ZERO
+    };
+    let mut merger = Merger::new(queries.len(), grace);
+    let mut failing = false;
+    loop {
+        tokio::time::sleep(LOGS_POLL_EVERY).await;
+        let mut result = Ok(());
+        for (i, (query, tailer)) in queries.iter().zip(tailers.iter_mut()).enumerate() {
+            let window = tailer.next_window(Utc::now());
+            let fetched = clients
+                .fetch_window(query, window, &pacer, |page| {
+                    merger.push(i, tailer.ingest(page));
+                })
+                .await;
+            match fetched {
+                Ok(_) => {
+                    tailer.completed(window);
+                    merger.advance(i, window.end);
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        match result {
+            Ok(()) => {
+                if failing {
+                    failing = false;
+                    state(LogsPoll::Following);
+                }
+                if !send(merger.release(Utc::now())) {
+                    return;
+                }
+            }
+            Err(e) => {
+                failing = true;
+                state(LogsPoll::Failed(e.to_string()));
+                tokio::time::sleep(backoff(1, e.is_throttling(), Duration::from_secs(10))).await;
+            }
+        }
     }
 }
 

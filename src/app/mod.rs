@@ -8,10 +8,12 @@ pub mod aliases;
 pub mod filter;
 pub mod functions;
 pub mod keymap;
+pub mod logs;
 pub mod msg;
 pub mod palette;
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +29,7 @@ use alarms::{AlarmDetail, AlarmsPane};
 use aliases::{AliasFocus, AliasesPane};
 pub use functions::{FunctionsPane, SortColumn};
 pub use keymap::{Action, Scope};
+use logs::{LogsPane, LogsView, TailState};
 pub use msg::{Cmd, Msg, PollerKind};
 use palette::{Command, PaneName};
 
@@ -40,6 +43,7 @@ pub enum View {
     Detail,
     Aliases,
     Alarms,
+    Logs,
 }
 
 /// What the keyboard is talking to.
@@ -68,7 +72,13 @@ pub enum Mode {
 /// What a line typed in [`Mode::Input`] is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputPurpose {
-    PublishDescription { function: String },
+    PublishDescription {
+        function: String,
+    },
+    /// `/` in the logs pane: search the buffer.
+    LogSearch,
+    /// `F` in the logs pane: a CloudWatch filter pattern; the tail restarts with it.
+    LogFilter,
 }
 
 /// The confirm step of a write.
@@ -158,6 +168,8 @@ pub struct App {
     pub detail: Option<DetailPane>,
     pub aliases: Option<AliasesPane>,
     pub alarms: AlarmsPane,
+    pub logs: Option<LogsPane>,
+    next_session: u64,
     /// Alarms in ALARM, from the background poller (header count, flips).
     pub firing: Remote<Vec<crate::domain::alarm::Alarm>>,
     /// `--quiet`: no terminal bell on flips to ALARM.
@@ -177,6 +189,12 @@ const PAGE_FALLBACK_ROWS: usize = 20;
 /// How often the header's count of alarms in ALARM is refreshed (DescribeAlarms StateValue=ALARM is
 /// cheap: 9 TPS quota, 100 alarms a page).
 pub const FIRING_POLL_EVERY: Duration = Duration::from_secs(30);
+/// Lines the logs buffer holds (a ring: the oldest go first).
+pub const LOG_BUFFER_LINES: usize = 100_000;
+/// Events shown when the logs pane opens, whatever their age.
+pub const LOG_LAST_N: usize = 200;
+/// The tail's sliding window: every event ingested within it is delivered exactly once.
+pub const LOG_WINDOW: Duration = Duration::from_mins(2);
 /// How often the alarms pane refreshes while open.
 pub const ALARMS_POLL_EVERY: Duration = Duration::from_secs(30);
 
@@ -206,6 +224,8 @@ impl App {
             detail: None,
             aliases: None,
             alarms: AlarmsPane::default(),
+            logs: None,
+            next_session: 0,
             firing: Remote::default(),
             quiet: init.quiet,
             flash: None,
@@ -244,6 +264,10 @@ impl App {
             || self.identity.is_loading()
             || self.aliases.as_ref().is_some_and(|a| a.remote.is_loading())
             || (self.view == View::Alarms && self.alarms.remote.is_loading())
+            || self
+                .logs
+                .as_ref()
+                .is_some_and(|l| l.state == TailState::Starting)
     }
 
     pub fn scope(&self) -> Scope {
@@ -252,6 +276,10 @@ impl App {
             View::Detail => Scope::Detail,
             View::Aliases => Scope::Aliases,
             View::Alarms => Scope::Alarms,
+            View::Logs => match self.logs.as_ref().map(|l| &l.view) {
+                Some(LogsView::Invocations { .. }) => Scope::Invocations,
+                _ => Scope::Logs,
+            },
         }
     }
 
@@ -300,6 +328,7 @@ impl App {
         self.detail = None;
         self.aliases = None;
         self.alarms = AlarmsPane::default();
+        self.logs = None;
         self.firing = Remote::default();
         self.view = View::Functions;
         self.identity = Remote::default();
@@ -308,6 +337,7 @@ impl App {
             Cmd::StopPoller(PollerKind::Functions),
             Cmd::StopPoller(PollerKind::Alarms),
             Cmd::StopPoller(PollerKind::Firing),
+            Cmd::StopPoller(PollerKind::Logs),
             Cmd::Reconnect {
                 generation: self.generation,
                 profile,
@@ -593,6 +623,56 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::LogEvents {
+                generation,
+                session,
+                events,
+            } => {
+                if generation == self.generation
+                    && let Some(pane) = self.logs.as_mut()
+                    && pane.session == session
+                {
+                    pane.ingest(events);
+                    if pane.state == TailState::Starting {
+                        pane.state = TailState::Following;
+                    }
+                }
+                Vec::new()
+            }
+            Msg::LogsState {
+                generation,
+                session,
+                state,
+                now,
+            } => {
+                let mut flash = None;
+                if generation == self.generation
+                    && let Some(pane) = self.logs.as_mut()
+                    && pane.session == session
+                {
+                    pane.state = match state {
+                        msg::LogsPoll::Following => TailState::Following,
+                        msg::LogsPoll::Throttled { retry_in } => TailState::Throttled {
+                            until: now + chrono::Duration::from_std(retry_in).unwrap_or_default(),
+                        },
+                        msg::LogsPoll::Failed(error) => {
+                            flash = Some(format!("logs: {error} (retrying)"));
+                            TailState::Failed { error, at: now }
+                        }
+                    };
+                }
+                if let Some(text) = flash {
+                    self.flash(FlashLevel::Error, text);
+                }
+                Vec::new()
+            }
+            Msg::Saved(result) => {
+                match result {
+                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
+                    Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
+                }
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
@@ -643,14 +723,28 @@ impl App {
                     }
                     KeyCode::Enter => {
                         self.mode = Mode::Normal;
-                        let InputPurpose::PublishDescription { function } = purpose;
-                        self.ask_confirm(
-                            Write::PublishVersion {
-                                function,
-                                description: text,
-                            },
-                            None,
-                        );
+                        match purpose {
+                            InputPurpose::PublishDescription { function } => self.ask_confirm(
+                                Write::PublishVersion {
+                                    function,
+                                    description: text,
+                                },
+                                None,
+                            ),
+                            InputPurpose::LogSearch => {
+                                if let Some(pane) = self.logs.as_mut() {
+                                    pane.search = text;
+                                    if !pane.search.is_empty() && !pane.jump_match(true) {
+                                        let s = pane.search.clone();
+                                        self.flash(
+                                            FlashLevel::Info,
+                                            format!("no line contains {s:?}"),
+                                        );
+                                    }
+                                }
+                            }
+                            InputPurpose::LogFilter => return self.restart_logs(Some(text)),
+                        }
                     }
                     KeyCode::Backspace => {
                         text.pop();
@@ -789,12 +883,17 @@ impl App {
             Command::Open(PaneName::Functions) => self.show_functions(),
             Command::Open(PaneName::Aliases) => self.open_aliases(),
             Command::Open(PaneName::Alarms) => self.open_alarms(),
+            Command::Open(PaneName::Logs) => {
+                let name = self.functions.selected_function().map(|f| f.name.clone());
+                self.open_logs(name.into_iter().collect())
+            }
             Command::Open(other) => {
                 let issue = match other {
-                    PaneName::Logs => "#3 live logs",
                     PaneName::Metrics => "#4 metrics",
                     PaneName::Dlq => "#6 DLQ",
-                    PaneName::Aliases | PaneName::Functions | PaneName::Alarms => "",
+                    PaneName::Aliases | PaneName::Functions | PaneName::Alarms | PaneName::Logs => {
+                        ""
+                    }
                 };
                 self.flash(
                     FlashLevel::Warn,
@@ -824,8 +923,10 @@ impl App {
             return Vec::new();
         }
         let mut cmds = Vec::new();
-        if self.view == View::Alarms {
-            cmds.push(Cmd::StopPoller(PollerKind::Alarms));
+        match self.view {
+            View::Alarms => cmds.push(Cmd::StopPoller(PollerKind::Alarms)),
+            View::Logs => cmds.push(Cmd::StopPoller(PollerKind::Logs)),
+            View::Functions | View::Detail | View::Aliases => {}
         }
         self.view = View::Functions;
         if self.connected {
@@ -899,6 +1000,209 @@ impl App {
         } else {
             Vec::new()
         }
+    }
+
+    /// Opens the logs pane on `functions` (tailed together): the last N events whatever their age,
+    /// then follow.
+    fn open_logs(&mut self, functions: Vec<String>) -> Vec<Cmd> {
+        if functions.is_empty() {
+            self.flash(FlashLevel::Info, "select a function first");
+            return Vec::new();
+        }
+        let mut cmds = self.leave_view();
+        self.next_session += 1;
+        let pane = LogsPane::new(functions, self.next_session, LOG_BUFFER_LINES, LOG_LAST_N);
+        cmds.push(self.start_logs_cmd(&pane));
+        self.logs = Some(pane);
+        self.view = View::Logs;
+        cmds
+    }
+
+    fn start_logs_cmd(&self, pane: &LogsPane) -> Cmd {
+        Cmd::StartLogs {
+            generation: self.generation,
+            session: pane.session,
+            functions: pane.functions.clone(),
+            filter: pane.filter_pattern.clone(),
+            last_n: pane.last_n,
+            window: LOG_WINDOW,
+        }
+    }
+
+    /// Restarts the tail with a new server-side filter pattern (empty: none); the buffer starts over.
+    fn restart_logs(&mut self, pattern: Option<String>) -> Vec<Cmd> {
+        let Some(old) = self.logs.as_ref() else {
+            return Vec::new();
+        };
+        self.next_session += 1;
+        let mut pane = LogsPane::new(
+            old.functions.clone(),
+            self.next_session,
+            LOG_BUFFER_LINES,
+            old.last_n,
+        );
+        pane.filter_pattern = pattern.filter(|p| !p.trim().is_empty());
+        pane.wrap = old.wrap;
+        pane.time = old.time;
+        pane.show_stream = old.show_stream;
+        let cmd = self.start_logs_cmd(&pane);
+        let what = pane.filter_pattern.as_ref().map_or_else(
+            || "no server-side filter".to_string(),
+            |p| format!("filter pattern {p}"),
+        );
+        self.logs = Some(pane);
+        self.flash(FlashLevel::Info, format!("tail restarted with {what}"));
+        vec![Cmd::StopPoller(PollerKind::Logs), cmd]
+    }
+
+    /// Stops the pollers of the view being left (the functions poller restarts when it is shown again).
+    fn leave_view(&mut self) -> Vec<Cmd> {
+        match self.view {
+            View::Functions | View::Detail | View::Aliases => {
+                vec![Cmd::StopPoller(PollerKind::Functions)]
+            }
+            View::Alarms => vec![Cmd::StopPoller(PollerKind::Alarms)],
+            View::Logs => vec![Cmd::StopPoller(PollerKind::Logs)],
+        }
+    }
+
+    fn on_logs_action(&mut self, action: Action) -> Vec<Cmd> {
+        let rows = self.page_rows() as isize;
+        let Some(pane) = self.logs.as_mut() else {
+            return self.show_functions();
+        };
+        if let LogsView::Invocations {
+            sort,
+            descending,
+            selected,
+        } = &mut pane.view
+        {
+            let count = pane.buffer.invocations.len();
+            match action {
+                Action::Up => *selected = selected.saturating_sub(1),
+                Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
+                Action::Top => *selected = 0,
+                Action::Bottom => *selected = count.saturating_sub(1),
+                Action::PageUp => *selected = selected.saturating_sub(rows.unsigned_abs()),
+                Action::PageDown => {
+                    *selected = (*selected + rows.unsigned_abs()).min(count.saturating_sub(1));
+                }
+                Action::SortNext => {
+                    *sort = sort.next();
+                    *descending = false;
+                }
+                Action::SortReverse => *descending = !*descending,
+                Action::Back => pane.view = LogsView::Lines,
+                Action::Enter => {
+                    let at = *selected;
+                    if let Some(row) = pane.invocation_rows().get(at) {
+                        let request_id = row.request_id.clone();
+                        pane.view = LogsView::Invocation { request_id };
+                        pane.pause();
+                        pane.cursor = None;
+                        pane.move_by(isize::MIN / 2);
+                    }
+                }
+                Action::Quit | Action::Help | Action::Palette => {
+                    return self.on_global_action(action);
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match action {
+            Action::Up => pane.move_by(-1),
+            Action::Down => pane.move_by(1),
+            Action::PageUp => pane.move_by(-rows),
+            Action::PageDown => pane.move_by(rows),
+            Action::Top => pane.move_by(isize::MIN / 2),
+            Action::Bottom => pane.to_bottom(),
+            Action::Follow => {
+                if pane.follow {
+                    pane.pause();
+                } else {
+                    pane.resume();
+                }
+            }
+            Action::Wrap => pane.wrap = !pane.wrap,
+            Action::Timestamps => pane.time = pane.time.next(),
+            Action::Streams => pane.show_stream = !pane.show_stream,
+            Action::Pretty => pane.pretty = !pane.pretty,
+            Action::Filter => {
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::LogSearch,
+                    text: pane.search.clone(),
+                };
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                let found = pane.jump_match(action == Action::NextMatch);
+                if !found {
+                    self.flash(FlashLevel::Info, "no match: / searches the buffer");
+                }
+            }
+            Action::ServerFilter => {
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::LogFilter,
+                    text: pane.filter_pattern.clone().unwrap_or_default(),
+                };
+            }
+            Action::NextError => {
+                let found = pane.jump_error();
+                if !found {
+                    self.flash(FlashLevel::Info, "no ERROR line in the buffer");
+                }
+            }
+            Action::Invocations => {
+                pane.view = LogsView::Invocations {
+                    sort: crate::logs::InvocationSort::Start,
+                    descending: true,
+                    selected: 0,
+                };
+            }
+            Action::CopyLine => {
+                if let Some(line) = pane.selected_line() {
+                    let text = line.event.text().to_string();
+                    self.flash(FlashLevel::Info, "copied the selected line (OSC 52)");
+                    return vec![Cmd::Copy(text)];
+                }
+            }
+            Action::Save => {
+                let visible = pane.visible();
+                let mut text = String::new();
+                for line in visible.iter().filter_map(|&i| pane.buffer.lines.get(i)) {
+                    let _ = writeln!(
+                        text,
+                        "{} {} {}",
+                        line.event.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                        line.event.function,
+                        line.event.text()
+                    );
+                }
+                let name = pane.functions.join("+");
+                let path = format!("lambdash-{name}-{}.log", self.now.format("%Y%m%d-%H%M%S"));
+                return vec![Cmd::SaveFile { path, text }];
+            }
+            Action::Refresh => {
+                let pattern = pane.filter_pattern.clone();
+                return self.restart_logs(pattern);
+            }
+            Action::Back => {
+                if matches!(pane.view, LogsView::Invocation { .. }) {
+                    pane.view = LogsView::Invocations {
+                        sort: crate::logs::InvocationSort::Start,
+                        descending: true,
+                        selected: 0,
+                    };
+                    pane.resume();
+                } else {
+                    return self.show_functions();
+                }
+            }
+            Action::NextPane => return self.show_functions(),
+            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn open_alarms(&mut self) -> Vec<Cmd> {
@@ -1016,7 +1320,20 @@ impl App {
                     );
                 }
             }
-            Action::JumpLogs | Action::JumpMetrics => {
+            Action::JumpLogs => {
+                let function = self
+                    .alarms
+                    .selected_alarm()
+                    .and_then(|a| a.function_name().map(ToString::to_string));
+                match function {
+                    Some(f) => return self.open_logs(vec![f]),
+                    None => self.flash(
+                        FlashLevel::Info,
+                        "this alarm is not about a Lambda function (no FunctionName dimension)",
+                    ),
+                }
+            }
+            Action::JumpMetrics => {
                 let what = if action == Action::JumpLogs {
                     "logs pane is not built yet (issue #3)"
                 } else {
@@ -1271,16 +1588,7 @@ impl App {
             Action::Quit | Action::Help | Action::Palette | Action::Filter => {
                 return self.on_global_action(action);
             }
-            Action::SortNext
-            | Action::SortReverse
-            | Action::RevealEnv
-            | Action::OpenAliases
-            | Action::OpenAlarms
-            | Action::ToggleFunctionAlarms
-            | Action::Mark
-            | Action::Mute
-            | Action::JumpLogs
-            | Action::JumpMetrics => {}
+            _ => {}
         }
         Vec::new()
     }
@@ -1320,6 +1628,16 @@ impl App {
         if self.view == View::Alarms {
             return self.on_alarms_action(action);
         }
+        if self.view == View::Logs {
+            return self.on_logs_action(action);
+        }
+        if action == Action::OpenLogs {
+            let name = match self.view {
+                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                _ => self.functions.selected_function().map(|f| f.name.clone()),
+            };
+            return self.open_logs(name.into_iter().collect());
+        }
         if action == Action::OpenAlarms {
             return self.open_alarms();
         }
@@ -1353,12 +1671,10 @@ impl App {
             }
             (Action::NextPane, View::Detail) if self.aliases.is_some() => self.view = View::Aliases,
             (Action::NextPane | Action::Back, View::Detail) => return self.show_functions(),
-            (Action::Back, View::Functions) => {
-                if !self.functions.filter_input.is_empty() {
-                    let keep = self.functions.selected_function().map(|f| f.name.clone());
-                    self.functions.filter_input.clear();
-                    self.functions.rebuild_view(keep.as_deref());
-                }
+            (Action::Back, View::Functions) if !self.functions.filter_input.is_empty() => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.filter_input.clear();
+                self.functions.rebuild_view(keep.as_deref());
             }
             (Action::SortNext, View::Functions) => {
                 let keep = self.functions.selected_function().map(|f| f.name.clone());
@@ -1374,6 +1690,10 @@ impl App {
             (Action::CopyConsoleUrl, view) => {
                 let name = match view {
                     View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                    View::Logs => self
+                        .logs
+                        .as_ref()
+                        .and_then(|l| l.functions.first().cloned()),
                     View::Functions | View::Aliases | View::Alarms => {
                         self.functions.selected_function().map(|f| f.name.clone())
                     }
@@ -1416,25 +1736,8 @@ impl App {
                     };
                 }
             }
-            (Action::Enter | Action::SortNext | Action::SortReverse, View::Detail)
-            | (Action::RevealEnv, View::Functions)
-            | (
-                Action::FocusLeft
-                | Action::FocusRight
-                | Action::Canary(_)
-                | Action::Promote
-                | Action::Rollback
-                | Action::Publish
-                | Action::OpenAliases
-                | Action::OpenAlarms
-                | Action::ToggleFunctionAlarms
-                | Action::Mark
-                | Action::Mute
-                | Action::JumpLogs
-                | Action::JumpMetrics,
-                _,
-            )
-            | (_, View::Aliases | View::Alarms) => {}
+            // Everything else means nothing in these views (the other views route their own keys).
+            _ => {}
         }
         self.functions.scroll_into_view(rows);
         Vec::new()

@@ -94,6 +94,21 @@ pub enum Msg {
         result: Result<Vec<AlarmHistoryItem>, (String, bool)>,
         now: DateTime<Utc>,
     },
+    /// Log events for the logs pane (already de-duplicated and in timestamp order).
+    LogEvents {
+        generation: u64,
+        session: u64,
+        events: Vec<crate::domain::log::LogEvent>,
+    },
+    /// How the tail is doing: following, throttled (retrying by itself), or failing (retrying).
+    LogsState {
+        generation: u64,
+        session: u64,
+        state: LogsPoll,
+        now: DateTime<Utc>,
+    },
+    /// The buffer was saved to a file (the path), or could not be.
+    Saved(Result<String, String>),
     /// A confirmed write finished: a one-line summary, or the error.
     WriteDone {
         generation: u64,
@@ -101,6 +116,14 @@ pub enum Msg {
     },
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
     Shutdown,
+}
+
+/// What the logs poller says about itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogsPoll {
+    Following,
+    Throttled { retry_in: Duration },
+    Failed(String),
 }
 
 /// The pollers lambdash can run. Only those for what is on screen run.
@@ -111,6 +134,8 @@ pub enum PollerKind {
     Alarms,
     /// Alarms in ALARM, always (the header count, flips to ALARM).
     Firing,
+    /// The logs pane's tail.
+    Logs,
 }
 
 /// Side effects requested by `update`, executed by the runtime.
@@ -143,6 +168,20 @@ pub enum Cmd {
         region: Option<String>,
     },
     LoadTheme(String),
+    /// Start (or restart) the logs pane's tail: the last `last_n` events whatever their age, then follow.
+    StartLogs {
+        generation: u64,
+        session: u64,
+        functions: Vec<String>,
+        filter: Option<String>,
+        last_n: usize,
+        window: Duration,
+    },
+    /// Write text to a file (the logs buffer); answer `Msg::Saved`.
+    SaveFile {
+        path: String,
+        text: String,
+    },
     FetchAlarmHistory {
         generation: u64,
         request: u64,

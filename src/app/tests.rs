@@ -414,6 +414,7 @@ fn palette_region_switch_rebuilds_clients_and_drops_old_data() {
             Cmd::StopPoller(PollerKind::Functions),
             Cmd::StopPoller(PollerKind::Alarms),
             Cmd::StopPoller(PollerKind::Firing),
+            Cmd::StopPoller(PollerKind::Logs),
             Cmd::Reconnect {
                 generation: 2,
                 profile: Some("demo".into()),
@@ -466,7 +467,7 @@ fn palette_tab_completes_and_unknown_commands_flash() {
 fn panes_not_built_yet_say_so_instead_of_opening_a_blank() {
     let mut app = loaded(&["a"]);
     key(&mut app, KeyCode::Char(':'));
-    typed(&mut app, "logs");
+    typed(&mut app, "metrics");
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(cmds.is_empty());
     assert_eq!(app.view, View::Functions);
@@ -1024,4 +1025,236 @@ fn slash_filters_alarms_in_the_alarms_pane() {
         app.functions.filter_input.is_empty(),
         "the functions filter is untouched"
     );
+}
+
+pub(crate) fn log_event(ms_after_t0: i64, message: &str) -> crate::domain::log::LogEvent {
+    crate::domain::log::LogEvent {
+        function: "orders-api".into(),
+        stream: "2026/11/21/[$LATEST]0123456789abcdef".into(),
+        event_id: format!("{ms_after_t0:020}"),
+        timestamp: t0() + chrono::Duration::milliseconds(ms_after_t0),
+        ingestion_time: None,
+        message: format!("{message}\n"),
+    }
+}
+
+pub(crate) fn demo_log_events() -> Vec<crate::domain::log::LogEvent> {
+    let rid = "8f5e2a10-1111-4222-8333-444455556666";
+    vec![
+        log_event(0, &format!("START RequestId: {rid} Version: $LATEST")),
+        log_event(
+            3,
+            r#"{"level":"INFO","message":"order accepted","service":"orders","order_id":"o-17","cold_start":true}"#,
+        ),
+        log_event(9, "[WARN] inventory lookup slow: 812 ms"),
+        log_event(12, &format!("[ERROR] {rid} KeyError: 'sku'")),
+        log_event(15, &format!("END RequestId: {rid}")),
+        log_event(
+            16,
+            &format!(
+                "REPORT RequestId: {rid}\tDuration: 15.20 ms\tBilled Duration: 16 ms\tMemory Size: 512 MB\tMax Memory Used: 88 MB\tInit Duration: 245.12 ms\t"
+            ),
+        ),
+    ]
+}
+
+/// The logs pane of `orders-api`, with the demo events in.
+pub(crate) fn with_logs() -> App {
+    let mut app = loaded(&["orders-api"]);
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.view, View::Logs);
+    let Some(Cmd::StartLogs {
+        session,
+        functions,
+        last_n,
+        ..
+    }) = cmds.last().cloned()
+    else {
+        panic!("expected StartLogs, got {cmds:?}");
+    };
+    assert_eq!(functions, vec!["orders-api"]);
+    assert_eq!(
+        last_n, 200,
+        "opening shows the last 200 events whatever their age"
+    );
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: demo_log_events(),
+    });
+    app
+}
+
+fn logs(app: &App) -> &logs::LogsPane {
+    app.logs.as_ref().unwrap()
+}
+
+#[test]
+fn opening_logs_stops_the_list_poller_and_starts_the_tail() {
+    let mut app = loaded(&["orders-api"]);
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    assert_eq!(cmds[0], Cmd::StopPoller(PollerKind::Functions));
+    assert!(matches!(cmds[1], Cmd::StartLogs { .. }));
+    assert!(app.busy(), "spinner ticks while the first events load");
+}
+
+#[test]
+fn paused_tail_counts_new_lines_instead_of_scrolling() {
+    let mut app = with_logs();
+    assert!(logs(&app).follow);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(!logs(&app).follow);
+    let cursor = logs(&app).cursor;
+    let session = logs(&app).session;
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: vec![log_event(100, "later"), log_event(101, "later still")],
+    });
+    assert_eq!(logs(&app).new_while_paused, 2);
+    assert_eq!(logs(&app).cursor, cursor, "the view did not move");
+    key(&mut app, KeyCode::Char(' '));
+    assert!(logs(&app).follow);
+    assert_eq!(logs(&app).new_while_paused, 0);
+}
+
+#[test]
+fn moving_up_pauses_and_g_g_resumes() {
+    let mut app = with_logs();
+    key(&mut app, KeyCode::Char('k'));
+    assert!(!logs(&app).follow);
+    key(&mut app, KeyCode::Char('G'));
+    assert!(logs(&app).follow);
+}
+
+#[test]
+fn e_jumps_to_the_next_error_line() {
+    let mut app = with_logs();
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('e'));
+    assert!(
+        logs(&app)
+            .selected_line()
+            .unwrap()
+            .event
+            .message
+            .contains("KeyError")
+    );
+}
+
+#[test]
+fn slash_searches_the_buffer_and_n_moves_between_matches() {
+    let mut app = with_logs();
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "requestid");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(logs(&app).search, "requestid");
+    assert_eq!(logs(&app).matches().len(), 3);
+    let first = logs(&app).cursor;
+    key(&mut app, KeyCode::Char('n'));
+    assert_ne!(logs(&app).cursor, first);
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(logs(&app).cursor, first);
+}
+
+#[test]
+fn server_filter_restarts_the_tail_and_drops_the_old_session() {
+    let mut app = with_logs();
+    let old = logs(&app).session;
+    key(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "ERROR");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert_eq!(cmds[0], Cmd::StopPoller(PollerKind::Logs));
+    let Cmd::StartLogs {
+        session, filter, ..
+    } = &cmds[1]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(filter.as_deref(), Some("ERROR"));
+    assert_ne!(*session, old);
+    assert!(logs(&app).buffer.lines.is_empty(), "the buffer starts over");
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session: old,
+        events: vec![log_event(500, "from the old tail")],
+    });
+    assert!(
+        logs(&app).buffer.lines.is_empty(),
+        "events of the old session are dropped"
+    );
+}
+
+#[test]
+fn invocations_view_lists_one_row_per_request_and_enter_shows_its_lines() {
+    let mut app = with_logs();
+    key(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.scope(), Scope::Invocations);
+    let rows = logs(&app).invocation_rows();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].cold_start());
+    assert!(rows[0].error);
+    key(&mut app, KeyCode::Enter);
+    let LogsView::Invocation { request_id } = &logs(&app).view else {
+        panic!("{:?}", logs(&app).view)
+    };
+    assert_eq!(request_id, "8f5e2a10-1111-4222-8333-444455556666");
+    assert!(logs(&app).visible().len() >= 4);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.scope(), Scope::Invocations);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(logs(&app).view, LogsView::Lines);
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Functions);
+    assert!(
+        cmds.contains(&Cmd::StopPoller(PollerKind::Logs)),
+        "leaving the pane stops the tail"
+    );
+}
+
+#[test]
+fn y_copies_the_line_and_s_saves_the_buffer() {
+    let mut app = with_logs();
+    let cmds = key(&mut app, KeyCode::Char('y'));
+    let [Cmd::Copy(text)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(text.starts_with("REPORT RequestId"), "{text}");
+    assert!(!text.ends_with('\n'));
+    let cmds = key(&mut app, KeyCode::Char('s'));
+    let [Cmd::SaveFile { path, text }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(path.starts_with("lambdash-orders-api-"));
+    assert_eq!(text.lines().count(), 6);
+    assert!(text.contains("2026-11-21T17:00:00.012Z orders-api [ERROR]"));
+}
+
+#[test]
+fn throttling_is_shown_and_never_fatal() {
+    let mut app = with_logs();
+    let session = logs(&app).session;
+    app.update(Msg::LogsState {
+        generation: 1,
+        session,
+        state: msg::LogsPoll::Throttled {
+            retry_in: Duration::from_secs(4),
+        },
+        now: t0(),
+    });
+    assert!(matches!(
+        logs(&app).state,
+        logs::TailState::Throttled { .. }
+    ));
+    assert_eq!(app.view, View::Logs);
+    assert_eq!(logs(&app).buffer.lines.len(), 6, "lines kept");
+}
+
+#[test]
+fn alarm_jump_opens_the_alarms_function_logs() {
+    let mut app = with_alarms();
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.view, View::Logs);
+    assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Alarms)));
+    assert_eq!(logs(&app).functions, vec!["payments-webhook"]);
 }

@@ -22,6 +22,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         Scope::Detail,
         Scope::Aliases,
         Scope::Alarms,
+        Scope::Logs,
+        Scope::Invocations,
+        Scope::Logs,
+        Scope::Invocations,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title(),
@@ -47,10 +51,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         ),
         (":profile NAME", "switch profile"),
         (":theme NAME", "switch theme"),
-        (
-            ":logs :metrics :alarms :dlq :aliases",
-            "not built yet: say so",
-        ),
+        (":logs", "tail the selected function's logs"),
+        (":alarms", "the alarms of the account/region"),
+        (":aliases", "the selected function's aliases and versions"),
+        (":metrics :dlq", "not built yet: say so"),
         (":q", "quit"),
     ] {
         lines.push(Line::from(vec![

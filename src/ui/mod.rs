@@ -9,6 +9,7 @@ pub mod format;
 mod functions;
 mod header;
 mod help;
+mod logs;
 mod palette;
 mod status;
 #[cfg(test)]
@@ -55,6 +56,7 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         View::Detail => detail::draw(app, frame, area),
         View::Aliases => aliases::draw(app, frame, area),
         View::Alarms => alarms::draw(app, frame, area),
+        View::Logs => logs::draw(app, frame, area),
     }
 }
 

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, FlashLevel, Mode, View, keymap};
+use crate::app::{App, FlashLevel, InputPurpose, Mode, View, keymap};
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
@@ -47,8 +47,15 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                 t.style(Role::Muted),
             ),
         ]),
-        Mode::Input { text, .. } => Line::from(vec![
-            Span::styled("description for the new version: ", t.style(Role::Key)),
+        Mode::Input { text, purpose } => Line::from(vec![
+            Span::styled(
+                match purpose {
+                    InputPurpose::PublishDescription { .. } => "description for the new version: ",
+                    InputPurpose::LogSearch => "search the buffer: /",
+                    InputPurpose::LogFilter => "CloudWatch filter pattern (empty: none): ",
+                },
+                t.style(Role::Key),
+            ),
             Span::styled(sanitize(text).into_owned(), t.style(Role::Text)),
             Span::styled("█", t.style(Role::Muted)),
             Span::styled("   Enter next · Esc cancel", t.style(Role::Muted)),
@@ -88,11 +95,22 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         View::Detail => app.detail.as_ref().and_then(|d| d.remote.last_ok),
         View::Aliases => app.aliases.as_ref().and_then(|a| a.remote.last_ok),
         View::Alarms => app.alarms.remote.last_ok,
+        View::Logs => None,
     };
-    let refreshed = last_ok.map_or_else(
-        || "not refreshed yet".to_string(),
-        |at| format!("refreshed {} ago", age(app.now, at)),
-    );
+    let refreshed = if app.view == View::Logs {
+        app.logs
+            .as_ref()
+            .and_then(|l| l.buffer.lines.last())
+            .map_or_else(
+                || "no line yet".to_string(),
+                |l| format!("newest line {} old", age(app.now, l.event.timestamp)),
+            )
+    } else {
+        last_ok.map_or_else(
+            || "not refreshed yet".to_string(),
+            |at| format!("refreshed {} ago", age(app.now, at)),
+        )
+    };
     let right = format!(
         " {refreshed} · {} API calls/min ",
         app.api_calls_last_minute()

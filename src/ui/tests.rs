@@ -369,3 +369,86 @@ fn hostile_alarm_reason_is_escaped() {
     );
     assert!(screen.contains("\\x1b]52"), "{screen}");
 }
+
+#[test]
+fn logs_following() {
+    let mut app = crate::app::tests::with_logs();
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn logs_paused_with_counter_and_search() {
+    let mut app = crate::app::tests::with_logs();
+    key(&mut app, KeyCode::Char('/'));
+    for c in "order".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let session = app.logs.as_ref().unwrap().session;
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: vec![crate::app::tests::log_event(900, "a new line")],
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn logs_json_pretty() {
+    let mut app = crate::app::tests::with_logs();
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('p'));
+    insta::assert_snapshot!(draw(&mut app, 120, 20));
+}
+
+#[test]
+fn logs_invocations_view() {
+    let mut app = crate::app::tests::with_logs();
+    key(&mut app, KeyCode::Char('i'));
+    insta::assert_snapshot!(draw(&mut app, 120, 8));
+}
+
+#[test]
+fn logs_error_keeps_lines_and_flashes() {
+    let mut app = crate::app::tests::with_logs();
+    let session = app.logs.as_ref().unwrap().session;
+    app.update(Msg::LogsState {
+        generation: 1,
+        session,
+        state: crate::app::msg::LogsPoll::Failed(
+            "FilterLogEvents: cannot reach the endpoint".into(),
+        ),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn logs_loading() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('l'));
+    insta::assert_snapshot!(draw(&mut app, 100, 8));
+}
+
+#[test]
+fn hostile_log_lines_never_reach_the_terminal_raw() {
+    let mut app = crate::app::tests::with_logs();
+    let session = app.logs.as_ref().unwrap().session;
+    let evil = "pwn\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1bP+q\x1b\\\u{9b}31m\u{202e}gnp.exe\x08\x00";
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: vec![crate::app::tests::log_event(1000, evil)],
+    });
+    let screen = draw(&mut app, 200, 12);
+    assert!(
+        !screen.chars().any(|c| c.is_control() && c != '\n'),
+        "{screen:?}"
+    );
+    assert!(!screen.contains('\u{202e}'));
+    assert!(
+        screen.contains("pwn\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07"),
+        "{screen}"
+    );
+}

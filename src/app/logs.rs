@@ -1,0 +1,264 @@
+//! The logs pane: one or several functions tailed together into a bounded buffer, followed or paused,
+//! searched, filtered server-side, and read as invocations.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::log::{Invocation, Level};
+use crate::logs::{InvocationSort, LogBuffer, LogLine, invocations};
+
+/// How timestamps are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeMode {
+    #[default]
+    Utc,
+    Local,
+    Off,
+}
+
+impl TimeMode {
+    #[must_use]
+    pub fn next(self) -> Self {
+        match self {
+            TimeMode::Utc => TimeMode::Local,
+            TimeMode::Local => TimeMode::Off,
+            TimeMode::Off => TimeMode::Utc,
+        }
+    }
+}
+
+/// What the pane shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogsView {
+    Lines,
+    /// One row per invocation.
+    Invocations {
+        sort: InvocationSort,
+        descending: bool,
+        selected: usize,
+    },
+    /// The lines of one invocation.
+    Invocation {
+        request_id: String,
+    },
+}
+
+/// The state of the tail itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TailState {
+    Starting,
+    Following,
+    /// FilterLogEvents was throttled: the poller waits and retries by itself.
+    Throttled {
+        until: DateTime<Utc>,
+    },
+    /// The last poll failed; the poller retries; the lines shown are the last good ones.
+    Failed {
+        error: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct LogsPane {
+    pub functions: Vec<String>,
+    /// Bumped every time the tail restarts (new filter): events of older sessions are dropped.
+    pub session: u64,
+    pub buffer: LogBuffer,
+    pub state: TailState,
+    /// Follow: the view sticks to the newest line. Paused: new lines are counted, not scrolled in.
+    pub follow: bool,
+    /// Lines that arrived while paused.
+    pub new_while_paused: usize,
+    /// The selected line, by the ring's stable sequence number (survives evictions).
+    pub cursor: Option<u64>,
+    pub wrap: bool,
+    pub time: TimeMode,
+    pub show_stream: bool,
+    /// Buffer search (`/`), highlighted; `n`/`N` move between matches.
+    pub search: String,
+    /// Server-side CloudWatch filter pattern (`F`); the tail restarts with it.
+    pub filter_pattern: Option<String>,
+    /// The selected line pretty-printed (JSON), shown in a popup.
+    pub pretty: bool,
+    pub view: LogsView,
+    /// How many events the opening fetch asked for.
+    pub last_n: usize,
+}
+
+impl LogsPane {
+    pub fn new(functions: Vec<String>, session: u64, capacity: usize, last_n: usize) -> Self {
+        Self {
+            functions,
+            session,
+            buffer: LogBuffer::new(capacity),
+            state: TailState::Starting,
+            follow: true,
+            new_while_paused: 0,
+            cursor: None,
+            wrap: false,
+            time: TimeMode::Utc,
+            show_stream: false,
+            search: String::new(),
+            filter_pattern: None,
+            pretty: false,
+            view: LogsView::Lines,
+            last_n,
+        }
+    }
+
+    /// Positions (ring indices) of the lines the view shows, in order.
+    pub fn visible(&self) -> Vec<usize> {
+        match &self.view {
+            LogsView::Invocation { request_id } => self.buffer.lines_of(request_id),
+            _ => (0..self.buffer.lines.len()).collect(),
+        }
+    }
+
+    /// Ring index of the cursor; the newest line when there is none.
+    pub fn cursor_index(&self) -> Option<usize> {
+        self.cursor
+            .and_then(|seq| self.buffer.lines.index_of_seq(seq))
+            .or_else(|| self.buffer.lines.len().checked_sub(1))
+    }
+
+    pub fn selected_line(&self) -> Option<&LogLine> {
+        self.cursor_index().and_then(|i| self.buffer.lines.get(i))
+    }
+
+    fn seq_at(&self, index: usize) -> Option<u64> {
+        self.buffer
+            .lines
+            .get(index)
+            .map(|_| self.buffer.lines.first_seq() + index as u64)
+    }
+
+    /// Appends events; when following, the cursor stays on the newest line; when paused, they are counted.
+    pub fn ingest(&mut self, events: Vec<crate::domain::log::LogEvent>) {
+        let functions = self.functions.clone();
+        let added = events.len();
+        self.buffer.extend(events, |e| {
+            functions.iter().position(|f| f == &e.function).unwrap_or(0)
+        });
+        if self.follow {
+            self.cursor = None;
+        } else {
+            self.new_while_paused += added;
+        }
+    }
+
+    /// Moves the cursor within the visible lines; moving pauses the follow (like `less +F`).
+    pub fn move_by(&mut self, delta: isize) {
+        let visible = self.visible();
+        if visible.is_empty() {
+            return;
+        }
+        let here = self
+            .cursor_index()
+            .and_then(|c| visible.iter().position(|&i| i == c))
+            .unwrap_or(visible.len() - 1);
+        let target = here.saturating_add_signed(delta).min(visible.len() - 1);
+        self.cursor = self.seq_at(visible[target]);
+        if target + 1 < visible.len() {
+            self.pause();
+        }
+    }
+
+    pub fn to_bottom(&mut self) {
+        self.cursor = None;
+        self.resume();
+    }
+
+    pub fn pause(&mut self) {
+        if self.follow {
+            self.follow = false;
+            self.new_while_paused = 0;
+            if self.cursor.is_none() {
+                self.cursor = self
+                    .buffer
+                    .lines
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|i| self.seq_at(i));
+            }
+        }
+    }
+
+    pub fn resume(&mut self) {
+        self.follow = true;
+        self.new_while_paused = 0;
+        self.cursor = None;
+    }
+
+    /// Lines whose text contains the search (case-insensitive), in ring order.
+    pub fn matches(&self) -> Vec<usize> {
+        if self.search.is_empty() {
+            return Vec::new();
+        }
+        let needle = self.search.to_lowercase();
+        self.visible()
+            .into_iter()
+            .filter(|&i| {
+                self.buffer
+                    .lines
+                    .get(i)
+                    .is_some_and(|l| l.event.text().to_lowercase().contains(&needle))
+            })
+            .collect()
+    }
+
+    /// Moves to the next (`forward`) or previous match, wrapping; false when nothing matches.
+    pub fn jump_match(&mut self, forward: bool) -> bool {
+        let matches = self.matches();
+        let Some(&first) = matches.first() else {
+            return false;
+        };
+        let here = self.cursor_index().unwrap_or(0);
+        let target = if forward {
+            matches.iter().copied().find(|&i| i > here).unwrap_or(first)
+        } else {
+            matches
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| i < here)
+                .unwrap_or(*matches.last().unwrap_or(&first))
+        };
+        self.pause();
+        self.cursor = self.seq_at(target);
+        true
+    }
+
+    /// Moves to the next ERROR line; false when there is none.
+    pub fn jump_error(&mut self) -> bool {
+        let from = self.cursor_index().unwrap_or(0);
+        match self.buffer.next_error(from) {
+            Some(i) => {
+                self.pause();
+                self.cursor = self.seq_at(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Invocation rows in the view's order.
+    pub fn invocation_rows(&self) -> Vec<&Invocation> {
+        let mut rows = self.buffer.invocations.rows();
+        if let LogsView::Invocations {
+            sort, descending, ..
+        } = &self.view
+        {
+            invocations::sort(&mut rows, *sort, *descending);
+        }
+        rows
+    }
+
+    /// Counts by level, for the title.
+    pub fn errors(&self) -> usize {
+        self.buffer
+            .lines
+            .iter()
+            .filter(|l| l.level == Level::Error)
+            .count()
+    }
+}
