@@ -1,7 +1,7 @@
 //! The functions table: rows streamed in page by page, filtered, sorted, with a selection that follows
 //! the function (not the row number) across refreshes and re-sorts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::domain::{Function, Remote};
 
@@ -84,6 +84,8 @@ pub struct FunctionsPane {
     pub sort: SortColumn,
     pub descending: bool,
     pub filter_input: String,
+    /// Functions marked with Space: `l` tails them together.
+    pub marked: BTreeSet<String>,
 }
 
 impl Default for FunctionsPane {
@@ -98,6 +100,7 @@ impl Default for FunctionsPane {
             sort: SortColumn::Name,
             descending: false,
             filter_input: String::new(),
+            marked: BTreeSet::new(),
         }
     }
 }

@@ -337,6 +337,13 @@ pub const BINDINGS: &[Binding] = &[
         Some("aliases"),
     ),
     bind(
+        &[ch(' ')],
+        Action::Mark,
+        Scope::Functions,
+        "mark / unmark: l tails the marked functions together",
+        None,
+    ),
+    bind(
         &[ch('l')],
         Action::OpenLogs,
         Scope::Functions,

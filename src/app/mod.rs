@@ -1173,7 +1173,9 @@ impl App {
                     let _ = writeln!(
                         text,
                         "{} {} {}",
-                        line.event.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                        line.event
+                            .timestamp
+                            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         line.event.function,
                         line.event.text()
                     );
@@ -1632,11 +1634,30 @@ impl App {
             return self.on_logs_action(action);
         }
         if action == Action::OpenLogs {
-            let name = match self.view {
-                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                _ => self.functions.selected_function().map(|f| f.name.clone()),
+            let names: Vec<String> = match self.view {
+                View::Detail => self.detail.iter().map(|d| d.function.clone()).collect(),
+                _ if !self.functions.marked.is_empty() => {
+                    self.functions.marked.iter().cloned().collect()
+                }
+                _ => self
+                    .functions
+                    .selected_function()
+                    .map(|f| f.name.clone())
+                    .into_iter()
+                    .collect(),
             };
-            return self.open_logs(name.into_iter().collect());
+            return self.open_logs(names);
+        }
+        if action == Action::Mark && self.view == View::Functions {
+            if let Some(name) = self.functions.selected_function().map(|f| f.name.clone())
+                && !self.functions.marked.remove(&name)
+            {
+                self.functions.marked.insert(name);
+            }
+            self.functions.move_by(1);
+            let rows = self.page_rows();
+            self.functions.scroll_into_view(rows);
+            return Vec::new();
         }
         if action == Action::OpenAlarms {
             return self.open_alarms();

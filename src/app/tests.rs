@@ -1258,3 +1258,16 @@ fn alarm_jump_opens_the_alarms_function_logs() {
     assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Alarms)));
     assert_eq!(logs(&app).functions, vec!["payments-webhook"]);
 }
+
+#[test]
+fn space_marks_functions_and_l_tails_them_together() {
+    let mut app = loaded(&["a", "b", "c"]);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.functions.marked.len(), 2);
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    let Some(Cmd::StartLogs { functions, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(functions, &vec!["a".to_string(), "b".to_string()]);
+}

@@ -124,7 +124,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     let header = Row::new(header_cells).style(t.style(Role::TableHeader));
     let body_rows = usize::from(inner.height.saturating_sub(1));
     let rows = pane.rows().skip(pane.offset).take(body_rows).map(|f| {
-        let mut row = Row::new(cells(f).map(Cell::from));
+        let mut cells = cells(f);
+        if pane.marked.contains(&f.name) {
+            cells[0] = format!("● {}", cells[0]);
+        }
+        let mut row = Row::new(cells.map(Cell::from));
         if f.runtime_deprecated() {
             row = row.style(t.style(Role::Warning));
         } else if f.state.as_deref().is_some_and(|s| s != "Active") {
