@@ -190,3 +190,75 @@ fn sigterm_restores_the_terminal() {
 fn sighup_restores_the_terminal() {
     signal_restores_the_terminal("HUP", "ap-northeast-2", "lambdash-e2e-hup");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_logs_pane_shows_old_events_then_follows_new_ones() {
+    let endpoint = endpoint();
+    let region = "us-west-1";
+    let emu = lambdash::seed::connect(&endpoint, region).await;
+    lambdash::seed::seed_functions(&emu, "tui-logs", 1, 1)
+        .await
+        .unwrap();
+    let function = "tui-logs-0000";
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&emu.sdk);
+    let group = format!("/aws/lambda/{function}");
+    let _ = logs.create_log_group().log_group_name(&group).send().await;
+    let put = |stream: &'static str, at: chrono::DateTime<chrono::Utc>, message: &'static str| {
+        let logs = logs.clone();
+        let group = group.clone();
+        async move {
+            let _ = logs
+                .create_log_stream()
+                .log_group_name(&group)
+                .log_stream_name(stream)
+                .send()
+                .await;
+            logs.put_log_events()
+                .log_group_name(&group)
+                .log_stream_name(stream)
+                .log_events(
+                    aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                        .timestamp(at.timestamp_millis())
+                        .message(message)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    // Two days old: an empty "last 15 minutes" window would show nothing.
+    put(
+        "old",
+        chrono::Utc::now() - chrono::Duration::days(2),
+        "an event from two days ago",
+    )
+    .await;
+
+    let bin = env!("CARGO_BIN_EXE_lambdash");
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+        cfg = dir.path().display()
+    );
+    let tmux = Tmux::start("lambdash-e2e-logs", &command);
+    tmux.wait_for("the function", |s| s.contains(function));
+    tmux.keys(&["l"]);
+    tmux.wait_for("the old event", |s| {
+        s.contains("an event from two days ago")
+    });
+
+    put("new", chrono::Utc::now(), "fresh \x1b[31mred\x1b[0m line").await;
+    let screen = tmux.wait_for("the new event while following", |s| s.contains("fresh"));
+    assert!(
+        screen.contains("fresh \\x1b[31mred\\x1b[0m line"),
+        "escaped, not interpreted:\n{screen}"
+    );
+    assert!(screen.contains("following"), "{screen}");
+
+    tmux.keys(&["Escape", "q"]);
+    let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0"), "{screen}");
+}
