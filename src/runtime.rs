@@ -82,6 +82,8 @@ struct Executor {
     runs: Arc<AtomicU64>,
     counter: ApiCounter,
     opts: RuntimeOptions,
+    /// Whether the endpoint answers percentiles (learnt once per connection).
+    percentiles: crate::domain::metrics::PercentileSupport,
 }
 
 impl Executor {
@@ -189,6 +191,7 @@ impl Executor {
                     self.stop(kind);
                 }
                 self.latest_generation.store(generation, Ordering::SeqCst);
+                self.percentiles.reset();
                 let opts = ConnectOptions {
                     profile,
                     region,
@@ -288,6 +291,32 @@ impl Executor {
                         .map_err(|e| format!("{path}: {e}"));
                     let _ = tx.send(Msg::Saved(result));
                 });
+            }
+            Cmd::FetchRowMetrics {
+                generation,
+                request,
+                functions,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
+                    tokio::spawn(async move {
+                        let series: Vec<_> = functions
+                            .iter()
+                            .flat_map(|f| crate::domain::metrics::row_series(f))
+                            .collect();
+                        let result = clients
+                            .get_metrics(&series, Duration::from_hours(1), 60, Utc::now(), &support)
+                            .await
+                            .map(Box::new)
+                            .map_err(|e| e.to_string());
+                        let _ = tx.send(Msg::RowMetrics {
+                            generation,
+                            request,
+                            result,
+                            now: Utc::now(),
+                        });
+                    });
+                }
             }
             Cmd::FetchAlarmHistory {
                 generation,
@@ -827,6 +856,7 @@ async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> 
         runs: Arc::new(AtomicU64::new(0)),
         counter,
         opts,
+        percentiles: crate::domain::metrics::PercentileSupport::default(),
     };
     let _ = app.update(Msg::Tick {
         now: Utc::now(),

@@ -213,3 +213,214 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
         Ok(format!("{summary} (warning: {})", warnings.join("; ")))
     }
 }
+
+/// The `action` of a DLQ purge.
+pub const DLQ_PURGE: &str = "dlq.purge";
+/// The `action` of deleting chosen DLQ messages.
+pub const DLQ_DELETE: &str = "dlq.delete";
+/// The `action` of a DLQ redrive (two lines: `phase` `started`, then `finished` with the counts).
+pub const DLQ_REDRIVE: &str = "dlq.redrive";
+
+/// Runs a planned DLQ redrive, audited: a `started` line (from → to, path, count) is appended before
+/// anything moves (no audit log, no redrive), a `finished` line with the counts after. A run killed
+/// half-way leaves its `started` line. `progress` as in [`Clients::redrive`]: called after every batch,
+/// `ControlFlow::Break` cancels cleanly.
+///
+/// The TUI runs this in a one-shot task, with a callback that forwards each `RedriveProgress` into the
+/// message channel and returns `Break` once the user has asked to cancel (an `AtomicBool`).
+pub async fn execute_redrive(
+    clients: &Clients,
+    plan: &crate::domain::dlq::RedrivePlan,
+    opts: &crate::aws::dlq::DrainOptions,
+    progress: impl FnMut(&crate::domain::dlq::RedriveProgress) -> std::ops::ControlFlow<()> + Send,
+) -> Result<crate::domain::dlq::RedriveSummary, String> {
+    let path = crate::audit::default_path()
+        .ok_or("no state directory for the audit log (set XDG_STATE_HOME or LAMBDASH_AUDIT_LOG): nothing was changed")?;
+    let mut log = crate::audit::AuditLog::open(&path).map_err(|e| {
+        format!(
+            "cannot open the audit log {}: {e}; nothing was changed",
+            path.display()
+        )
+    })?;
+    let line = |detail: serde_json::Value, outcome: crate::audit::Outcome| {
+        let mut detail = detail;
+        if let Some(url) = &clients.endpoint_url {
+            detail["endpoint"] = serde_json::json!(url);
+        }
+        crate::audit::AuditEntry {
+            time: chrono::Utc::now(),
+            profile: clients.profile.clone(),
+            region: clients.region.clone(),
+            action: DLQ_REDRIVE.to_string(),
+            target: plan.from.url.clone(),
+            detail,
+            outcome,
+        }
+    };
+    let started = line(
+        serde_json::json!({
+            "phase": "started",
+            "from": plan.from.name,
+            "to": plan.path.to_name(),
+            "path": plan.path,
+            "count": plan.count(),
+            "selected": plan.selected,
+            "rate": plan.rate,
+        }),
+        crate::audit::Outcome::Ok,
+    );
+    log.append(&started).map_err(|e| {
+        format!(
+            "cannot write the audit log {}: {e}; nothing was changed",
+            path.display()
+        )
+    })?;
+    let result = clients.redrive(plan, opts, progress).await;
+    let (detail, outcome) = match &result {
+        Ok(s) => (
+            serde_json::json!({
+                "phase": "finished",
+                "from": s.from,
+                "to": s.to,
+                "method": s.method,
+                "fallback": s.fallback,
+                "moved": s.moved,
+                "failed": s.failed.len(),
+                "remaining": s.remaining,
+                "duplicates": s.duplicates,
+                "cancelled": s.cancelled,
+            }),
+            match &s.stopped_by {
+                None => crate::audit::Outcome::Ok,
+                Some(e) => crate::audit::Outcome::Failed { error: e.clone() },
+            },
+        ),
+        Err(e) => (
+            serde_json::json!({ "phase": "finished", "from": plan.from.name, "to": plan.path.to_name() }),
+            crate::audit::Outcome::Failed {
+                error: e.to_string(),
+            },
+        ),
+    };
+    let audit_warning = log
+        .append(&line(detail, outcome))
+        .err()
+        .map(|e| format!("writing the audit log {}: {e}", path.display()));
+    match result {
+        Ok(mut s) => {
+            if let Some(w) = audit_warning {
+                s.stopped_by.get_or_insert(w);
+            }
+            Ok(s)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A DLQ write other than a redrive, fully planned. Kept apart from [`Write`] for now so the TUI's
+/// confirm dialog (an exhaustive match on `Write`) keeps compiling; fold it in when the DLQ pane lands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DlqWrite {
+    /// Delete every message of a queue (PurgeQueue). `visible` is the count the confirm step showed.
+    Purge { queue_url: String, visible: u64 },
+    /// Delete these messages (by message id) from a queue.
+    Delete {
+        queue: crate::domain::dlq::QueueRef,
+        message_ids: Vec<String>,
+    },
+}
+
+impl DlqWrite {
+    pub fn action(&self) -> &'static str {
+        match self {
+            DlqWrite::Purge { .. } => DLQ_PURGE,
+            DlqWrite::Delete { .. } => DLQ_DELETE,
+        }
+    }
+
+    pub fn target(&self) -> String {
+        match self {
+            DlqWrite::Purge { queue_url, .. } => queue_url.clone(),
+            DlqWrite::Delete { queue, .. } => queue.url.clone(),
+        }
+    }
+
+    fn detail(&self) -> serde_json::Value {
+        match self {
+            DlqWrite::Purge { visible, .. } => serde_json::json!({ "visible_before": visible }),
+            DlqWrite::Delete { message_ids, .. } => {
+                serde_json::json!({ "count": message_ids.len(), "message_ids": message_ids })
+            }
+        }
+    }
+}
+
+/// Performs a DLQ purge or delete and audits it (the audit log is opened first: no audit, no write).
+pub async fn execute_dlq(clients: &Clients, write: &DlqWrite) -> Result<String, String> {
+    let path = crate::audit::default_path()
+        .ok_or("no state directory for the audit log (set XDG_STATE_HOME or LAMBDASH_AUDIT_LOG): nothing was changed")?;
+    let mut log = crate::audit::AuditLog::open(&path).map_err(|e| {
+        format!(
+            "cannot open the audit log {}: {e}; nothing was changed",
+            path.display()
+        )
+    })?;
+    let result: Result<(String, Option<()>), String> = match write {
+        DlqWrite::Purge { queue_url, visible } => clients
+            .purge(queue_url)
+            .await
+            .map(|()| {
+                (
+                    format!("purged {queue_url} ({visible} visible message(s) before)"),
+                    None,
+                )
+            })
+            .map_err(|e| e.to_string()),
+        DlqWrite::Delete { queue, message_ids } => {
+            match clients.delete_messages(queue, message_ids).await {
+                Ok(d) if d.failed.is_empty() && d.not_found.is_empty() => Ok((
+                    format!("deleted {} message(s) from {}", d.deleted, queue.name),
+                    None,
+                )),
+                Ok(d) => Err(format!(
+                    "deleted {} of {} message(s) from {}; not found: [{}]; failed: [{}]",
+                    d.deleted,
+                    message_ids.len(),
+                    queue.name,
+                    d.not_found.join(", "),
+                    d.failed
+                        .iter()
+                        .map(|f| format!("{}: {}", f.message_id, f.error))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+    let mut detail = write.detail();
+    if let Some(url) = &clients.endpoint_url {
+        detail["endpoint"] = serde_json::json!(url);
+    }
+    let entry = crate::audit::AuditEntry {
+        time: chrono::Utc::now(),
+        profile: clients.profile.clone(),
+        region: clients.region.clone(),
+        action: write.action().to_string(),
+        target: write.target(),
+        detail,
+        outcome: match &result {
+            Ok(_) => crate::audit::Outcome::Ok,
+            Err(e) => crate::audit::Outcome::Failed { error: e.clone() },
+        },
+    };
+    let warning = log
+        .append(&entry)
+        .err()
+        .map(|e| format!("writing the audit log {}: {e}", path.display()));
+    let (summary, _) = result?;
+    Ok(match warning {
+        Some(w) => format!("{summary} (warning: {w})"),
+        None => summary,
+    })
+}

@@ -169,6 +169,13 @@ pub struct App {
     pub aliases: Option<AliasesPane>,
     pub alarms: AlarmsPane,
     pub logs: Option<LogsPane>,
+    /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
+    pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
+    row_metrics_for: std::collections::BTreeSet<String>,
+    row_metrics_request: u64,
+    row_metrics_in_flight: bool,
+    /// `(time, dollars)` of GetMetricData spend, last hour (shown as lambdash's own cost per hour).
+    metrics_spend: VecDeque<(DateTime<Utc>, f64)>,
     next_session: u64,
     /// Alarms in ALARM, from the background poller (header count, flips).
     pub firing: Remote<Vec<crate::domain::alarm::Alarm>>,
@@ -189,6 +196,8 @@ const PAGE_FALLBACK_ROWS: usize = 20;
 /// How often the header's count of alarms in ALARM is refreshed (DescribeAlarms StateValue=ALARM is
 /// cheap: 9 TPS quota, 100 alarms a page).
 pub const FIRING_POLL_EVERY: Duration = Duration::from_secs(30);
+/// Row metrics are refreshed no faster than their period (60 s).
+pub const ROW_METRICS_EVERY_S: i64 = 60;
 /// Lines the logs buffer holds (a ring: the oldest go first).
 pub const LOG_BUFFER_LINES: usize = 100_000;
 /// Events shown when the logs pane opens, whatever their age.
@@ -226,6 +235,11 @@ impl App {
             alarms: AlarmsPane::default(),
             logs: None,
             next_session: 0,
+            row_metrics: Remote::default(),
+            row_metrics_for: std::collections::BTreeSet::new(),
+            row_metrics_request: 0,
+            row_metrics_in_flight: false,
+            metrics_spend: VecDeque::new(),
             firing: Remote::default(),
             quiet: init.quiet,
             flash: None,
@@ -329,6 +343,9 @@ impl App {
         self.aliases = None;
         self.alarms = AlarmsPane::default();
         self.logs = None;
+        self.row_metrics = Remote::default();
+        self.row_metrics_for.clear();
+        self.row_metrics_in_flight = false;
         self.firing = Remote::default();
         self.view = View::Functions;
         self.identity = Remote::default();
@@ -365,7 +382,14 @@ impl App {
                 if self.flash.as_ref().is_some_and(|f| now >= f.until) {
                     self.flash = None;
                 }
-                Vec::new()
+                while self
+                    .metrics_spend
+                    .front()
+                    .is_some_and(|(t, _)| now - *t > chrono::Duration::hours(1))
+                {
+                    self.metrics_spend.pop_front();
+                }
+                self.maybe_fetch_row_metrics()
             }
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(ev) => self.on_mouse(ev),
@@ -673,6 +697,27 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::RowMetrics {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                if generation == self.generation && request == self.row_metrics_request {
+                    self.row_metrics_in_flight = false;
+                    match result {
+                        Ok(batch) => {
+                            self.metrics_spend.push_back((now, batch.cost_usd()));
+                            self.row_metrics.succeed(*batch, now);
+                        }
+                        Err(e) => {
+                            self.row_metrics.fail(e.clone(), now);
+                            self.flash(FlashLevel::Error, format!("metrics: {e}"));
+                        }
+                    }
+                }
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
@@ -973,6 +1018,58 @@ impl App {
             generation: self.generation,
             request,
             function: detail.function.clone(),
+        }]
+    }
+
+    /// lambdash's own GetMetricData spend over the last hour ($0.01 per 1,000 metrics requested).
+    pub fn metrics_spend_last_hour(&self) -> f64 {
+        self.metrics_spend.iter().map(|(_, usd)| usd).sum()
+    }
+
+    /// Asks for the metrics of the rows on screen plus the selection when they are missing or older
+    /// than the period (60 s). One request at a time; never for a hidden pane.
+    fn maybe_fetch_row_metrics(&mut self) -> Vec<Cmd> {
+        if self.view != View::Functions || !self.connected || self.row_metrics_in_flight {
+            return Vec::new();
+        }
+        let rows = self.page_rows();
+        let mut wanted: std::collections::BTreeSet<String> = self
+            .functions
+            .rows()
+            .skip(self.functions.offset)
+            .take(rows)
+            .map(|f| f.name.clone())
+            .collect();
+        if let Some(f) = self.functions.selected_function() {
+            wanted.insert(f.name.clone());
+        }
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let stale = self
+            .row_metrics
+            .last_ok
+            .is_none_or(|at| self.now - at >= chrono::Duration::seconds(ROW_METRICS_EVERY_S));
+        let failed_recently = matches!(
+            &self.row_metrics.phase,
+            crate::domain::Phase::Failed { at, .. } if self.now - *at < chrono::Duration::seconds(ROW_METRICS_EVERY_S)
+        );
+        let uncovered = !wanted.is_subset(&self.row_metrics_for);
+        if failed_recently || !(stale || uncovered) {
+            return Vec::new();
+        }
+        // Keep what was already covered so scrolling back does not lose columns.
+        if !stale {
+            wanted.extend(self.row_metrics_for.iter().cloned());
+        }
+        self.row_metrics_request += 1;
+        self.row_metrics_in_flight = true;
+        self.row_metrics.start_loading(self.now);
+        self.row_metrics_for.clone_from(&wanted);
+        vec![Cmd::FetchRowMetrics {
+            generation: self.generation,
+            request: self.row_metrics_request,
+            functions: wanted.into_iter().collect(),
         }]
     }
 

@@ -109,6 +109,13 @@ pub enum Msg {
     },
     /// The buffer was saved to a file (the path), or could not be.
     Saved(Result<String, String>),
+    /// Metrics of the functions pane's rows (4 series each, one batch).
+    RowMetrics {
+        generation: u64,
+        request: u64,
+        result: Result<Box<crate::domain::metrics::MetricsBatch>, String>,
+        now: DateTime<Utc>,
+    },
     /// A confirmed write finished: a one-line summary, or the error.
     WriteDone {
         generation: u64,
@@ -181,6 +188,12 @@ pub enum Cmd {
     SaveFile {
         path: String,
         text: String,
+    },
+    /// GetMetricData for these functions' row series (batched, ≤ 500 a call).
+    FetchRowMetrics {
+        generation: u64,
+        request: u64,
+        functions: Vec<String>,
     },
     FetchAlarmHistory {
         generation: u64,

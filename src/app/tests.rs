@@ -1271,3 +1271,128 @@ fn space_marks_functions_and_l_tails_them_together() {
     };
     assert_eq!(functions, &vec!["a".to_string(), "b".to_string()]);
 }
+
+/// A batch for `functions` as moto answers: sums and a `Maximum` stand-in for the refused p99.
+pub(crate) fn row_batch(
+    functions: &[(&str, f64, f64, f64, f64)],
+) -> crate::domain::metrics::MetricsBatch {
+    use crate::domain::metrics::{
+        MetricSeries, MetricsBatch, SeriesResult, SeriesStatus, Stat, row_series,
+    };
+    let end = t0();
+    let start = end - chrono::Duration::hours(1);
+    let mut results = Vec::new();
+    for (name, invocations, errors, throttles, max_ms) in functions {
+        let [inv, err, thr, p99] = row_series(name);
+        let spread = |total: f64| -> Vec<(DateTime<Utc>, f64)> {
+            (0..6)
+                .map(|i| {
+                    (
+                        start + chrono::Duration::minutes(10 * i + 5),
+                        total / 6.0 * (1.0 + i as f64 / 5.0) / 1.6,
+                    )
+                })
+                .collect()
+        };
+        for (key, total) in [(inv, *invocations), (err, *errors), (thr, *throttles)] {
+            results.push(SeriesResult {
+                series: MetricSeries {
+                    key,
+                    period_s: 60,
+                    points: spread(total),
+                },
+                status: SeriesStatus::Ok,
+            });
+        }
+        results.push(SeriesResult {
+            series: MetricSeries {
+                key: p99.clone(),
+                period_s: 60,
+                points: vec![],
+            },
+            status: SeriesStatus::PercentilesUnavailable,
+        });
+        results.push(SeriesResult {
+            series: MetricSeries {
+                key: p99.with_stat(Stat::Maximum),
+                period_s: 60,
+                points: vec![(start, *max_ms)],
+            },
+            status: SeriesStatus::Ok,
+        });
+    }
+    MetricsBatch {
+        start,
+        end,
+        period_s: 60,
+        results,
+        calls: 2,
+        metrics_requested: 4 * functions.len() as u64,
+        percentiles_unavailable: true,
+    }
+}
+
+fn tick(app: &mut App, secs: i64) -> Vec<Cmd> {
+    app.update(Msg::Tick {
+        now: t0() + chrono::Duration::seconds(secs),
+        api_calls_total: 0,
+    })
+}
+
+#[test]
+fn row_metrics_are_fetched_for_visible_rows_once_per_period() {
+    let names: Vec<String> = (0..50).map(|i| format!("fn-{i:02}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut app = loaded(&refs);
+    app.layout.table_body = Rect::new(0, 3, 80, 10);
+    let cmds = tick(&mut app, 1);
+    let [
+        Cmd::FetchRowMetrics {
+            request, functions, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(functions.len(), 10, "only the rows on screen");
+    assert!(tick(&mut app, 2).is_empty(), "one request at a time");
+    app.update(Msg::RowMetrics {
+        generation: 1,
+        request: *request,
+        result: Ok(Box::new(row_batch(&[("fn-00", 10.0, 1.0, 0.0, 120.0)]))),
+        now: t0() + chrono::Duration::seconds(2),
+    });
+    assert!(tick(&mut app, 30).is_empty(), "not faster than the period");
+    key(&mut app, KeyCode::PageDown);
+    let cmds = tick(&mut app, 31);
+    let [Cmd::FetchRowMetrics { functions, .. }] = cmds.as_slice() else {
+        panic!("scrolling to new rows fetches them: {cmds:?}")
+    };
+    assert!(functions.contains(&"fn-10".to_string()));
+    assert!(
+        functions.contains(&"fn-00".to_string()),
+        "covered rows stay covered"
+    );
+}
+
+#[test]
+fn row_metrics_never_fetch_for_a_hidden_pane_and_back_off_after_a_failure() {
+    let mut app = loaded(&["a"]);
+    let cmds = tick(&mut app, 1);
+    let [Cmd::FetchRowMetrics { request, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::RowMetrics {
+        generation: 1,
+        request: *request,
+        result: Err("GetMetricData: throttled".into()),
+        now: t0(),
+    });
+    assert!(tick(&mut app, 10).is_empty(), "no retry storm");
+    assert_eq!(app.row_metrics.error(), Some("GetMetricData: throttled"));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        tick(&mut app, 120).is_empty(),
+        "the detail view hides the table"
+    );
+}

@@ -1,1 +1,587 @@
-//! `lambdash dlq` (issue #6).
+//! `lambdash dlq list|peek|redrive|delete|purge`.
+//!
+//! Writes (redrive, delete, purge) are refused under `--read-only` before connecting (exit 2), confirmed
+//! with a text that says exactly what will happen (from → to, count, at-least-once) unless `--yes`, and
+//! audited. A queue is a name, a URL or an ARN; an unknown one is exit 2.
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write as _};
+use std::ops::ControlFlow;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+
+use super::{EXIT_AWS, EXIT_USAGE, confirm, emit};
+use crate::aws::dlq::{DrainOptions, is_unknown_queue};
+use crate::aws::{AwsError, Clients};
+use crate::domain::dlq::{
+    AT_LEAST_ONCE, DlqKind, MessageJson, PlanInputs, QueueRef, RedrivePlan, RedriveSummary,
+    RedriveTarget, plan_path,
+};
+use crate::sanitize::sanitize;
+use crate::writes::DlqWrite;
+
+#[derive(Debug, Args)]
+pub struct DlqArgs {
+    #[command(subcommand)]
+    pub command: DlqCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Every dead-letter destination of the functions: kind, owners, depth, oldest message.
+    List {
+        /// Only this function's.
+        #[arg(long, value_name = "NAME")]
+        function: Option<String>,
+        /// One JSON array of objects instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read messages without consuming them (each peek increments their receive count).
+    Peek {
+        /// Queue name, URL or ARN.
+        queue: String,
+        /// How many messages (at most; SQS may return fewer).
+        #[arg(short = 'n', default_value_t = 10)]
+        n: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move the messages back: to the source queue, to the function (re-invoke), or to any queue.
+    Redrive {
+        /// Queue name, URL or ARN.
+        queue: String,
+        /// `source`, `function`, or a queue URL/name (default: source when the DLQ has one, else
+        /// function).
+        #[arg(long, value_name = "source|function|QUEUE")]
+        to: Option<String>,
+        /// The function to re-invoke (default: the one that sends its failures here).
+        #[arg(long, value_name = "NAME")]
+        function: Option<String>,
+        /// Re-invoke this version or alias.
+        #[arg(long, value_name = "VERSION|ALIAS")]
+        qualifier: Option<String>,
+        /// At most N messages per second.
+        #[arg(long, value_name = "N")]
+        rate: Option<u32>,
+        /// Only these messages (repeat the flag).
+        #[arg(long = "message-id", value_name = "ID")]
+        message_ids: Vec<String>,
+        /// Say what would happen; change nothing (not even receive counts).
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// The final summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete chosen messages (by message id).
+    Delete {
+        queue: String,
+        #[arg(required = true, value_name = "MESSAGE_ID")]
+        ids: Vec<String>,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Delete every message of the queue.
+    Purge {
+        queue: String,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+impl DlqCommand {
+    /// True for the subcommands that change something (refused under `--read-only`).
+    pub fn is_write(&self) -> bool {
+        match self {
+            DlqCommand::List { .. } | DlqCommand::Peek { .. } => false,
+            DlqCommand::Redrive { dry_run, .. } => !dry_run,
+            DlqCommand::Delete { .. } | DlqCommand::Purge { .. } => true,
+        }
+    }
+}
+
+fn fail(e: &impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(code)
+}
+
+/// An unknown queue or function is bad input (exit 2), any other AWS failure exit 1.
+fn aws_fail(e: &AwsError) -> ExitCode {
+    let code = if is_unknown_queue(e) || e.is_not_found() {
+        EXIT_USAGE
+    } else {
+        EXIT_AWS
+    };
+    fail(e, code)
+}
+
+fn print(text: &str) -> ExitCode {
+    match emit(&mut io::stdout().lock(), text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+pub async fn run(clients: &Clients, args: DlqArgs) -> ExitCode {
+    match args.command {
+        DlqCommand::List { function, json } => list(clients, function, json).await,
+        DlqCommand::Peek { queue, n, json } => peek(clients, &queue, n, json).await,
+        DlqCommand::Redrive {
+            queue,
+            to,
+            function,
+            qualifier,
+            rate,
+            message_ids,
+            dry_run,
+            yes,
+            json,
+        } => {
+            let req = RedriveRequest {
+                to,
+                function,
+                qualifier,
+                rate,
+                message_ids,
+                dry_run,
+                yes,
+                json,
+            };
+            redrive(clients, &queue, req).await
+        }
+        DlqCommand::Delete { queue, ids, yes } => delete(clients, &queue, ids, yes).await,
+        DlqCommand::Purge { queue, yes } => purge(clients, &queue, yes).await,
+    }
+}
+
+fn age(s: Option<u64>) -> String {
+    match s {
+        None => "-".to_string(),
+        Some(s) if s < 120 => format!("{s}s"),
+        Some(s) if s < 7200 => format!("{}m", s / 60),
+        Some(s) if s < 172_800 => format!("{}h", s / 3600),
+        Some(s) => format!("{}d", s / 86_400),
+    }
+}
+
+async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCode {
+    let only = function.map(|f| vec![f]);
+    let found = match clients.discover_dlqs(only.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => return aws_fail(&e),
+    };
+    for e in &found.partial_errors {
+        eprintln!("warning: {e}");
+    }
+    if only.is_some()
+        && found.dlqs.is_empty()
+        && found
+            .partial_errors
+            .iter()
+            .any(|e| e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
+    {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let text = if json {
+        match serde_json::to_string_pretty(&found.dlqs) {
+            Ok(s) => s + "\n",
+            Err(e) => return fail(&e, EXIT_AWS),
+        }
+    } else {
+        let tty = io::stdout().is_terminal();
+        let clean = |s: &str| {
+            if tty {
+                sanitize(s).into_owned()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = format!(
+            "{:<32} {:<30} {:>8} {:>9} {:>8} {:>7}  {}\n",
+            "QUEUE", "KIND", "VISIBLE", "IN-FLIGHT", "DELAYED", "OLDEST", "FUNCTIONS"
+        );
+        for d in &found.dlqs {
+            let kind = if d.inspectable {
+                d.kind.as_str().to_string()
+            } else {
+                format!("{} (SNS)", d.kind.as_str())
+            };
+            let _ = writeln!(
+                out,
+                "{:<32} {:<30} {:>8} {:>9} {:>8} {:>7}  {}",
+                clean(&d.name),
+                kind,
+                d.visible,
+                d.in_flight,
+                d.delayed,
+                age(d.oldest_age_s),
+                clean(&d.functions.join(","))
+            );
+        }
+        out
+    };
+    print(&text)
+}
+
+async fn resolve(clients: &Clients, queue: &str) -> Result<QueueRef, ExitCode> {
+    clients.resolve_queue(queue).await.map_err(|e| {
+        if is_unknown_queue(&e) {
+            fail(&format!("no queue {queue:?}: {e}"), EXIT_USAGE)
+        } else {
+            aws_fail(&e)
+        }
+    })
+}
+
+async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode {
+    let q = match resolve(clients, queue).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let peeked = match clients.peek(&q.url, n).await {
+        Ok(p) => p,
+        Err(e) => return aws_fail(&e),
+    };
+    eprintln!(
+        "peeked {} message(s) of {} and released them; peeking increments each one's ApproximateReceiveCount",
+        peeked.messages.len(),
+        q.name
+    );
+    if let Some(e) = &peeked.release_error {
+        eprintln!("warning: releasing the peeked messages failed ({e}): they reappear within 20 s");
+    }
+    if json {
+        let rows: Vec<MessageJson> = peeked.messages.iter().map(MessageJson::from).collect();
+        return match serde_json::to_string_pretty(&rows) {
+            Ok(s) => print(&(s + "\n")),
+            Err(e) => fail(&e, EXIT_AWS),
+        };
+    }
+    let tty = io::stdout().is_terminal();
+    let clean = |s: &str| {
+        if tty {
+            sanitize(s).into_owned()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    for m in &peeked.messages {
+        let _ = writeln!(out, "── {}", clean(&m.message_id));
+        if let Some(t) = m.sent_at() {
+            let _ = writeln!(
+                out,
+                "sent       {}",
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            );
+        }
+        if let Some(c) = m.receive_count() {
+            let _ = writeln!(out, "receives   {c}");
+        }
+        if let Some(g) = m.group_id() {
+            let _ = writeln!(out, "group      {}", clean(g));
+        }
+        if let Some(r) = m.destination_record() {
+            let _ = writeln!(
+                out,
+                "record     {} after {} invoke(s): {}: {}",
+                r.condition.as_deref().unwrap_or("?"),
+                r.approximate_invoke_count.unwrap_or(0),
+                clean(r.error_type.as_deref().unwrap_or("?")),
+                clean(r.error_message.as_deref().unwrap_or(""))
+            );
+        }
+        for (k, v) in &m.message_attributes {
+            let value = v
+                .string_value
+                .clone()
+                .or_else(|| v.binary_base64.clone())
+                .unwrap_or_default();
+            let _ = writeln!(out, "attr       {}={}", clean(k), clean(&value));
+        }
+        let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
+        let _ = writeln!(out, "{}\n", clean(&body));
+    }
+    print(&out)
+}
+
+struct RedriveRequest {
+    to: Option<String>,
+    function: Option<String>,
+    qualifier: Option<String>,
+    rate: Option<u32>,
+    message_ids: Vec<String>,
+    dry_run: bool,
+    yes: bool,
+    json: bool,
+}
+
+/// Resolves the DLQ, its sources and the destination into a plan (exit 2 on bad input).
+async fn plan(
+    clients: &Clients,
+    from: &QueueRef,
+    req: &RedriveRequest,
+) -> Result<RedrivePlan, ExitCode> {
+    let sources = clients
+        .source_queues(&from.url)
+        .await
+        .map_err(|e| aws_fail(&e))?;
+    let target = match req.to.as_deref() {
+        Some(t) => RedriveTarget::parse(t),
+        None if !sources.is_empty() => RedriveTarget::Source,
+        None => RedriveTarget::Function {
+            function: None,
+            qualifier: None,
+        },
+    };
+    let target = match target {
+        RedriveTarget::Function { .. } => RedriveTarget::Function {
+            function: req.function.clone(),
+            qualifier: req.qualifier.clone(),
+        },
+        other => other,
+    };
+    let destination = match &target {
+        RedriveTarget::Queue(q) => Some(resolve(clients, q).await?),
+        _ => None,
+    };
+    let discovery = if matches!(target, RedriveTarget::Function { .. }) {
+        let only = req.function.clone().map(|f| vec![f]);
+        let found = clients
+            .discover_dlqs(only.as_deref())
+            .await
+            .map_err(|e| aws_fail(&e))?;
+        for e in &found.partial_errors {
+            eprintln!("warning: {e}");
+        }
+        Some(found)
+    } else {
+        None
+    };
+    let mut dlq = clients
+        .describe_dlq(from, discovery.as_ref(), &sources)
+        .await
+        .map_err(|e| aws_fail(&e))?;
+    if let Some(f) = &req.function
+        && !dlq.functions.contains(f)
+    {
+        // DeadLetterConfig is invisible on some endpoints; the user named the function: trust them,
+        // and re-invoke with each record's requestPayload, or the body when it is not a record.
+        eprintln!(
+            "note: lambdash cannot see {f} sending its failures to {}; re-invoking it with each destination record's requestPayload, or the body otherwise",
+            from.name
+        );
+        dlq.functions = vec![f.clone()];
+        for k in [
+            DlqKind::AsyncDeadLetterConfig,
+            DlqKind::AsyncOnFailureDestination,
+        ] {
+            if !dlq.kinds.contains(&k) {
+                dlq.kinds.push(k);
+            }
+        }
+    }
+    let selected = (!req.message_ids.is_empty()).then(|| req.message_ids.clone());
+    let inputs = PlanInputs {
+        from,
+        dlq: &dlq,
+        sources: &sources,
+        queue: destination.as_ref(),
+    };
+    let path = plan_path(&inputs, &target, selected.is_some(), req.rate)
+        .map_err(|e| fail(&e, EXIT_USAGE))?;
+    Ok(RedrivePlan {
+        from: from.clone(),
+        path,
+        selected,
+        rate: req.rate,
+        visible: dlq.visible,
+        in_flight: dlq.in_flight,
+    })
+}
+
+fn summary_out(summary: &RedriveSummary, json: bool) -> ExitCode {
+    eprintln!("{}", summary.line());
+    for f in &summary.failed {
+        eprintln!("  failed {}: {}", f.message_id, f.error);
+    }
+    if !summary.dry_run && summary.moved > 0 {
+        eprintln!("{AT_LEAST_ONCE}");
+    }
+    if json {
+        match serde_json::to_string_pretty(summary) {
+            Ok(s) => {
+                if let Err(code) = emit(&mut io::stdout().lock(), &(s + "\n")) {
+                    return code;
+                }
+            }
+            Err(e) => return fail(&e, EXIT_AWS),
+        }
+    }
+    if summary.ok() && !summary.cancelled {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_AWS)
+    }
+}
+
+async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCode {
+    let from = match resolve(clients, queue).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let plan = match plan(clients, &from, &req).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if req.dry_run {
+        eprintln!("dry run: {}", plan.describe());
+        return summary_out(&RedriveSummary::dry_run(&plan), req.json);
+    }
+    if plan.visible == 0 && plan.in_flight == 0 && plan.selected.is_none() {
+        eprintln!("{} is empty: nothing to redrive", from.name);
+        return summary_out(&RedriveSummary::dry_run(&plan), req.json);
+    }
+    if let Err(code) = confirm(&format!("{} Proceed?", plan.describe()), req.yes) {
+        return code;
+    }
+    // Ctrl-C cancels cleanly: the batch in hand is finished, held messages released.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let tty = io::stderr().is_terminal();
+    let mut last = Instant::now();
+    let progress = move |p: &crate::domain::dlq::RedriveProgress| {
+        if let Some(note) = &p.note {
+            eprintln!("note: {note}");
+        }
+        if last.elapsed() >= Duration::from_secs(1) || tty {
+            last = Instant::now();
+            let remaining = p
+                .remaining
+                .map_or_else(|| "?".to_string(), |r| r.to_string());
+            if tty {
+                eprint!(
+                    "\rmoved {}  failed {}  remaining {remaining}   ",
+                    p.moved, p.failed
+                );
+                let _ = io::stderr().flush();
+            } else {
+                eprintln!(
+                    "progress: moved {} failed {} remaining {remaining}",
+                    p.moved, p.failed
+                );
+            }
+        }
+        if cancel.load(Ordering::SeqCst) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let result =
+        crate::writes::execute_redrive(clients, &plan, &DrainOptions::default(), progress).await;
+    watcher.abort();
+    if tty {
+        eprintln!();
+    }
+    match result {
+        Ok(summary) => summary_out(&summary, req.json),
+        Err(e) => fail(&e, EXIT_AWS),
+    }
+}
+
+/// On a terminal, asks to type the queue name; without one, refuses unless `yes`.
+fn confirm_by_name(prompt: &str, name: &str, yes: bool) -> Result<(), ExitCode> {
+    if yes {
+        return Ok(());
+    }
+    if !io::stdin().is_terminal() {
+        eprintln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    eprint!("{prompt}\nType the queue name ({name}) to confirm: ");
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    if io::stdin().read_line(&mut answer).is_err() || answer.trim() != name {
+        eprintln!("cancelled: nothing was changed");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(())
+}
+
+async fn apply(clients: &Clients, write: &DlqWrite) -> ExitCode {
+    match crate::writes::execute_dlq(clients, write).await {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, EXIT_AWS),
+    }
+}
+
+async fn delete(clients: &Clients, queue: &str, ids: Vec<String>, yes: bool) -> ExitCode {
+    let q = match resolve(clients, queue).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let prompt = format!(
+        "Delete {} message(s) from {} for good: {}.",
+        ids.len(),
+        q.name,
+        ids.join(", ")
+    );
+    if let Err(code) = confirm_by_name(&prompt, &q.name, yes) {
+        return code;
+    }
+    apply(
+        clients,
+        &DlqWrite::Delete {
+            queue: q,
+            message_ids: ids,
+        },
+    )
+    .await
+}
+
+async fn purge(clients: &Clients, queue: &str, yes: bool) -> ExitCode {
+    let q = match resolve(clients, queue).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let depth = match clients.queue_depth(&q.url).await {
+        Ok(d) => d,
+        Err(e) => return aws_fail(&e),
+    };
+    let prompt = format!(
+        "Purge {}: delete all {} message(s) ({} visible, {} in flight, {} delayed) for good.",
+        q.name,
+        depth.total(),
+        depth.visible,
+        depth.in_flight,
+        depth.delayed
+    );
+    if let Err(code) = confirm_by_name(&prompt, &q.name, yes) {
+        return code;
+    }
+    apply(
+        clients,
+        &DlqWrite::Purge {
+            queue_url: q.url.clone(),
+            visible: depth.visible,
+        },
+    )
+    .await
+}

@@ -1,1 +1,649 @@
-//! `lambdash metrics` and `lambdash cost` (issue #4).
+//! `lambdash metrics FUNCTION [--since DURATION] [--json]` and `lambdash cost [--since DURATION] [--json]`
+//! (issue #4). Both fetch with batched GetMetricData and say how many calls it took.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::aws::Clients;
+use crate::domain::metrics::cost::{CostInput, CostReport, Prices};
+use crate::domain::metrics::{
+    MetricName, MetricsBatch, PercentileSupport, QualifierKind, Reading, SeriesKey, SeriesStatus,
+    Stat, detail_series, error_pct, estimate_costs, period_for,
+};
+use crate::sanitize::sanitize;
+
+/// The counter key of GetMetricData in [`crate::aws::ApiCounter::by_operation`].
+pub const GET_METRIC_DATA: &str = "CloudWatch.GetMetricData";
+
+#[derive(Debug, clap::Args)]
+pub struct MetricsArgs {
+    /// The function's name.
+    pub function: String,
+    /// How far back: 15m, 1h, 3h, 12h, 24h, 7d, … (default 1h).
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub since: String,
+    /// Only this alias (the `Resource` dimension).
+    #[arg(long, value_name = "ALIAS", conflicts_with = "version")]
+    pub alias: Option<String>,
+    /// Only this executed version (the `ExecutedVersion` dimension).
+    #[arg(long, value_name = "N")]
+    pub version: Option<String>,
+    /// One JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CostArgs {
+    /// The range to estimate from (then projected to 30 days): 1h, 24h, 7d, … (default 24h).
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub since: String,
+    /// One JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A `--since` value: a duration of at least one minute, at most 455 days (CloudWatch's retention).
+fn parse_since(s: &str) -> Result<Duration, String> {
+    let d = crate::config::parse_duration(s)?;
+    if d < Duration::from_mins(1) {
+        return Err(format!(
+            "--since {s}: too short (CloudWatch's finest period here is 1m)"
+        ));
+    }
+    if d > Duration::from_hours(455 * 24) {
+        return Err(format!(
+            "--since {s}: longer than CloudWatch keeps metrics (455d)"
+        ));
+    }
+    Ok(d)
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn gmd_calls(clients: &Clients) -> u64 {
+    clients
+        .calls
+        .by_operation()
+        .get(GET_METRIC_DATA)
+        .copied()
+        .unwrap_or(0)
+}
+
+fn write_out(text: &str) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if let Err(code) = super::emit(&mut out, text) {
+        return code;
+    }
+    match out.flush() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            ExitCode::from(super::EXIT_AWS)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// One window total as printed: the value, or why there is none.
+#[derive(Debug, Serialize)]
+struct Total {
+    name: &'static str,
+    metric: &'static str,
+    statistic: &'static str,
+    /// How the per-period values were combined over the window.
+    aggregate: &'static str,
+    unit: &'static str,
+    value: Option<f64>,
+    /// `no data` or why the value is unavailable; absent when there is a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<String>,
+}
+
+fn total(
+    name: &'static str,
+    metric: MetricName,
+    statistic: &'static str,
+    aggregate: &'static str,
+    unit: &'static str,
+    reading: Reading,
+) -> Total {
+    let (value, missing) = match reading {
+        Reading::Value(v) => (Some(v), None),
+        Reading::NoData => (None, Some("no data".to_string())),
+        Reading::Unavailable(why) => (None, Some(format!("unavailable: {why}"))),
+    };
+    Total {
+        name,
+        metric: metric.as_str(),
+        statistic,
+        aggregate,
+        unit,
+        value,
+        missing,
+    }
+}
+
+/// The window totals of `lambdash metrics`.
+fn totals(batch: &MetricsBatch, keys: &[SeriesKey]) -> Vec<Total> {
+    let find = |m: MetricName, s: Stat| keys.iter().find(|k| k.metric == m && k.stat == s);
+    let read = |m: MetricName, s: Stat| {
+        find(m, s).map_or(Reading::Unavailable("not requested".into()), |k| {
+            batch.reading(k)
+        })
+    };
+    let inv = read(MetricName::Invocations, Stat::Sum);
+    let err = read(MetricName::Errors, Stat::Sum);
+    let pct = error_pct(&inv, &err);
+    // Exact window average: Σ Sum / Σ SampleCount.
+    let avg = match (
+        read(MetricName::Duration, Stat::Sum),
+        read(MetricName::Duration, Stat::SampleCount),
+    ) {
+        (Reading::Value(s), Reading::Value(n)) if n > 0.0 => Reading::Value(s / n),
+        (Reading::Unavailable(w), _) | (_, Reading::Unavailable(w)) => Reading::Unavailable(w),
+        _ => Reading::NoData,
+    };
+    let mut out = vec![
+        total(
+            "invocations",
+            MetricName::Invocations,
+            "Sum",
+            "sum",
+            "Count",
+            inv,
+        ),
+        total("errors", MetricName::Errors, "Sum", "sum", "Count", err),
+        total(
+            "error_pct",
+            MetricName::Errors,
+            "Sum",
+            "errors / invocations × 100",
+            "Percent",
+            pct,
+        ),
+        total(
+            "throttles",
+            MetricName::Throttles,
+            "Sum",
+            "sum",
+            "Count",
+            read(MetricName::Throttles, Stat::Sum),
+        ),
+        total(
+            "duration_avg_ms",
+            MetricName::Duration,
+            "Average",
+            "Σ Sum / Σ SampleCount",
+            "Milliseconds",
+            avg,
+        ),
+        total(
+            "duration_max_ms",
+            MetricName::Duration,
+            "Maximum",
+            "max",
+            "Milliseconds",
+            read(MetricName::Duration, Stat::Maximum),
+        ),
+    ];
+    for (name, stat) in [
+        ("duration_p50_ms", Stat::P50),
+        ("duration_p90_ms", Stat::P90),
+        ("duration_p99_ms", Stat::P99),
+    ] {
+        out.push(total(
+            name,
+            MetricName::Duration,
+            stat.as_str(),
+            "worst period",
+            "Milliseconds",
+            read(MetricName::Duration, stat),
+        ));
+    }
+    out.push(total(
+        "concurrent_executions_max",
+        MetricName::ConcurrentExecutions,
+        "Maximum",
+        "max",
+        "Count",
+        read(MetricName::ConcurrentExecutions, Stat::Maximum),
+    ));
+    out
+}
+
+fn status_text(s: &SeriesStatus) -> (&'static str, Option<String>) {
+    match s {
+        SeriesStatus::Ok => ("ok", None),
+        SeriesStatus::PercentilesUnavailable => (
+            "percentiles_unavailable",
+            Some("the endpoint refuses percentile statistics".into()),
+        ),
+        SeriesStatus::Error(e) => ("error", Some(e.clone())),
+    }
+}
+
+/// Renders `lambdash metrics` (JSON or text).
+pub fn render_metrics(
+    function: &str,
+    qualifier: Option<&(QualifierKind, String)>,
+    range: Duration,
+    batch: &MetricsBatch,
+    keys: &[SeriesKey],
+    calls: u64,
+    json: bool,
+) -> Result<String, serde_json::Error> {
+    let totals = totals(batch, keys);
+    if json {
+        let series: Vec<Value> = batch
+            .results
+            .iter()
+            .map(|r| {
+                let (status, message) = status_text(&r.status);
+                json!({
+                    "metric": r.series.key.metric.as_str(),
+                    "statistic": r.series.key.stat.as_str(),
+                    "unit": r.series.key.metric.unit(),
+                    "period_s": r.series.period_s,
+                    "status": status,
+                    "message": message,
+                    "timestamps": r.series.points.iter().map(|(t, _)| rfc3339(*t)).collect::<Vec<_>>(),
+                    "values": r.series.points.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let doc = json!({
+            "function": function,
+            "qualifier": qualifier.map(|(kind, v)| json!({"dimension": match kind {
+                QualifierKind::Resource => "Resource",
+                QualifierKind::ExecutedVersion => "ExecutedVersion",
+            }, "value": v})),
+            "range_s": range.as_secs(),
+            "start": rfc3339(batch.start),
+            "end": rfc3339(batch.end),
+            "period_s": batch.period_s,
+            "percentiles_unavailable": batch.percentiles_unavailable,
+            "totals": totals,
+            "series": series,
+            "get_metric_data_calls": calls,
+        });
+        let mut s = serde_json::to_string_pretty(&doc)?;
+        s.push('\n');
+        return Ok(s);
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{function}{}  {} → {}  period {}s",
+        qualifier.map_or(String::new(), |(_, v)| format!(":{v}")),
+        rfc3339(batch.start),
+        rfc3339(batch.end),
+        batch.period_s
+    );
+    for t in &totals {
+        let value = match (t.value, &t.missing) {
+            (Some(v), _) if t.unit == "Count" => format!("{v:.0}"),
+            (Some(v), _) if t.unit == "Percent" => format!("{v:.2} %"),
+            (Some(v), _) => format!("{v:.1} ms"),
+            (None, Some(m)) => m.clone(),
+            (None, None) => "-".to_string(),
+        };
+        let _ = writeln!(out, "  {:<26} {value}", t.name);
+    }
+    // The series side by side, one row per period that has any datapoint.
+    let mut rows: BTreeMap<DateTime<Utc>, Vec<Option<f64>>> = BTreeMap::new();
+    let shown: Vec<_> = batch
+        .results
+        .iter()
+        .filter(|r| r.status == SeriesStatus::Ok)
+        .collect();
+    for (i, r) in shown.iter().enumerate() {
+        for (t, v) in &r.series.points {
+            rows.entry(*t).or_insert_with(|| vec![None; shown.len()])[i] = Some(*v);
+        }
+    }
+    if !rows.is_empty() {
+        let _ = write!(out, "\n  {:<20}", "time");
+        for r in &shown {
+            let metric = match r.series.key.metric {
+                MetricName::Invocations => "inv",
+                MetricName::Errors => "err",
+                MetricName::Throttles => "thr",
+                MetricName::Duration => "dur",
+                MetricName::ConcurrentExecutions => "conc",
+                other => other.as_str(),
+            };
+            let head = format!("{metric}:{}", r.series.key.stat.as_str());
+            let _ = write!(out, " {head:>14}");
+        }
+        out.push('\n');
+        for (t, values) in rows {
+            let _ = write!(out, "  {:<20}", rfc3339(t));
+            for v in values {
+                let _ = write!(
+                    out,
+                    " {:>14}",
+                    v.map_or("-".to_string(), |v| format!("{v:.2}"))
+                );
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
+    let range = match parse_since(&args.since) {
+        Ok(d) => d,
+        Err(e) => return super::usage_error(&e),
+    };
+    match clients
+        .lambda
+        .get_function_configuration()
+        .function_name(&args.function)
+        .send()
+        .await
+    {
+        Ok(_) => {}
+        Err(e) => {
+            let err = crate::aws::classify(&e, "GetFunctionConfiguration", &clients.profile);
+            if err.is_not_found() {
+                return super::usage_error(&format!(
+                    "unknown function {:?} in {}",
+                    sanitize(&args.function),
+                    clients.region
+                ));
+            }
+            return super::aws_error(&err);
+        }
+    }
+    let qualifier = args
+        .alias
+        .clone()
+        .map(|a| (QualifierKind::Resource, a))
+        .or_else(|| {
+            args.version
+                .clone()
+                .map(|v| (QualifierKind::ExecutedVersion, v))
+        });
+    let keys = detail_series(&args.function, qualifier.as_ref(), false, false, false);
+    let support = PercentileSupport::default();
+    let batch = match clients
+        .get_metrics(&keys, range, period_for(range), Utc::now(), &support)
+        .await
+    {
+        Ok(b) => b,
+        Err(e) => return super::aws_error(&e),
+    };
+    let calls = gmd_calls(clients);
+    let text = match render_metrics(
+        &args.function,
+        qualifier.as_ref(),
+        range,
+        &batch,
+        &keys,
+        calls,
+        args.json,
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: encoding JSON: {e}");
+            return ExitCode::from(super::EXIT_AWS);
+        }
+    };
+    if !args.json {
+        eprintln!("GetMetricData calls: {calls}");
+    }
+    write_out(&text)
+}
+
+/// A function whose cost could not be estimated (its metrics could not be fetched).
+#[derive(Debug, Serialize)]
+struct Unestimated {
+    function: String,
+    reason: String,
+}
+
+/// Renders `lambdash cost` (JSON or text).
+fn render_cost(
+    report: &CostReport,
+    unestimated: &[Unestimated],
+    batch: &MetricsBatch,
+    region: &str,
+    calls: u64,
+    json: bool,
+    escape: bool,
+) -> Result<String, serde_json::Error> {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "function": r.function,
+                "architecture": r.architecture,
+                "memory_mb": r.memory_mb,
+                "invocations": r.invocations,
+                "gb_seconds": r.gb_seconds,
+                "usd_per_gb_s": r.usd_per_gb_s,
+                "request_cost_usd": r.request_cost_usd,
+                "duration_cost_usd": r.duration_cost_usd,
+                "ephemeral_cost_usd": r.ephemeral_cost_usd,
+                "total_usd": r.total_usd,
+                "projected_monthly_usd": r.projected_monthly_usd,
+            })
+        })
+        .collect();
+    let sum = |f: fn(&crate::domain::metrics::CostEstimate) -> f64| -> f64 {
+        report.rows.iter().map(f).sum()
+    };
+    if json {
+        let doc = json!({
+            "region": region,
+            "range_s": report.range_s,
+            "start": rfc3339(batch.start),
+            "end": rfc3339(batch.end),
+            "estimate": "lower bound",
+            "prices_source": report.prices_source,
+            "functions": rows,
+            "total": {
+                "invocations": report.invocations,
+                "gb_seconds": report.gb_seconds,
+                "request_cost_usd": sum(|r| r.request_cost_usd),
+                "duration_cost_usd": sum(|r| r.duration_cost_usd),
+                "ephemeral_cost_usd": sum(|r| r.ephemeral_cost_usd),
+                "total_usd": report.total_usd,
+                "projected_monthly_usd": report.projected_monthly_usd,
+            },
+            "monthly_gb_s_by_architecture": report.monthly_gb_s_by_architecture,
+            "unestimated": unestimated,
+            "notes": report.notes,
+            "get_metric_data_calls": calls,
+        });
+        let mut s = serde_json::to_string_pretty(&doc)?;
+        s.push('\n');
+        return Ok(s);
+    }
+    let clean = |s: &str| {
+        if escape {
+            sanitize(s).into_owned()
+        } else {
+            s.to_string()
+        }
+    };
+    let width = report
+        .rows
+        .iter()
+        .map(|r| r.function.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut out = format!(
+        "{:<width$}  {:<7} {:>6} {:>12} {:>14} {:>12} {:>12} {:>12} {:>14}\n",
+        "FUNCTION",
+        "ARCH",
+        "MEMORY",
+        "INVOCATIONS",
+        "GB-SECONDS",
+        "REQUESTS",
+        "DURATION",
+        "TOTAL",
+        "MONTHLY(PROJ)"
+    );
+    for r in &report.rows {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>12} {:>12} {:>12} {:>14}",
+            clean(&r.function),
+            r.architecture,
+            format!("{}MB", r.memory_mb),
+            r.invocations,
+            r.gb_seconds,
+            format!("${:.6}", r.request_cost_usd),
+            format!("${:.6}", r.duration_cost_usd + r.ephemeral_cost_usd),
+            format!("${:.6}", r.total_usd),
+            format!("${:.2}", r.projected_monthly_usd),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>12} {:>12} {:>12} {:>14}",
+        "TOTAL",
+        "",
+        "",
+        report.invocations,
+        report.gb_seconds,
+        format!("${:.6}", sum(|r| r.request_cost_usd)),
+        format!(
+            "${:.6}",
+            sum(|r| r.duration_cost_usd + r.ephemeral_cost_usd)
+        ),
+        format!("${:.6}", report.total_usd),
+        format!("${:.2}", report.projected_monthly_usd),
+    );
+    for u in unestimated {
+        let _ = writeln!(
+            out,
+            "not estimated: {}: {}",
+            clean(&u.function),
+            clean(&u.reason)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{region}, {} → {}, prices: {}",
+        rfc3339(batch.start),
+        rfc3339(batch.end),
+        report.prices_source
+    );
+    for n in &report.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    Ok(out)
+}
+
+pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {
+    let range = match parse_since(&args.since) {
+        Ok(d) => d,
+        Err(e) => return super::usage_error(&e),
+    };
+    let prices = match Prices::load(
+        &clients.region,
+        crate::config::config_dir()
+            .map(|d| d.join("prices"))
+            .as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return super::usage_error(&e.to_string()),
+    };
+    let functions = match clients.list_functions_with_storage().await {
+        Ok(f) => f,
+        Err(e) => return super::aws_error(&e),
+    };
+    let keys: Vec<SeriesKey> = functions
+        .iter()
+        .flat_map(|(f, _)| {
+            [
+                SeriesKey::new(&f.name, MetricName::Invocations, Stat::Sum),
+                SeriesKey::new(&f.name, MetricName::Duration, Stat::Sum),
+            ]
+        })
+        .collect();
+    let batch = match clients
+        .get_metrics(
+            &keys,
+            range,
+            period_for(range),
+            Utc::now(),
+            &PercentileSupport::default(),
+        )
+        .await
+    {
+        Ok(b) => b,
+        Err(e) => return super::aws_error(&e),
+    };
+    let (inputs, unestimated) = cost_inputs(&functions, &batch);
+    let report = estimate_costs(&inputs, range, &prices);
+    let calls = gmd_calls(clients);
+    let text = match render_cost(
+        &report,
+        &unestimated,
+        &batch,
+        &clients.region,
+        calls,
+        args.json,
+        io::stdout().is_terminal(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: encoding JSON: {e}");
+            return ExitCode::from(super::EXIT_AWS);
+        }
+    };
+    if !args.json {
+        eprintln!("GetMetricData calls: {calls}");
+    }
+    write_out(&text)
+}
+
+/// Usage per function from the batch; functions whose series failed are set apart, never costed at 0.
+fn cost_inputs(
+    functions: &[(crate::domain::Function, Option<i32>)],
+    batch: &MetricsBatch,
+) -> (Vec<CostInput>, Vec<Unestimated>) {
+    let mut inputs = Vec::new();
+    let mut unestimated = Vec::new();
+    for (f, storage) in functions {
+        let inv = batch.reading(&SeriesKey::new(&f.name, MetricName::Invocations, Stat::Sum));
+        let dur = batch.reading(&SeriesKey::new(&f.name, MetricName::Duration, Stat::Sum));
+        match (inv, dur) {
+            (Reading::Value(invocations), Reading::Value(sum_duration_ms)) => {
+                inputs.push(CostInput {
+                    function: f.clone(),
+                    invocations,
+                    sum_duration_ms,
+                    ephemeral_storage_mb: *storage,
+                });
+            }
+            (Reading::Unavailable(why), _) | (_, Reading::Unavailable(why)) => {
+                unestimated.push(Unestimated {
+                    function: f.name.clone(),
+                    reason: why,
+                });
+            }
+            _ => unestimated.push(Unestimated {
+                function: f.name.clone(),
+                reason: "no data".into(),
+            }),
+        }
+    }
+    (inputs, unestimated)
+}

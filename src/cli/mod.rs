@@ -65,6 +65,12 @@ pub enum Command {
     Alarms(alarms::AlarmsArgs),
     /// Aliases and traffic shifting: list, set (with a canary weight), roll back lambdash's last change.
     Alias(alias::AliasArgs),
+    /// Dead-letter queues: list them, peek, redrive (source queue, function or any queue), delete, purge.
+    Dlq(dlq::DlqArgs),
+    /// Invocations, errors, throttles, duration (avg/max/p50/p90/p99) and concurrency of a function.
+    Metrics(metrics::MetricsArgs),
+    /// Estimated cost per function (lower bound) over a range, projected to a month.
+    Cost(metrics::CostArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -209,6 +215,34 @@ pub fn main() -> ExitCode {
                     Err(e) => return aws_error(&e),
                 };
                 alias::run(&clients, args).await
+            })
+        }
+        Some(Command::Metrics(args)) => runtime.block_on(async {
+            let clients = match Clients::connect(&opts).await {
+                Ok(c) => c,
+                Err(e) => return aws_error(&e),
+            };
+            metrics::run_metrics(&clients, args).await
+        }),
+        Some(Command::Cost(args)) => runtime.block_on(async {
+            let clients = match Clients::connect(&opts).await {
+                Ok(c) => c,
+                Err(e) => return aws_error(&e),
+            };
+            metrics::run_cost(&clients, args).await
+        }),
+        Some(Command::Dlq(args)) => {
+            if args.command.is_write() && opts.read_only {
+                return usage_error(
+                    "refused: --read-only (or a read-only profile rule) forbids changing queues; nothing was sent",
+                );
+            }
+            runtime.block_on(async {
+                let clients = match Clients::connect(&opts).await {
+                    Ok(c) => c,
+                    Err(e) => return aws_error(&e),
+                };
+                dlq::run(&clients, args).await
             })
         }
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,

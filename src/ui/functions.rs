@@ -6,31 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::{App, Layout, SortColumn};
+use crate::domain::metrics::health::{Health, HealthExtras, HealthKind, evaluate_health};
+use crate::domain::metrics::{Reading, row_series};
 use crate::domain::{Function, Phase};
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
 use super::format::{bytes, spinner, timestamp};
-
-/// Column widths: NAME as wide as the longest name (within reason), the others fixed.
-fn widths(app: &App) -> [Constraint; 8] {
-    let longest = app
-        .functions
-        .rows()
-        .map(|f| f.name.chars().count())
-        .max()
-        .unwrap_or(16);
-    [
-        Constraint::Length(u16::try_from(longest.clamp(16, 64)).unwrap_or(64)),
-        Constraint::Length(15),
-        Constraint::Length(7),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(9),
-        Constraint::Length(17),
-        Constraint::Length(10),
-    ]
-}
 
 fn title(app: &App) -> Line<'static> {
     let t = &app.theme;
@@ -113,22 +95,38 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         return;
     }
 
-    let header_cells = SortColumn::ALL.iter().map(|c| {
-        let arrow = if *c == pane.sort {
-            if pane.descending { " ▼" } else { " ▲" }
-        } else {
-            ""
+    let metrics = app.row_metrics.data.as_ref();
+    let percentiles_unavailable = metrics.is_some_and(|b| b.percentiles_unavailable);
+    let columns = fit_columns(app, inner.width, percentiles_unavailable);
+    let header_cells = columns.iter().map(|c| {
+        let arrow = match c.sort {
+            Some(s) if s == pane.sort => {
+                if pane.descending {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
+            }
+            _ => "",
         };
-        Cell::from(format!("{}{arrow}", c.title()))
+        Cell::from(format!("{}{arrow}", c.title))
     });
     let header = Row::new(header_cells).style(t.style(Role::TableHeader));
     let body_rows = usize::from(inner.height.saturating_sub(1));
     let rows = pane.rows().skip(pane.offset).take(body_rows).map(|f| {
-        let mut cells = cells(f);
+        let mut fixed = cells(f);
         if pane.marked.contains(&f.name) {
-            cells[0] = format!("● {}", cells[0]);
+            fixed[0] = format!("● {}", fixed[0]);
         }
-        let mut row = Row::new(cells.map(Cell::from));
+        let m = metric_cells(app, f);
+        let row_cells: Vec<Cell> = columns
+            .iter()
+            .map(|c| match c.kind {
+                ColKind::Fixed(i) => Cell::from(fixed[i].clone()),
+                ColKind::Metric(i) => m[i].clone(),
+            })
+            .collect();
+        let mut row = Row::new(row_cells);
         if f.runtime_deprecated() {
             row = row.style(t.style(Role::Warning));
         } else if f.state.as_deref().is_some_and(|s| s != "Active") {
@@ -136,8 +134,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         }
         row
     });
-    let widths = widths(app);
-    let table = Table::new(rows, widths)
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|c| Constraint::Length(c.width))
+        .collect();
+    let table = Table::new(rows, widths.clone())
         .header(header)
         .column_spacing(2)
         .flex(Flex::Start)
@@ -152,13 +153,249 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         height: inner.height.saturating_sub(1),
         ..inner
     };
-    let columns = RLayout::horizontal(widths)
+    let rects = RLayout::horizontal(widths)
         .flex(Flex::Start)
         .spacing(2)
         .split(inner);
-    layout.columns = columns
+    layout.columns = rects
         .iter()
-        .zip(SortColumn::ALL)
-        .map(|(r, c)| (r.x, r.x + r.width, c))
+        .zip(&columns)
+        .filter_map(|(r, c)| c.sort.map(|s| (r.x, r.x + r.width, s)))
         .collect();
+}
+
+#[derive(Clone, Copy)]
+enum ColKind {
+    /// Index into [`cells`].
+    Fixed(usize),
+    /// Index into [`metric_cells`].
+    Metric(usize),
+}
+
+struct Col {
+    title: &'static str,
+    width: u16,
+    sort: Option<SortColumn>,
+    kind: ColKind,
+}
+
+/// The columns that fit in `width`, in display order; NAME always, the rest dropped from the right.
+fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col> {
+    let name_width = app
+        .functions
+        .rows()
+        .map(|f| f.name.chars().count() + 2)
+        .max()
+        .unwrap_or(16)
+        .clamp(16, 64);
+    let all = [
+        Col {
+            title: "NAME",
+            width: u16::try_from(name_width).unwrap_or(64),
+            sort: Some(SortColumn::Name),
+            kind: ColKind::Fixed(0),
+        },
+        Col {
+            title: "HEALTH",
+            width: 8,
+            sort: None,
+            kind: ColKind::Metric(0),
+        },
+        Col {
+            title: "INVOC",
+            width: 6,
+            sort: None,
+            kind: ColKind::Metric(1),
+        },
+        Col {
+            title: "ERR%",
+            width: 6,
+            sort: None,
+            kind: ColKind::Metric(2),
+        },
+        Col {
+            title: if percentiles_unavailable {
+                "MAX*"
+            } else {
+                "P99"
+            },
+            width: 7,
+            sort: None,
+            kind: ColKind::Metric(3),
+        },
+        Col {
+            title: "THROT",
+            width: 5,
+            sort: None,
+            kind: ColKind::Metric(4),
+        },
+        Col {
+            title: "TREND 1h",
+            width: 12,
+            sort: None,
+            kind: ColKind::Metric(5),
+        },
+        Col {
+            title: "RUNTIME",
+            width: 15,
+            sort: Some(SortColumn::Runtime),
+            kind: ColKind::Fixed(1),
+        },
+        Col {
+            title: "ARCH",
+            width: 7,
+            sort: Some(SortColumn::Arch),
+            kind: ColKind::Fixed(2),
+        },
+        Col {
+            title: "MEMORY",
+            width: 9,
+            sort: Some(SortColumn::Memory),
+            kind: ColKind::Fixed(3),
+        },
+        Col {
+            title: "TIMEOUT",
+            width: 8,
+            sort: Some(SortColumn::Timeout),
+            kind: ColKind::Fixed(4),
+        },
+        Col {
+            title: "STATE",
+            width: 9,
+            sort: Some(SortColumn::State),
+            kind: ColKind::Fixed(5),
+        },
+        Col {
+            title: "LAST MODIFIED",
+            width: 17,
+            sort: Some(SortColumn::LastModified),
+            kind: ColKind::Fixed(6),
+        },
+        Col {
+            title: "CODE SIZE",
+            width: 10,
+            sort: Some(SortColumn::CodeSize),
+            kind: ColKind::Fixed(7),
+        },
+    ];
+    let mut used = 0u16;
+    let mut out = Vec::new();
+    for col in all {
+        let need = col.width + if out.is_empty() { 0 } else { 2 };
+        if !out.is_empty() && used + need > width {
+            continue;
+        }
+        used += need;
+        out.push(col);
+    }
+    out
+}
+
+fn count(r: &Reading) -> String {
+    match r {
+        Reading::Value(v) if *v >= 10_000.0 => format!("{:.0}k", v / 1000.0),
+        Reading::Value(v) => format!("{v:.0}"),
+        Reading::NoData => "0".to_string(),
+        Reading::Unavailable(_) => "n/a".to_string(),
+    }
+}
+
+fn millis(r: &Reading) -> String {
+    match r {
+        Reading::Value(v) if *v >= 1000.0 => format!("{:.1}s", v / 1000.0),
+        Reading::Value(v) => format!("{v:.0}ms"),
+        Reading::NoData => "—".to_string(),
+        Reading::Unavailable(_) => "n/a".to_string(),
+    }
+}
+
+/// `▁▂▃▅▇`: the last `n` slots scaled to their maximum.
+fn sparkline(values: &[u64], n: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let tail = &values[values.len().saturating_sub(n)..];
+    let max = tail.iter().copied().max().unwrap_or(0);
+    if max == 0 {
+        return "▁".repeat(tail.len());
+    }
+    tail.iter()
+        .map(|v| BARS[((*v as f64 / max as f64) * 7.0).round() as usize])
+        .collect()
+}
+
+fn health_label(kind: HealthKind) -> &'static str {
+    match kind {
+        HealthKind::SlowDuration => "SLOW",
+        HealthKind::Throttling => "THROTTLE",
+        HealthKind::ErrorRateRising => "ERR ↑",
+        HealthKind::DlqNotEmpty => "DLQ",
+        HealthKind::DeprecatedRuntime => "DEPREC",
+        HealthKind::AsyncWithoutDlq => "NO DLQ",
+    }
+}
+
+/// The health of `f` from the row metrics (when fetched); deprecation is known without them.
+pub(crate) fn health(app: &App, f: &Function) -> Option<Health> {
+    let batch = app.row_metrics.data.as_ref()?;
+    batch.get(&row_series(&f.name)[0])?;
+    Some(evaluate_health(f, batch, HealthExtras::default()))
+}
+
+/// HEALTH, INVOC, ERR%, P99, THROT, TREND for one function; `…` until fetched, `n/a` when refused.
+fn metric_cells(app: &App, f: &Function) -> [Cell<'static>; 6] {
+    let t = &app.theme;
+    let covered = app
+        .row_metrics
+        .data
+        .as_ref()
+        .filter(|b| b.get(&row_series(&f.name)[0]).is_some());
+    let Some(batch) = covered else {
+        let pending = if app.row_metrics.is_loading() {
+            "…"
+        } else {
+            "—"
+        };
+        let health = if f.runtime_deprecated() {
+            Cell::from(Span::styled("DEPREC", t.style(Role::Warning)))
+        } else {
+            Cell::from(Span::styled(pending, t.style(Role::Muted)))
+        };
+        return [
+            health,
+            Cell::from(pending),
+            Cell::from(pending),
+            Cell::from(pending),
+            Cell::from(pending),
+            Cell::from(pending),
+        ];
+    };
+    let row = batch.row(&f.name);
+    let health = match health(app, f).as_ref().and_then(Health::worst) {
+        Some(flag) => Cell::from(Span::styled(health_label(flag.kind), t.style(Role::Error))),
+        None => Cell::from(Span::styled("ok", t.style(Role::Ok))),
+    };
+    let err_pct = match &row.error_pct {
+        Reading::Value(v) => Span::styled(
+            format!("{v:.1}%"),
+            t.style(if *v > 0.0 { Role::Error } else { Role::Text }),
+        ),
+        Reading::NoData => Span::styled("—", t.style(Role::Muted)),
+        Reading::Unavailable(_) => Span::styled("n/a", t.style(Role::Warning)),
+    };
+    let throttles = count(&row.throttles);
+    let throttle_role = if row.throttles.value().is_some_and(|v| v > 0.0) {
+        Role::Error
+    } else {
+        Role::Text
+    };
+    [
+        health,
+        Cell::from(count(&row.invocations)),
+        Cell::from(err_pct),
+        Cell::from(millis(&row.duration)),
+        Cell::from(Span::styled(throttles, t.style(throttle_role))),
+        Cell::from(Span::styled(
+            sparkline(&row.sparkline, 12),
+            t.style(Role::Accent),
+        )),
+    ]
 }

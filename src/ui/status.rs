@@ -72,6 +72,24 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                     t.style(role),
                 ))
             }
+            None if app.view == View::Functions
+                && app
+                    .functions
+                    .selected_function()
+                    .and_then(|f| super::functions::health(app, f))
+                    .is_some_and(|h| !h.is_healthy()) =>
+            {
+                let reasons: Vec<String> = app
+                    .functions
+                    .selected_function()
+                    .and_then(|f| super::functions::health(app, f))
+                    .map(|h| h.flags.into_iter().map(|f| f.reason).collect())
+                    .unwrap_or_default();
+                Line::from(Span::styled(
+                    format!(" ⚠ {}", sanitize(&reasons.join(" · "))),
+                    t.style(Role::Warning),
+                ))
+            }
             None if !app.functions.filter_input.is_empty() && app.view == View::Functions => {
                 Line::from(vec![
                     Span::styled(" filter ", t.style(Role::Muted)),
@@ -111,10 +129,18 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             |at| format!("refreshed {} ago", age(app.now, at)),
         )
     };
-    let right = format!(
-        " {refreshed} · {} API calls/min ",
-        app.api_calls_last_minute()
-    );
+    let spend = app.metrics_spend_last_hour();
+    let right = if spend > 0.0 {
+        format!(
+            " {refreshed} · {} API calls/min · metrics ${spend:.4}/h ",
+            app.api_calls_last_minute()
+        )
+    } else {
+        format!(
+            " {refreshed} · {} API calls/min ",
+            app.api_calls_last_minute()
+        )
+    };
     let budget = usize::from(area.width).saturating_sub(right.chars().count());
     let mut spans = Vec::new();
     let mut used = 0;

@@ -452,3 +452,33 @@ fn hostile_log_lines_never_reach_the_terminal_raw() {
         "{screen}"
     );
 }
+
+#[test]
+fn functions_with_health_columns() {
+    let mut app = loaded(&demo_names());
+    app.update(Msg::Tick {
+        now: t0(),
+        api_calls_total: 0,
+    });
+    let request = 1;
+    app.update(Msg::RowMetrics {
+        generation: 1,
+        request,
+        result: Ok(Box::new(crate::app::tests::row_batch(&[
+            ("email-sender", 120.0, 0.0, 0.0, 180.0),
+            ("nightly-report", 2.0, 0.0, 0.0, 29_000.0),
+            ("orders-api", 4_800.0, 12.0, 0.0, 240.0),
+            ("payments-webhook", 300.0, 120.0, 0.0, 900.0),
+            ("thumbnail-resizer", 60.0, 0.0, 25.0, 1_500.0),
+        ]))),
+        now: t0(),
+    });
+    key(&mut app, KeyCode::Char('j'));
+    let screen = draw(&mut app, 160, 12);
+    assert!(
+        screen.contains("MAX*"),
+        "percentiles unavailable is said, not hidden: {screen}"
+    );
+    assert!(screen.contains("SLOW"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
