@@ -135,6 +135,10 @@ impl Executor {
                             tracing::warn!("StartPoller(Logs) ignored: use Cmd::StartLogs");
                             return true;
                         }
+                        PollerKind::Dlq => {
+                            tracing::warn!("StartPoller(Dlq) ignored: use Cmd::StartDlqPoller");
+                            return true;
+                        }
                         PollerKind::Alarms | PollerKind::Firing => tokio::spawn(alarms_poller(
                             clients,
                             self.tx.clone(),
@@ -362,6 +366,103 @@ impl Executor {
                             tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
                         }
                         let _ = tx.send(Msg::WriteDone { generation, result });
+                    });
+                }
+            }
+            Cmd::StartDlqPoller {
+                generation,
+                functions,
+                every,
+            } => {
+                self.stop(PollerKind::Dlq);
+                if let Some(clients) = self.clients() {
+                    let wake = Arc::new(Notify::new());
+                    let task = tokio::spawn(dlq_poller(
+                        clients,
+                        self.tx.clone(),
+                        generation,
+                        functions,
+                        Schedule {
+                            every,
+                            first_in: Duration::ZERO,
+                            wake: wake.clone(),
+                        },
+                    ));
+                    self.pollers.insert(PollerKind::Dlq, Poller { task, wake });
+                }
+            }
+            Cmd::PeekDlq {
+                generation,
+                request,
+                queue_url,
+                n,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = clients.peek(&queue_url, n).await.map_err(|e| e.to_string());
+                        let _ = tx.send(Msg::DlqPeeked {
+                            generation,
+                            request,
+                            result,
+                            now: Utc::now(),
+                        });
+                    });
+                }
+            }
+            Cmd::PlanRedrive {
+                generation,
+                dlq,
+                target,
+                selected,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let result = plan_redrive(&clients, *dlq, &target, selected)
+                            .await
+                            .map(Box::new);
+                        let _ = tx.send(Msg::RedrivePlanned { generation, result });
+                    });
+                }
+            }
+            Cmd::Redrive {
+                generation,
+                run,
+                plan,
+                cancel,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let progress_tx = tx.clone();
+                        let result = crate::writes::execute_redrive(
+                            &clients,
+                            &plan,
+                            &crate::aws::dlq::DrainOptions::default(),
+                            move |p| {
+                                let _ = progress_tx.send(Msg::RedriveProgress {
+                                    generation,
+                                    run,
+                                    progress: p.clone(),
+                                });
+                                if cancel.is_cancelled() {
+                                    std::ops::ControlFlow::Break(())
+                                } else {
+                                    std::ops::ControlFlow::Continue(())
+                                }
+                            },
+                        )
+                        .await
+                        .map(Box::new);
+                        if let Err(e) = &result {
+                            tracing::warn!(queue = %plan.from.name, "redrive failed: {e}");
+                        }
+                        let _ = tx.send(Msg::RedriveDone {
+                            generation,
+                            run,
+                            result,
+                        });
                     });
                 }
             }
@@ -727,6 +828,87 @@ async fn alarms_poller(
                 result,
                 now,
             }
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
+/// `lambdash dlq redrive`: `domain::dlq::plan_path`).
+async fn plan_redrive(
+    clients: &Clients,
+    mut dlq: crate::domain::dlq::Dlq,
+    target: &crate::domain::dlq::RedriveTarget,
+    selected: Option<Vec<String>>,
+) -> Result<crate::domain::dlq::RedrivePlan, String> {
+    use crate::domain::dlq::{PlanInputs, RedrivePlan, RedriveTarget, plan_path};
+    let url = dlq
+        .queue_url
+        .clone()
+        .filter(|_| dlq.inspectable)
+        .ok_or_else(|| format!("{} is not an SQS queue: it cannot be redriven", dlq.name))?;
+    let (from, depth) = clients.queue_info(&url).await.map_err(|e| e.to_string())?;
+    let sources = clients
+        .source_queues(&url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let destination = match target {
+        RedriveTarget::Queue(q) => Some(clients.resolve_queue(q).await.map_err(|e| e.to_string())?),
+        _ => None,
+    };
+    dlq.visible = depth.visible;
+    dlq.in_flight = depth.in_flight;
+    dlq.delayed = depth.delayed;
+    let inputs = PlanInputs {
+        from: &from,
+        dlq: &dlq,
+        sources: &sources,
+        queue: destination.as_ref(),
+    };
+    let path = plan_path(&inputs, target, selected.is_some(), None).map_err(|e| e.to_string())?;
+    Ok(RedrivePlan {
+        from,
+        path,
+        selected,
+        rate: None,
+        visible: depth.visible,
+        in_flight: depth.in_flight,
+    })
+}
+
+/// The DLQ pane's poller: discovery (all functions, or the ones given) and the depths, every `every`.
+async fn dlq_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    generation: u64,
+    functions: Option<Vec<String>>,
+    schedule: Schedule,
+) {
+    let mut delay = schedule.first_in;
+    let mut failures: u32 = 0;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = schedule.wake.notified() => {}
+        }
+        let result = clients.discover_dlqs(functions.as_deref()).await;
+        delay = match &result {
+            Ok(_) => {
+                failures = 0;
+                jitter(schedule.every)
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(error = %e, "DLQ discovery failed");
+                backoff(failures, e.is_throttling(), schedule.every)
+            }
+        };
+        let msg = Msg::Dlqs {
+            generation,
+            result: result.map_err(|e| e.to_string()),
+            now: Utc::now(),
         };
         if tx.send(msg).is_err() {
             return;

@@ -30,6 +30,12 @@ pub enum Write {
         alarms: Vec<crate::domain::alarm::Alarm>,
         enabled: bool,
     },
+    /// Redrive a dead-letter queue as planned (audited by [`execute_redrive`]: `started`, `finished`).
+    Redrive {
+        plan: Box<crate::domain::dlq::RedrivePlan>,
+    },
+    /// Purge a DLQ or delete some of its messages (audited by [`execute_dlq`]).
+    Dlq(DlqWrite),
 }
 
 impl Write {
@@ -41,6 +47,8 @@ impl Write {
             Write::PublishVersion { .. } => "function.publish_version",
             Write::AlarmActions { enabled: true, .. } => crate::audit::ALARM_ENABLE_ACTIONS,
             Write::AlarmActions { enabled: false, .. } => crate::audit::ALARM_DISABLE_ACTIONS,
+            Write::Redrive { .. } => DLQ_REDRIVE,
+            Write::Dlq(d) => d.action(),
         }
     }
 
@@ -55,6 +63,8 @@ impl Write {
                 .map(|a| a.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
+            Write::Redrive { plan } => plan.from.url.clone(),
+            Write::Dlq(d) => d.target(),
         }
     }
 
@@ -69,6 +79,8 @@ impl Write {
             Write::AlarmActions { enabled, .. } => {
                 serde_json::json!({ "actions_enabled": { "to": enabled } })
             }
+            Write::Redrive { plan } => serde_json::json!({ "plan": plan }),
+            Write::Dlq(d) => d.detail(),
         }
     }
 }
@@ -118,7 +130,10 @@ fn remember(
                 &change.alias,
             ));
         }
-        Write::PublishVersion { .. } | Write::AlarmActions { .. } => return Ok(()),
+        Write::PublishVersion { .. }
+        | Write::AlarmActions { .. }
+        | Write::Redrive { .. }
+        | Write::Dlq(_) => return Ok(()),
     }
     store.save(&path).map_err(|e| e.to_string())
 }
@@ -127,6 +142,21 @@ fn remember(
 /// `Ok` carries a one-line summary for the flash bar / stderr; warnings (audit or rollback state not
 /// written) are appended to it.
 pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String> {
+    // DLQ writes audit themselves (a redrive writes two lines).
+    match write {
+        Write::Redrive { plan } => {
+            return execute_redrive(
+                clients,
+                plan,
+                &crate::aws::dlq::DrainOptions::default(),
+                |_| std::ops::ControlFlow::Continue(()),
+            )
+            .await
+            .map(|s| s.line());
+        }
+        Write::Dlq(d) => return execute_dlq(clients, d).await,
+        _ => {}
+    }
     // The audit log is opened before the change: a write that could not be recorded is never made.
     let path = crate::audit::default_path()
         .ok_or("no state directory for the audit log (set XDG_STATE_HOME or LAMBDASH_AUDIT_LOG): nothing was changed")?;
@@ -158,6 +188,9 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
             .await
             .map(|v| (format!("published {function} version {v}"), None))
             .map_err(|e| e.to_string()),
+        Write::Redrive { .. } | Write::Dlq(_) => {
+            return Err("DLQ writes are executed above".to_string());
+        }
         Write::AlarmActions { alarms, enabled } => {
             let names: Vec<String> = alarms.iter().map(|a| a.name.clone()).collect();
             let result = clients
@@ -317,8 +350,7 @@ pub async fn execute_redrive(
     }
 }
 
-/// A DLQ write other than a redrive, fully planned. Kept apart from [`Write`] for now so the TUI's
-/// confirm dialog (an exhaustive match on `Write`) keeps compiling; fold it in when the DLQ pane lands.
+/// A DLQ write other than a redrive, fully planned (wrapped in [`Write::Dlq`] for the TUI's confirm step).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DlqWrite {
     /// Delete every message of a queue (PurgeQueue). `visible` is the count the confirm step showed.

@@ -51,6 +51,13 @@ pub enum Action {
     Invocations,
     CopyLine,
     Save,
+    OpenDlq,
+    Peek,
+    Redrive,
+    Purge,
+    DeleteMessage,
+    Export,
+    Cancel,
 }
 
 /// Where a binding applies.
@@ -63,6 +70,8 @@ pub enum Scope {
     Alarms,
     Logs,
     Invocations,
+    Dlq,
+    DlqMessages,
 }
 
 impl Scope {
@@ -75,6 +84,8 @@ impl Scope {
             Scope::Alarms => "Alarms",
             Scope::Logs => "Logs",
             Scope::Invocations => "Invocations (logs)",
+            Scope::Dlq => "Dead-letter queues",
+            Scope::DlqMessages => "Peeked DLQ messages",
         }
     }
 }
@@ -489,6 +500,118 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Functions,
         "alarms of the account",
         Some("alarms"),
+    ),
+    bind(
+        &[ch('D')],
+        Action::OpenDlq,
+        Scope::Functions,
+        "dead-letter queues of every function",
+        None,
+    ),
+    bind(
+        &[ch('D')],
+        Action::OpenDlq,
+        Scope::Detail,
+        "dead-letter queues of this function",
+        None,
+    ),
+    bind(
+        &[ch('p'), code(KeyCode::Enter)],
+        Action::Peek,
+        Scope::Dlq,
+        "peek 10 messages (increments their receive count)",
+        Some("peek"),
+    ),
+    bind(
+        &[ch('R')],
+        Action::Redrive,
+        Scope::Dlq,
+        "redrive the queue (choose the path, then confirm)",
+        Some("redrive"),
+    ),
+    bind(
+        &[ch('P')],
+        Action::Purge,
+        Scope::Dlq,
+        "purge the queue (type its name to confirm)",
+        Some("purge"),
+    ),
+    bind(
+        &[ch('c')],
+        Action::Cancel,
+        Scope::Dlq,
+        "cancel the running redrive (Esc too)",
+        None,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::Dlq,
+        "back (choice → list → functions); cancels a redrive",
+        Some("back"),
+    ),
+    bind(
+        &[code(KeyCode::Enter)],
+        Action::Enter,
+        Scope::DlqMessages,
+        "the message's detail",
+        Some("detail"),
+    ),
+    bind(
+        &[ch('/')],
+        Action::Filter,
+        Scope::DlqMessages,
+        "search the peeked messages",
+        Some("search"),
+    ),
+    bind(
+        &[ch('x')],
+        Action::Export,
+        Scope::DlqMessages,
+        "export the peeked messages (detail: that one) to JSONL",
+        Some("export"),
+    ),
+    bind(
+        &[ch('d')],
+        Action::DeleteMessage,
+        Scope::DlqMessages,
+        "delete the selected message (type the queue name)",
+        Some("delete"),
+    ),
+    bind(
+        &[ch('R')],
+        Action::Redrive,
+        Scope::DlqMessages,
+        "redrive only the selected message",
+        Some("redrive"),
+    ),
+    bind(
+        &[ch('P')],
+        Action::Purge,
+        Scope::DlqMessages,
+        "purge the queue (type its name to confirm)",
+        None,
+    ),
+    bind(
+        &[ch('p')],
+        Action::Peek,
+        Scope::DlqMessages,
+        "peek again",
+        None,
+    ),
+    bind(
+        &[ch('c')],
+        Action::Cancel,
+        Scope::DlqMessages,
+        "cancel the running redrive",
+        None,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::DlqMessages,
+        "back (detail → messages → queues)",
+        Some("back"),
     ),
     bind(
         &[code(KeyCode::Enter)],

@@ -5,6 +5,7 @@
 
 pub mod alarms;
 pub mod aliases;
+pub mod dlq;
 pub mod filter;
 pub mod functions;
 pub mod keymap;
@@ -27,6 +28,7 @@ use crate::theme::Theme;
 
 use alarms::{AlarmDetail, AlarmsPane};
 use aliases::{AliasFocus, AliasesPane};
+use dlq::{DlqPane, PathChooser, PeekView, RedriveRun};
 pub use functions::{FunctionsPane, SortColumn};
 pub use keymap::{Action, Scope};
 use logs::{LogsPane, LogsView, TailState};
@@ -44,6 +46,7 @@ pub enum View {
     Aliases,
     Alarms,
     Logs,
+    Dlq,
 }
 
 /// What the keyboard is talking to.
@@ -79,6 +82,13 @@ pub enum InputPurpose {
     LogSearch,
     /// `F` in the logs pane: a CloudWatch filter pattern; the tail restarts with it.
     LogFilter,
+    /// `/` in the DLQ pane's peeked messages.
+    DlqSearch,
+    /// The destination queue (name or URL) of a redrive to another queue.
+    RedriveQueue {
+        queue_arn: String,
+        message_ids: Option<Vec<String>>,
+    },
 }
 
 /// The confirm step of a write.
@@ -90,6 +100,10 @@ pub struct Confirm {
     /// Something the user should know before saying yes (e.g. the alias changed since lambdash set it).
     pub warning: Option<String>,
     pub write: Write,
+    /// For destructive writes (purge, delete): what the user must type exactly before Enter works.
+    pub typed_confirmation: Option<String>,
+    /// What the user typed so far.
+    pub typed: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +183,7 @@ pub struct App {
     pub aliases: Option<AliasesPane>,
     pub alarms: AlarmsPane,
     pub logs: Option<LogsPane>,
+    pub dlq: DlqPane,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
     row_metrics_for: std::collections::BTreeSet<String>,
@@ -206,6 +221,8 @@ pub const LOG_LAST_N: usize = 200;
 pub const LOG_WINDOW: Duration = Duration::from_mins(2);
 /// How often the alarms pane refreshes while open.
 pub const ALARMS_POLL_EVERY: Duration = Duration::from_secs(30);
+/// How often the DLQ pane re-runs discovery and reads the depths while open.
+pub const DLQ_POLL_EVERY: Duration = Duration::from_secs(30);
 
 impl App {
     pub fn new(init: Init) -> Self {
@@ -234,6 +251,7 @@ impl App {
             aliases: None,
             alarms: AlarmsPane::default(),
             logs: None,
+            dlq: DlqPane::default(),
             next_session: 0,
             row_metrics: Remote::default(),
             row_metrics_for: std::collections::BTreeSet::new(),
@@ -278,6 +296,13 @@ impl App {
             || self.identity.is_loading()
             || self.aliases.as_ref().is_some_and(|a| a.remote.is_loading())
             || (self.view == View::Alarms && self.alarms.remote.is_loading())
+            || (self.view == View::Dlq
+                && (self.dlq.remote.is_loading()
+                    || self
+                        .dlq
+                        .peek
+                        .as_ref()
+                        .is_some_and(|p| p.remote.is_loading())))
             || self
                 .logs
                 .as_ref()
@@ -290,6 +315,10 @@ impl App {
             View::Detail => Scope::Detail,
             View::Aliases => Scope::Aliases,
             View::Alarms => Scope::Alarms,
+            View::Dlq if self.dlq.peek.is_some() && self.dlq.chooser.is_none() => {
+                Scope::DlqMessages
+            }
+            View::Dlq => Scope::Dlq,
             View::Logs => match self.logs.as_ref().map(|l| &l.view) {
                 Some(LogsView::Invocations { .. }) => Scope::Invocations,
                 _ => Scope::Logs,
@@ -342,6 +371,11 @@ impl App {
         self.detail = None;
         self.aliases = None;
         self.alarms = AlarmsPane::default();
+        if let Some(run) = &self.dlq.redrive {
+            // Results of the old connection are dropped: stop the redrive cleanly.
+            run.cancel.cancel();
+        }
+        self.dlq = DlqPane::default();
         self.logs = None;
         self.row_metrics = Remote::default();
         self.row_metrics_for.clear();
@@ -355,6 +389,7 @@ impl App {
             Cmd::StopPoller(PollerKind::Alarms),
             Cmd::StopPoller(PollerKind::Firing),
             Cmd::StopPoller(PollerKind::Logs),
+            Cmd::StopPoller(PollerKind::Dlq),
             Cmd::Reconnect {
                 generation: self.generation,
                 profile,
@@ -576,6 +611,7 @@ impl App {
                 if generation != self.generation {
                     return Vec::new();
                 }
+                let succeeded = result.is_ok();
                 match result {
                     Ok(summary) => self.flash(FlashLevel::Info, summary),
                     Err(e) => self.flash(
@@ -583,7 +619,135 @@ impl App {
                         format!("write failed, nothing else changed: {e}"),
                     ),
                 }
+                let deleted = self.dlq.pending_delete.take();
+                if let (Some(id), true) = (deleted, succeeded)
+                    && let Some(peek) = self.dlq.peek.as_mut()
+                    && let Some(messages) = peek.remote.data.as_mut()
+                {
+                    messages.retain(|m| m.message_id != id);
+                    peek.detail = false;
+                    peek.move_by(0);
+                }
+                if self.view == View::Dlq {
+                    return vec![Cmd::RefreshNow(PollerKind::Dlq)];
+                }
                 self.refresh_aliases()
+            }
+            Msg::Dlqs {
+                generation,
+                result,
+                now,
+            } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(found) => {
+                            self.dlq.partial_errors = found.partial_errors;
+                            self.dlq.set(found.dlqs, now);
+                            let data = self.dlq.remote.data.take().unwrap_or_default();
+                            self.dlq.remote.succeed(data, now);
+                            let rows = self.page_rows();
+                            self.dlq.scroll_into_view(rows);
+                        }
+                        Err(e) => {
+                            self.dlq.remote.fail(e.clone(), now);
+                            self.flash(FlashLevel::Error, format!("DLQs: {e}"));
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            Msg::DlqPeeked {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                let mut flash = None;
+                if generation == self.generation
+                    && let Some(peek) = self.dlq.peek.as_mut()
+                    && peek.request == request
+                {
+                    match result {
+                        Ok(p) => {
+                            if let Some(e) = &p.release_error {
+                                flash = Some((
+                                    FlashLevel::Warn,
+                                    format!(
+                                        "peeked messages not released at once ({e}): they reappear within 20 s"
+                                    ),
+                                ));
+                            }
+                            peek.release_error = p.release_error;
+                            peek.remote.succeed(p.messages, now);
+                            peek.move_by(0);
+                        }
+                        Err(e) => {
+                            flash = Some((FlashLevel::Error, format!("peek: {e}")));
+                            peek.remote.fail(e, now);
+                        }
+                    }
+                }
+                if let Some((level, text)) = flash {
+                    self.flash(level, text);
+                }
+                Vec::new()
+            }
+            Msg::RedrivePlanned { generation, result } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(plan) => self.ask_confirm(Write::Redrive { plan }, None),
+                        Err(e) => self.flash(FlashLevel::Warn, format!("redrive: {e}")),
+                    }
+                }
+                Vec::new()
+            }
+            Msg::RedriveProgress {
+                generation,
+                run,
+                progress,
+            } => {
+                if generation == self.generation
+                    && let Some(r) = self.dlq.redrive.as_mut()
+                    && r.run == run
+                {
+                    if let Some(note) = &progress.note {
+                        let note = note.clone();
+                        self.flash(FlashLevel::Warn, note);
+                    }
+                    if let Some(r) = self.dlq.redrive.as_mut() {
+                        r.progress = progress;
+                    }
+                }
+                Vec::new()
+            }
+            Msg::RedriveDone {
+                generation,
+                run,
+                result,
+            } => {
+                if generation != self.generation
+                    || self.dlq.redrive.as_ref().is_none_or(|r| r.run != run)
+                {
+                    return Vec::new();
+                }
+                self.dlq.redrive = None;
+                match result {
+                    Ok(summary) => {
+                        let level = if summary.ok() && !summary.cancelled {
+                            FlashLevel::Info
+                        } else {
+                            FlashLevel::Warn
+                        };
+                        self.flash(level, summary.line());
+                        self.dlq.last_summary = Some(*summary);
+                    }
+                    Err(e) => self.flash(FlashLevel::Error, format!("redrive failed: {e}")),
+                }
+                if self.view == View::Dlq {
+                    vec![Cmd::RefreshNow(PollerKind::Dlq)]
+                } else {
+                    Vec::new()
+                }
             }
             Msg::Alarms {
                 generation,
@@ -746,6 +910,34 @@ impl App {
                 }
                 Vec::new()
             }
+            Mode::Confirm(mut confirm) if confirm.typed_confirmation.is_some() => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.mode = Mode::Normal;
+                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
+                    }
+                    KeyCode::Enter => {
+                        if confirm.typed_confirmation.as_deref() == Some(confirm.typed.as_str()) {
+                            self.mode = Mode::Normal;
+                            return self.confirmed(confirm.write);
+                        }
+                        self.flash(
+                            FlashLevel::Warn,
+                            "type the queue name exactly, then Enter (Esc cancels)",
+                        );
+                    }
+                    KeyCode::Backspace => {
+                        confirm.typed.pop();
+                        self.mode = Mode::Confirm(confirm);
+                    }
+                    KeyCode::Char(c) if !c.is_control() => {
+                        confirm.typed.push(c);
+                        self.mode = Mode::Confirm(confirm);
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
             Mode::Confirm(confirm) => {
                 match key.code {
                     KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
@@ -789,6 +981,32 @@ impl App {
                                 }
                             }
                             InputPurpose::LogFilter => return self.restart_logs(Some(text)),
+                            InputPurpose::DlqSearch => {
+                                if let Some(peek) = self.dlq.peek.as_mut() {
+                                    peek.search = text;
+                                    peek.selected = 0;
+                                    peek.detail = false;
+                                    if peek.visible().is_empty() {
+                                        let s = peek.search.clone();
+                                        self.flash(
+                                            FlashLevel::Info,
+                                            format!("no peeked message contains {s:?}"),
+                                        );
+                                    }
+                                }
+                            }
+                            InputPurpose::RedriveQueue {
+                                queue_arn,
+                                message_ids,
+                            } => {
+                                return self.plan_redrive(
+                                    &queue_arn,
+                                    crate::domain::dlq::RedriveTarget::Queue(
+                                        text.trim().to_string(),
+                                    ),
+                                    message_ids,
+                                );
+                            }
                         }
                     }
                     KeyCode::Backspace => {
@@ -928,6 +1146,7 @@ impl App {
             Command::Open(PaneName::Functions) => self.show_functions(),
             Command::Open(PaneName::Aliases) => self.open_aliases(),
             Command::Open(PaneName::Alarms) => self.open_alarms(),
+            Command::Open(PaneName::Dlq) => self.open_dlq(None),
             Command::Open(PaneName::Logs) => {
                 let name = self.functions.selected_function().map(|f| f.name.clone());
                 self.open_logs(name.into_iter().collect())
@@ -935,10 +1154,11 @@ impl App {
             Command::Open(other) => {
                 let issue = match other {
                     PaneName::Metrics => "#4 metrics",
-                    PaneName::Dlq => "#6 DLQ",
-                    PaneName::Aliases | PaneName::Functions | PaneName::Alarms | PaneName::Logs => {
-                        ""
-                    }
+                    PaneName::Aliases
+                    | PaneName::Functions
+                    | PaneName::Alarms
+                    | PaneName::Logs
+                    | PaneName::Dlq => "",
                 };
                 self.flash(
                     FlashLevel::Warn,
@@ -971,6 +1191,7 @@ impl App {
         match self.view {
             View::Alarms => cmds.push(Cmd::StopPoller(PollerKind::Alarms)),
             View::Logs => cmds.push(Cmd::StopPoller(PollerKind::Logs)),
+            View::Dlq => cmds.push(Cmd::StopPoller(PollerKind::Dlq)),
             View::Functions | View::Detail | View::Aliases => {}
         }
         self.view = View::Functions;
@@ -1160,6 +1381,7 @@ impl App {
             }
             View::Alarms => vec![Cmd::StopPoller(PollerKind::Alarms)],
             View::Logs => vec![Cmd::StopPoller(PollerKind::Logs)],
+            View::Dlq => vec![Cmd::StopPoller(PollerKind::Dlq)],
         }
     }
 
@@ -1308,12 +1530,17 @@ impl App {
         if self.view == View::Alarms {
             return Vec::new();
         }
+        let leaving_dlq = self.view == View::Dlq;
         self.view = View::Alarms;
         if self.alarms.remote.data.is_none() {
             self.alarms.remote.start_loading(self.now);
         }
         vec![
-            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::StopPoller(if leaving_dlq {
+                PollerKind::Dlq
+            } else {
+                PollerKind::Functions
+            }),
             Cmd::StartPoller {
                 kind: PollerKind::Alarms,
                 generation: self.generation,
@@ -1454,6 +1681,350 @@ impl App {
         Vec::new()
     }
 
+    /// Opens the DLQ pane: every function's DLQs, or only `only`'s (from the function detail).
+    fn open_dlq(&mut self, only: Option<String>) -> Vec<Cmd> {
+        if self.view == View::Dlq && self.dlq.for_function == only {
+            return Vec::new();
+        }
+        let mut cmds = self.leave_view();
+        if self.dlq.for_function != only {
+            // Another scope: the old rows and trends say nothing about it (a running redrive goes on).
+            let redrive = self.dlq.redrive.take();
+            let last_summary = self.dlq.last_summary.take();
+            self.dlq = DlqPane {
+                for_function: only.clone(),
+                redrive,
+                last_summary,
+                ..DlqPane::default()
+            };
+        }
+        self.view = View::Dlq;
+        if self.dlq.remote.data.is_none() {
+            self.dlq.remote.start_loading(self.now);
+        }
+        cmds.push(Cmd::StartDlqPoller {
+            generation: self.generation,
+            functions: only.map(|f| vec![f]),
+            every: DLQ_POLL_EVERY,
+        });
+        cmds
+    }
+
+    fn cancel_redrive(&mut self) -> bool {
+        let Some(run) = self.dlq.redrive.as_ref() else {
+            return false;
+        };
+        run.cancel.cancel();
+        let what = format!("cancelling the redrive {} → {}…", run.from, run.to);
+        self.flash(FlashLevel::Warn, what);
+        true
+    }
+
+    fn start_peek(&mut self, dlq: crate::domain::dlq::Dlq) -> Vec<Cmd> {
+        let Some(url) = dlq.queue_url.clone().filter(|_| dlq.inspectable) else {
+            self.flash(
+                FlashLevel::Info,
+                format!("{} is an SNS topic: nothing to peek", dlq.name),
+            );
+            return Vec::new();
+        };
+        self.next_request += 1;
+        let mut remote = Remote::default();
+        remote.start_loading(self.now);
+        let name = dlq.name.clone();
+        self.dlq.peek = Some(PeekView {
+            queue: dlq,
+            remote,
+            request: self.next_request,
+            release_error: None,
+            search: String::new(),
+            selected: 0,
+            detail: false,
+            scroll: 0,
+        });
+        self.flash(
+            FlashLevel::Warn,
+            format!(
+                "peeking {} message(s) of {name}: each peek increments their receive count",
+                dlq::PEEK_N
+            ),
+        );
+        vec![Cmd::PeekDlq {
+            generation: self.generation,
+            request: self.next_request,
+            queue_url: url,
+            n: dlq::PEEK_N,
+        }]
+    }
+
+    /// `R`: offers the paths that apply (the first is the one lambdash would use).
+    fn choose_redrive(&mut self, dlq: &crate::domain::dlq::Dlq, message_ids: Option<Vec<String>>) {
+        if self.read_only {
+            self.flash(
+                FlashLevel::Warn,
+                format!(
+                    "refused: read-only mode forbids {} ({})",
+                    crate::writes::DLQ_REDRIVE,
+                    dlq.name
+                ),
+            );
+            return;
+        }
+        if self.dlq.redrive.is_some() {
+            self.flash(
+                FlashLevel::Warn,
+                "a redrive is already running: c cancels it",
+            );
+            return;
+        }
+        let choices = crate::domain::dlq::applicable_paths(dlq);
+        if choices.is_empty() {
+            self.flash(
+                FlashLevel::Info,
+                format!("{} is an SNS topic: it cannot be redriven", dlq.name),
+            );
+            return;
+        }
+        self.dlq.chooser = Some(PathChooser {
+            queue: dlq.queue_arn.clone(),
+            choices,
+            selected: 0,
+            message_ids,
+        });
+    }
+
+    fn plan_redrive(
+        &mut self,
+        queue_arn: &str,
+        target: crate::domain::dlq::RedriveTarget,
+        message_ids: Option<Vec<String>>,
+    ) -> Vec<Cmd> {
+        let Some(dlq) = self
+            .dlq
+            .all()
+            .iter()
+            .find(|d| d.queue_arn == queue_arn)
+            .cloned()
+        else {
+            self.flash(FlashLevel::Warn, "that queue is no longer listed");
+            return Vec::new();
+        };
+        self.flash(
+            FlashLevel::Info,
+            format!("planning the redrive of {}…", dlq.name),
+        );
+        vec![Cmd::PlanRedrive {
+            generation: self.generation,
+            dlq: Box::new(dlq),
+            target,
+            selected: message_ids,
+        }]
+    }
+
+    fn ask_purge(&mut self, dlq: &crate::domain::dlq::Dlq) {
+        match &dlq.queue_url {
+            Some(url) if dlq.inspectable => self.ask_confirm(
+                Write::Dlq(crate::writes::DlqWrite::Purge {
+                    queue_url: url.clone(),
+                    visible: dlq.visible,
+                }),
+                None,
+            ),
+            _ => self.flash(
+                FlashLevel::Info,
+                format!("{} is an SNS topic: nothing to purge", dlq.name),
+            ),
+        }
+    }
+
+    fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
+        use crate::domain::dlq::{PathChoice, RedriveTarget};
+        let rows = self.page_rows();
+        if matches!(action, Action::Quit | Action::Help | Action::Palette) {
+            return self.on_global_action(action);
+        }
+        if action == Action::Cancel {
+            if !self.cancel_redrive() {
+                self.flash(FlashLevel::Info, "no redrive is running");
+            }
+            return Vec::new();
+        }
+        if let Some(chooser) = self.dlq.chooser.as_mut() {
+            match action {
+                Action::Up => chooser.selected = chooser.selected.saturating_sub(1),
+                Action::Down => {
+                    chooser.selected = (chooser.selected + 1).min(chooser.choices.len() - 1);
+                }
+                Action::Back => self.dlq.chooser = None,
+                Action::Enter | Action::Peek | Action::Redrive => {
+                    let Some(chooser) = self.dlq.chooser.take() else {
+                        return Vec::new();
+                    };
+                    let choice = chooser.choices.get(chooser.selected).copied();
+                    let target = match choice {
+                        Some(PathChoice::SourceQueueMoveTask | PathChoice::SourceQueueManual) => {
+                            RedriveTarget::Source
+                        }
+                        Some(PathChoice::Reinvoke) => RedriveTarget::Function {
+                            function: None,
+                            qualifier: None,
+                        },
+                        Some(PathChoice::OtherQueue) | None => {
+                            self.mode = Mode::Input {
+                                purpose: InputPurpose::RedriveQueue {
+                                    queue_arn: chooser.queue,
+                                    message_ids: chooser.message_ids,
+                                },
+                                text: String::new(),
+                            };
+                            return Vec::new();
+                        }
+                    };
+                    return self.plan_redrive(&chooser.queue, target, chooser.message_ids);
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        if self.dlq.peek.is_some() {
+            return self.on_dlq_messages_action(action, rows);
+        }
+        match action {
+            Action::Up => self.dlq.move_by(-1),
+            Action::Down => self.dlq.move_by(1),
+            Action::Top => self.dlq.selected = 0,
+            Action::Bottom => self.dlq.move_by(isize::MAX / 2),
+            Action::PageUp => self.dlq.move_by(-(rows as isize)),
+            Action::PageDown => self.dlq.move_by(rows as isize),
+            Action::Refresh => return vec![Cmd::RefreshNow(PollerKind::Dlq)],
+            Action::Back if !self.cancel_redrive() => return self.show_functions(),
+            Action::NextPane => return self.show_functions(),
+            Action::Peek | Action::Enter => {
+                if let Some(d) = self.dlq.selected_dlq().cloned() {
+                    return self.start_peek(d);
+                }
+                self.flash(FlashLevel::Info, "no DLQ selected");
+            }
+            Action::Redrive => match self.dlq.selected_dlq().cloned() {
+                Some(d) => self.choose_redrive(&d, None),
+                None => self.flash(FlashLevel::Info, "no DLQ selected"),
+            },
+            Action::Purge => match self.dlq.selected_dlq().cloned() {
+                Some(d) => self.ask_purge(&d),
+                None => self.flash(FlashLevel::Info, "no DLQ selected"),
+            },
+            _ => {}
+        }
+        self.dlq.scroll_into_view(rows);
+        Vec::new()
+    }
+
+    fn on_dlq_messages_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+        let Some(peek) = self.dlq.peek.as_mut() else {
+            return Vec::new();
+        };
+        let detail = peek.detail;
+        match action {
+            Action::Up if detail => peek.scroll = peek.scroll.saturating_sub(1),
+            Action::Down if detail => peek.scroll = peek.scroll.saturating_add(1),
+            Action::Top if detail => peek.scroll = 0,
+            Action::Up => peek.move_by(-1),
+            Action::Down => peek.move_by(1),
+            Action::Top => peek.selected = 0,
+            Action::Bottom => peek.move_by(isize::MAX / 2),
+            Action::PageUp => peek.move_by(-(rows as isize)),
+            Action::PageDown => peek.move_by(rows as isize),
+            Action::Enter if peek.selected_message().is_some() => {
+                peek.detail = true;
+                peek.scroll = 0;
+            }
+            Action::Back => {
+                if self.cancel_redrive() {
+                    return Vec::new();
+                }
+                if let Some(peek) = self.dlq.peek.as_mut() {
+                    if peek.detail {
+                        peek.detail = false;
+                    } else if !peek.search.is_empty() {
+                        peek.search.clear();
+                    } else {
+                        self.dlq.peek = None;
+                    }
+                }
+            }
+            Action::Filter => {
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::DlqSearch,
+                    text: peek.search.clone(),
+                };
+            }
+            Action::Peek | Action::Refresh => {
+                let queue = peek.queue.clone();
+                return self.start_peek(queue);
+            }
+            Action::Export => {
+                let messages: Vec<crate::domain::dlq::DlqMessage> = if detail {
+                    peek.selected_message().cloned().into_iter().collect()
+                } else {
+                    peek.visible().into_iter().cloned().collect()
+                };
+                if messages.is_empty() {
+                    self.flash(FlashLevel::Info, "nothing to export: p peeks first");
+                    return Vec::new();
+                }
+                let name = peek.queue.name.clone();
+                return match crate::domain::dlq::to_jsonl(&messages) {
+                    Ok(text) => {
+                        let path =
+                            format!("lambdash-{name}-{}.jsonl", self.now.format("%Y%m%d-%H%M%S"));
+                        vec![Cmd::SaveFile { path, text }]
+                    }
+                    Err(e) => {
+                        self.flash(FlashLevel::Error, format!("export: {e}"));
+                        Vec::new()
+                    }
+                };
+            }
+            Action::DeleteMessage => {
+                let target = peek.selected_message().map(|m| m.message_id.clone());
+                let queue = &peek.queue;
+                match (target, &queue.queue_url) {
+                    (Some(id), Some(url)) => {
+                        let queue = crate::domain::dlq::QueueRef {
+                            url: url.clone(),
+                            arn: queue.queue_arn.clone(),
+                            name: queue.name.clone(),
+                            fifo: queue.fifo,
+                        };
+                        self.ask_confirm(
+                            Write::Dlq(crate::writes::DlqWrite::Delete {
+                                queue,
+                                message_ids: vec![id],
+                            }),
+                            None,
+                        );
+                    }
+                    _ => self.flash(FlashLevel::Info, "no message selected"),
+                }
+            }
+            Action::Redrive => {
+                let ids = peek.selected_message().map(|m| vec![m.message_id.clone()]);
+                let queue = peek.queue.clone();
+                match ids {
+                    Some(ids) => self.choose_redrive(&queue, Some(ids)),
+                    None => self.flash(FlashLevel::Info, "no message selected"),
+                }
+            }
+            Action::Purge => {
+                let queue = peek.queue.clone();
+                self.ask_purge(&queue);
+            }
+            Action::NextPane => return self.show_functions(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// Opens the confirm step for a write, or refuses it at once in read-only mode.
     fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
         if self.read_only {
@@ -1526,12 +2097,62 @@ impl App {
                     ),
                 ],
             ),
+            Write::Redrive { plan } => (
+                format!("Redrive {} → {}", plan.from.name, plan.path.to_name()),
+                vec![
+                    format!("from    queue {}", plan.from.name),
+                    format!("to      {}", plan.path.destination()),
+                    format!("method  {}", plan.path.method()),
+                    format!(
+                        "count   {}",
+                        plan.selected.as_ref().map_or_else(
+                            || format!("all {} visible message(s)", plan.visible),
+                            |ids| format!("{} selected message(s)", ids.len())
+                        )
+                    ),
+                    String::new(),
+                    plan.describe(),
+                    String::new(),
+                    "Progress shows moved / failed / remaining; Esc or c cancels (the batch in hand is finished).".to_string(),
+                ],
+            ),
+            Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, visible }) => (
+                format!(
+                    "PURGE queue {}",
+                    crate::domain::dlq::queue_name_from_url(queue_url)
+                ),
+                vec![
+                    format!("queue   {queue_url}"),
+                    format!("deletes every message: {visible} visible now, and any in flight or delayed"),
+                    "PurgeQueue cannot be undone; SQS allows one purge per queue every 60 s.".to_string(),
+                ],
+            ),
+            Write::Dlq(crate::writes::DlqWrite::Delete { queue, message_ids }) => (
+                format!("DELETE {} message(s) from {}", message_ids.len(), queue.name),
+                message_ids
+                    .iter()
+                    .map(|id| format!("message {id}"))
+                    .chain(std::iter::once(
+                        "The message is gone for good: x exports it first if you need it."
+                            .to_string(),
+                    ))
+                    .collect(),
+            ),
+        };
+        let typed_confirmation = match &write {
+            Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, .. }) => {
+                Some(crate::domain::dlq::queue_name_from_url(queue_url).to_string())
+            }
+            Write::Dlq(crate::writes::DlqWrite::Delete { queue, .. }) => Some(queue.name.clone()),
+            _ => None,
         };
         self.mode = Mode::Confirm(Box::new(Confirm {
             title,
             lines,
             warning,
             write,
+            typed_confirmation,
+            typed: String::new(),
         }));
     }
 
@@ -1539,6 +2160,41 @@ impl App {
         if self.read_only {
             self.flash(FlashLevel::Warn, "refused: read-only mode");
             return Vec::new();
+        }
+        if let Write::Redrive { plan } = write {
+            if self.dlq.redrive.is_some() {
+                self.flash(
+                    FlashLevel::Warn,
+                    "a redrive is already running: c cancels it",
+                );
+                return Vec::new();
+            }
+            self.next_request += 1;
+            let cancel = msg::CancelFlag::default();
+            self.dlq.redrive = Some(RedriveRun {
+                run: self.next_request,
+                from: plan.from.name.clone(),
+                to: plan.path.to_name(),
+                progress: crate::domain::dlq::RedriveProgress::default(),
+                cancel: cancel.clone(),
+            });
+            self.flash(
+                FlashLevel::Info,
+                format!(
+                    "redriving {} → {}… (Esc or c cancels)",
+                    plan.from.name,
+                    plan.path.to_name()
+                ),
+            );
+            return vec![Cmd::Redrive {
+                generation: self.generation,
+                run: self.next_request,
+                plan,
+                cancel,
+            }];
+        }
+        if let Write::Dlq(crate::writes::DlqWrite::Delete { message_ids, .. }) = &write {
+            self.dlq.pending_delete = message_ids.first().cloned();
         }
         self.flash(
             FlashLevel::Info,
@@ -1563,9 +2219,14 @@ impl App {
         let mut pane = AliasesPane::new(name.clone(), self.next_request);
         pane.remote.start_loading(self.now);
         self.aliases = Some(pane);
+        let leaving_dlq = self.view == View::Dlq;
         self.view = View::Aliases;
         vec![
-            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::StopPoller(if leaving_dlq {
+                PollerKind::Dlq
+            } else {
+                PollerKind::Functions
+            }),
             Cmd::FetchAliases {
                 generation: self.generation,
                 request: self.next_request,
@@ -1730,6 +2391,16 @@ impl App {
         if self.view == View::Logs {
             return self.on_logs_action(action);
         }
+        if self.view == View::Dlq {
+            return self.on_dlq_action(action);
+        }
+        if action == Action::OpenDlq {
+            let only = match self.view {
+                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                _ => None,
+            };
+            return self.open_dlq(only);
+        }
         if action == Action::OpenLogs {
             let names: Vec<String> = match self.view {
                 View::Detail => self.detail.iter().map(|d| d.function.clone()).collect(),
@@ -1812,7 +2483,7 @@ impl App {
                         .logs
                         .as_ref()
                         .and_then(|l| l.functions.first().cloned()),
-                    View::Functions | View::Aliases | View::Alarms => {
+                    View::Functions | View::Aliases | View::Alarms | View::Dlq => {
                         self.functions.selected_function().map(|f| f.name.clone())
                     }
                 };

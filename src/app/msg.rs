@@ -121,8 +121,58 @@ pub enum Msg {
         generation: u64,
         result: Result<String, String>,
     },
+    /// The DLQ pane's poller: every dead-letter destination found (with the sub-requests that failed).
+    Dlqs {
+        generation: u64,
+        result: Result<crate::aws::dlq::DlqDiscovery, String>,
+        now: DateTime<Utc>,
+    },
+    /// Messages peeked from a DLQ (received and released at once).
+    DlqPeeked {
+        generation: u64,
+        request: u64,
+        result: Result<crate::aws::dlq::Peek, String>,
+        now: DateTime<Utc>,
+    },
+    /// A redrive planned for the path the user chose (to be confirmed), or why it cannot be.
+    RedrivePlanned {
+        generation: u64,
+        result: Result<Box<crate::domain::dlq::RedrivePlan>, String>,
+    },
+    /// A running redrive's counts so far (after every batch).
+    RedriveProgress {
+        generation: u64,
+        run: u64,
+        progress: crate::domain::dlq::RedriveProgress,
+    },
+    /// A redrive ended: its summary, or the error that stopped it before anything was counted.
+    RedriveDone {
+        generation: u64,
+        run: u64,
+        result: Result<Box<crate::domain::dlq::RedriveSummary>, String>,
+    },
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
     Shutdown,
+}
+
+/// The cancel switch of a running redrive: the app sets it, the redrive's progress callback reads it.
+#[derive(Clone, Debug, Default)]
+pub struct CancelFlag(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl CancelFlag {
+    pub fn cancel(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// What the logs poller says about itself.
@@ -143,6 +193,8 @@ pub enum PollerKind {
     Firing,
     /// The logs pane's tail.
     Logs,
+    /// DLQ discovery and depths, while the DLQ pane is open.
+    Dlq,
 }
 
 /// Side effects requested by `update`, executed by the runtime.
@@ -216,6 +268,33 @@ pub enum Cmd {
     Write {
         generation: u64,
         write: Box<Write>,
+    },
+    /// Start (or restart) the DLQ pane's poller: discovery for these functions (all when `None`).
+    StartDlqPoller {
+        generation: u64,
+        functions: Option<Vec<String>>,
+        every: Duration,
+    },
+    /// Peek `n` messages of a queue (answer: `Msg::DlqPeeked`).
+    PeekDlq {
+        generation: u64,
+        request: u64,
+        queue_url: String,
+        n: usize,
+    },
+    /// Resolve the DLQ, its sources and the destination into a plan (answer: `Msg::RedrivePlanned`).
+    PlanRedrive {
+        generation: u64,
+        dlq: Box<crate::domain::dlq::Dlq>,
+        target: crate::domain::dlq::RedriveTarget,
+        selected: Option<Vec<String>>,
+    },
+    /// Run a confirmed redrive (audited); progress and the end come back as messages.
+    Redrive {
+        generation: u64,
+        run: u64,
+        plan: Box<crate::domain::dlq::RedrivePlan>,
+        cancel: CancelFlag,
     },
     Bell,
     Quit,

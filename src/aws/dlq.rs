@@ -500,8 +500,9 @@ impl Clients {
                 .collect(),
         };
         let per_function: Vec<(Vec<DlqCandidate>, Vec<String>)> =
-            futures::stream::iter(names.iter())
-                .map(|f| self.function_dlqs(f))
+            // Owned names: a closure over `&String` makes this future unprovably `Send` (the TUI spawns it).
+            futures::stream::iter(names.iter().cloned())
+                .map(|f| async move { self.function_dlqs(&f).await })
                 .buffered(8)
                 .collect()
                 .await;

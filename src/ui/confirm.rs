@@ -36,16 +36,47 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, confirm: &Confirm) {
         t.style(Role::Muted),
     )));
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled(" y", t.style(Role::Key)),
-        Span::styled(" / ", t.style(Role::Muted)),
-        Span::styled("Enter", t.style(Role::Key)),
-        Span::styled(" do it    ", t.style(Role::Text)),
-        Span::styled("n", t.style(Role::Key)),
-        Span::styled(" / ", t.style(Role::Muted)),
-        Span::styled("Esc", t.style(Role::Key)),
-        Span::styled(" cancel", t.style(Role::Text)),
-    ]));
+    if let Some(expected) = &confirm.typed_confirmation {
+        let matches = confirm.typed == *expected;
+        lines.push(Line::from(vec![
+            Span::styled(" type the queue name ", t.style(Role::Text)),
+            Span::styled(sanitize(expected).into_owned(), t.style(Role::Accent)),
+            Span::styled(" to confirm: ", t.style(Role::Text)),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled(" > ", t.style(Role::Key)),
+            Span::styled(
+                sanitize(&confirm.typed).into_owned(),
+                t.style(if matches { Role::Ok } else { Role::Warning }),
+            ),
+            Span::styled("█", t.style(Role::Muted)),
+        ]));
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::styled(" Enter", t.style(Role::Key)),
+            Span::styled(
+                if matches {
+                    " do it    "
+                } else {
+                    " works once the name matches    "
+                },
+                t.style(Role::Text),
+            ),
+            Span::styled("Esc", t.style(Role::Key)),
+            Span::styled(" cancel", t.style(Role::Text)),
+        ]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled(" y", t.style(Role::Key)),
+            Span::styled(" / ", t.style(Role::Muted)),
+            Span::styled("Enter", t.style(Role::Key)),
+            Span::styled(" do it    ", t.style(Role::Text)),
+            Span::styled("n", t.style(Role::Key)),
+            Span::styled(" / ", t.style(Role::Muted)),
+            Span::styled("Esc", t.style(Role::Key)),
+            Span::styled(" cancel", t.style(Role::Text)),
+        ]));
+    }
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);

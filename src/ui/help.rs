@@ -24,8 +24,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         Scope::Alarms,
         Scope::Logs,
         Scope::Invocations,
-        Scope::Logs,
-        Scope::Invocations,
+        Scope::Dlq,
+        Scope::DlqMessages,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title(),
@@ -54,7 +54,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         (":logs", "tail the selected function's logs"),
         (":alarms", "the alarms of the account/region"),
         (":aliases", "the selected function's aliases and versions"),
-        (":metrics :dlq", "not built yet: say so"),
+        (":dlq", "the dead-letter queues of every function"),
+        (":metrics", "not built yet: say so"),
         (":q", "quit"),
     ] {
         lines.push(Line::from(vec![

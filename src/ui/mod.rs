@@ -5,6 +5,7 @@ mod alarms;
 mod aliases;
 mod confirm;
 mod detail;
+mod dlq;
 pub mod format;
 mod functions;
 mod header;
@@ -57,6 +58,7 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         View::Aliases => aliases::draw(app, frame, area),
         View::Alarms => alarms::draw(app, frame, area),
         View::Logs => logs::draw(app, frame, area),
+        View::Dlq => dlq::draw(app, frame, area),
     }
 }
 

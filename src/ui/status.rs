@@ -53,6 +53,8 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                     InputPurpose::PublishDescription { .. } => "description for the new version: ",
                     InputPurpose::LogSearch => "search the buffer: /",
                     InputPurpose::LogFilter => "CloudWatch filter pattern (empty: none): ",
+                    InputPurpose::DlqSearch => "search the peeked messages: /",
+                    InputPurpose::RedriveQueue { .. } => "redrive to queue (name or URL): ",
                 },
                 t.style(Role::Key),
             ),
@@ -113,6 +115,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         View::Detail => app.detail.as_ref().and_then(|d| d.remote.last_ok),
         View::Aliases => app.aliases.as_ref().and_then(|a| a.remote.last_ok),
         View::Alarms => app.alarms.remote.last_ok,
+        View::Dlq => app.dlq.remote.last_ok,
         View::Logs => None,
     };
     let refreshed = if app.view == View::Logs {

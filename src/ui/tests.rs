@@ -209,8 +209,16 @@ fn help_overlay_lists_the_keymap() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('?'));
     let screen = draw(&mut app, 100, 104);
+    // The keymap is longer than the overlay: scroll to see the rest.
+    app.mode = crate::app::Mode::Help { scroll: 90 };
+    let rest = draw(&mut app, 100, 104);
+    app.mode = crate::app::Mode::Help { scroll: 0 };
     for b in crate::app::keymap::BINDINGS {
-        assert!(screen.contains(b.desc), "help lacks {:?}", b.desc);
+        assert!(
+            screen.contains(b.desc) || rest.contains(b.desc),
+            "help lacks {:?}",
+            b.desc
+        );
     }
     insta::assert_snapshot!(screen);
 }
@@ -480,5 +488,170 @@ fn functions_with_health_columns() {
         "percentiles unavailable is said, not hidden: {screen}"
     );
     assert!(screen.contains("SLOW"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// DLQ pane
+
+use crate::app::tests::{
+    destination_record_body, discovery, dlq_message, dlqs, peeked, redrive_plan, with_dlqs,
+};
+
+#[test]
+fn dlq_ready() {
+    let mut app = with_dlqs();
+    let mut more = dlqs();
+    more[0].visible = 45;
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Ok(discovery(more)),
+        now: t0() + chrono::Duration::seconds(30),
+    });
+    app.now = t0() + chrono::Duration::seconds(30);
+    let screen = draw(&mut app, 190, 10);
+    assert!(screen.contains("↑ growing"), "{screen}");
+    assert!(screen.contains("not inspectable"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_loading() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('D'));
+    insta::assert_snapshot!(draw(&mut app, 120, 8));
+}
+
+#[test]
+fn dlq_empty() {
+    let mut app = loaded(&demo_names());
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Ok(discovery(vec![])),
+        now: t0(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 8));
+}
+
+#[test]
+fn dlq_error_keeps_stale_rows() {
+    let mut app = with_dlqs();
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Err("GetQueueAttributes: cannot reach the endpoint".into()),
+        now: t0(),
+    });
+    let screen = draw(&mut app, 190, 10);
+    assert!(screen.contains("STALE"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_peeked_messages() {
+    let mut app = with_dlqs();
+    let mut lambda = dlq_message("m-2", "{\"order\": 7}");
+    lambda.message_attributes.insert(
+        "ErrorCode".into(),
+        crate::domain::dlq::AttributeValue {
+            data_type: "String".into(),
+            string_value: Some("200".into()),
+            binary_base64: None,
+        },
+    );
+    lambda.message_attributes.insert(
+        "ErrorMessage".into(),
+        crate::domain::dlq::AttributeValue {
+            data_type: "String".into(),
+            string_value: Some("Task timed out after 3.00 seconds".into()),
+            binary_base64: None,
+        },
+    );
+    peeked(
+        &mut app,
+        vec![dlq_message("m-1", &destination_record_body()), lambda],
+    );
+    insta::assert_snapshot!(draw(&mut app, 160, 10));
+}
+
+#[test]
+fn dlq_message_detail() {
+    let mut app = with_dlqs();
+    let mut m = dlq_message("m-1", &destination_record_body());
+    m.message_attributes.insert(
+        "Hostile".into(),
+        crate::domain::dlq::AttributeValue {
+            data_type: "String".into(),
+            string_value: Some("x\x1b[2J\u{202e}y".into()),
+            binary_base64: None,
+        },
+    );
+    peeked(&mut app, vec![m]);
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&mut app, 120, 64);
+    assert!(screen.contains("RetriesExhausted"), "{screen}");
+    assert!(screen.contains("Hostile (String)"), "{screen}");
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\u{202e}'),
+        "{screen:?}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_redrive_path_chooser() {
+    let mut app = with_dlqs();
+    key(&mut app, KeyCode::Char('R'));
+    insta::assert_snapshot!(draw(&mut app, 140, 14));
+}
+
+#[test]
+fn dlq_redrive_confirm_dialog() {
+    let mut app = with_dlqs();
+    app.update(Msg::RedrivePlanned {
+        generation: 1,
+        result: Ok(Box::new(redrive_plan())),
+    });
+    let screen = draw(&mut app, 120, 24);
+    assert!(screen.contains("never lose one"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_redrive_in_progress() {
+    let mut app = with_dlqs();
+    app.update(Msg::RedrivePlanned {
+        generation: 1,
+        result: Ok(Box::new(redrive_plan())),
+    });
+    key(&mut app, KeyCode::Enter);
+    let run = app.dlq.redrive.as_ref().unwrap().run;
+    app.update(Msg::RedriveProgress {
+        generation: 1,
+        run,
+        progress: crate::domain::dlq::RedriveProgress {
+            moved: 30,
+            failed: 2,
+            remaining: Some(10),
+            note: None,
+        },
+    });
+    let screen = draw(&mut app, 160, 10);
+    assert!(
+        screen.contains("moved 30 · failed 2 · remaining 10"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_purge_confirm_with_typed_name() {
+    let mut app = with_dlqs();
+    key(&mut app, KeyCode::Char('P'));
+    for c in "orders-d".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let screen = draw(&mut app, 120, 20);
+    assert!(screen.contains("> orders-d"), "{screen}");
     insta::assert_snapshot!(screen);
 }

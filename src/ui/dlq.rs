@@ -1,0 +1,560 @@
+//! The DLQ pane: the queues (non-empty ones flagged), the peeked messages, a message's detail, the
+//! redrive path chooser and the progress of a running redrive. Every queue, function and message text
+//! comes from the account or from senders: all of it goes through `sanitize`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::App;
+use crate::app::dlq::{PeekView, describe_choice};
+use crate::domain::Phase;
+use crate::domain::dlq::{AgeSource, Dlq, DlqMessage, Trend};
+use crate::sanitize::sanitize;
+use crate::theme::{Role, Theme};
+
+use super::format::{spinner, timestamp, truncate};
+
+fn s(x: &str) -> String {
+    sanitize(x).into_owned()
+}
+
+fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        3600..86_400 => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
+        _ => format!("{}d{:02}h", secs / 86_400, secs % 86_400 / 3600),
+    }
+}
+
+/// The oldest message's age, or a dash with why there is none.
+fn oldest(d: &Dlq) -> String {
+    match (d.oldest_age_s, d.age_source) {
+        (Some(a), Some(AgeSource::Peek)) => format!("≥ {}", duration(a)),
+        (Some(a), _) => duration(a),
+        (None, _) if !d.inspectable => "— (SNS)".to_string(),
+        (None, _) if d.depth() == 0 => "— (empty)".to_string(),
+        (None, _) => "— (no CloudWatch datapoint)".to_string(),
+    }
+}
+
+fn trend_span(t: &Theme, trend: Trend) -> Span<'static> {
+    match trend {
+        Trend::Growing => Span::styled("↑ growing", t.style(Role::Error)),
+        Trend::Steady => Span::styled("= steady", t.style(Role::Muted)),
+        Trend::Shrinking => Span::styled("↓ shrinking", t.style(Role::Ok)),
+        Trend::Unknown => Span::styled("? 1 sample", t.style(Role::Muted)),
+    }
+}
+
+fn title(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let pane = &app.dlq;
+    let total = pane.all().len();
+    let non_empty = pane.all().iter().filter(|d| d.depth() > 0).count();
+    let mut spans = vec![
+        Span::styled(" Dead-letter queues ", t.style(Role::Title)),
+        Span::styled(format!("({total}, "), t.style(Role::Muted)),
+        Span::styled(
+            format!("{non_empty} not empty"),
+            t.style(if non_empty > 0 { Role::Error } else { Role::Ok }),
+        ),
+        Span::styled(") ", t.style(Role::Muted)),
+    ];
+    if let Some(f) = &pane.for_function {
+        spans.push(Span::styled(format!("of {} ", s(f)), t.style(Role::Accent)));
+    }
+    spans.extend(super::phase_span(app, &pane.remote));
+    Line::from(spans)
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let pane = &app.dlq;
+    let mut notes: Vec<Line> = Vec::new();
+    let t = &app.theme;
+    if let Some(run) = &pane.redrive {
+        let p = &run.progress;
+        let cancelling = if run.cancel.is_cancelled() {
+            " — cancelling…"
+        } else {
+            " — Esc/c cancels"
+        };
+        notes.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    " {} redrive {} → {}: ",
+                    spinner(app.now),
+                    s(&run.from),
+                    s(&run.to)
+                ),
+                t.style(Role::Info),
+            ),
+            Span::styled(
+                format!(
+                    "moved {} · failed {} · remaining {}",
+                    p.moved,
+                    p.failed,
+                    p.remaining
+                        .map_or_else(|| "?".to_string(), |r| r.to_string())
+                ),
+                t.style(Role::Text),
+            ),
+            Span::styled(cancelling, t.style(Role::Warning)),
+        ]));
+    } else if let Some(sum) = &pane.last_summary {
+        let role = if sum.ok() && !sum.cancelled {
+            Role::Ok
+        } else {
+            Role::Warning
+        };
+        notes.push(Line::from(Span::styled(
+            format!(" last: {}", s(&sum.line())),
+            t.style(role),
+        )));
+        for f in sum.failed.iter().take(3) {
+            notes.push(Line::from(Span::styled(
+                format!(
+                    "   stayed in the DLQ: {} — {}",
+                    s(&f.message_id),
+                    s(&f.error)
+                ),
+                t.style(Role::Error),
+            )));
+        }
+    }
+    if !pane.partial_errors.is_empty() {
+        notes.push(Line::from(Span::styled(
+            format!(" incomplete: {}", s(&pane.partial_errors.join("; "))),
+            t.style(Role::Warning),
+        )));
+    }
+    let note_height = u16::try_from(notes.len()).unwrap_or(0);
+    let [body, note] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(note_height)]).areas(area);
+    match &pane.peek {
+        Some(peek) if peek.detail => draw_message(app, frame, body, peek),
+        Some(peek) => draw_messages(app, frame, body, peek),
+        None => draw_list(app, frame, body),
+    }
+    if !notes.is_empty() {
+        frame.render_widget(Paragraph::new(notes), note);
+    }
+    if let Some(chooser) = &pane.chooser {
+        draw_chooser(app, frame, body, chooser);
+    }
+}
+
+fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let pane = &app.dlq;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style(Role::BorderFocused))
+        .title(title(app));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    if pane.all().is_empty() {
+        let (text, role) = match &pane.remote.phase {
+            Phase::Failed { error, .. } => (
+                format!("Could not list the DLQs: {}", s(error)),
+                Role::Error,
+            ),
+            Phase::Ready { .. } => (
+                match &pane.for_function {
+                    Some(f) => format!(
+                        "{} has no dead-letter queue or on-failure destination.",
+                        s(f)
+                    ),
+                    None => format!(
+                        "No function in {} has a dead-letter queue or an on-failure destination.",
+                        app.region
+                    ),
+                },
+                Role::Muted,
+            ),
+            _ => (
+                format!(
+                    "{} Discovering DLQs (DeadLetterConfig, on-failure destinations, source queue redrive policies)…",
+                    spinner(app.now)
+                ),
+                Role::Info,
+            ),
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let body_rows = usize::from(inner.height.saturating_sub(1));
+    let name_width = pane
+        .all()
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(20)
+        .clamp(12, 40);
+    let rows = pane
+        .all()
+        .iter()
+        .skip(pane.offset)
+        .take(body_rows)
+        .map(|d| {
+            let name_role = if !d.inspectable {
+                Role::Muted
+            } else if d.depth() > 0 {
+                Role::Error
+            } else {
+                Role::Text
+            };
+            let flag = if d.depth() > 0 { "●" } else { " " };
+            let kind = if d.inspectable {
+                d.kind.describe().to_string()
+            } else {
+                "SNS topic: not inspectable".to_string()
+            };
+            let count = |n: u64| {
+                if d.inspectable {
+                    n.to_string()
+                } else {
+                    "—".to_string()
+                }
+            };
+            Row::new([
+                Cell::from(Span::styled(flag, t.style(Role::Error))),
+                Cell::from(Span::styled(s(&d.name), t.style(name_role))),
+                Cell::from(truncate(&kind, 40)),
+                Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
+                Cell::from(count(d.visible)),
+                Cell::from(count(d.in_flight)),
+                Cell::from(count(d.delayed)),
+                Cell::from(oldest(d)),
+                Cell::from(if d.inspectable {
+                    trend_span(t, pane.trend_of(d))
+                } else {
+                    Span::raw("")
+                }),
+            ])
+        });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(u16::try_from(name_width).unwrap_or(40)),
+            Constraint::Length(40),
+            Constraint::Length(30),
+            Constraint::Length(7),
+            Constraint::Length(9),
+            Constraint::Length(7),
+            Constraint::Length(27),
+            Constraint::Min(11),
+        ],
+    )
+    .header(
+        Row::new([
+            "",
+            "QUEUE",
+            "KIND",
+            "FUNCTIONS",
+            "VISIBLE",
+            "IN FLIGHT",
+            "DELAYED",
+            "OLDEST",
+            "TREND",
+        ])
+        .style(t.style(Role::TableHeader)),
+    )
+    .row_highlight_style(t.style(Role::Selection));
+    let mut state =
+        TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// The error a message carries: Lambda's attributes, or the destination record's condition and error.
+fn error_of(m: &DlqMessage) -> String {
+    if let Some(r) = m.destination_record() {
+        let cond = r.condition.unwrap_or_else(|| "?".to_string());
+        let err = match (r.error_type, r.error_message) {
+            (Some(t), Some(msg)) => format!("{t}: {msg}"),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => r.function_error.unwrap_or_default(),
+        };
+        return format!("{cond} {err}");
+    }
+    if let Some(e) = m.lambda_error() {
+        return match (e.code, e.message) {
+            (Some(c), Some(msg)) => format!("{c}: {msg}"),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => String::new(),
+        };
+    }
+    "—".to_string()
+}
+
+fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
+    let t = &app.theme;
+    let visible = peek.visible();
+    let mut spans = vec![
+        Span::styled(
+            format!(" Peek of {} ", s(&peek.queue.name)),
+            t.style(Role::Title),
+        ),
+        Span::styled(
+            format!(
+                "({} message(s); peeking increments their receive count) ",
+                peek.all().len()
+            ),
+            t.style(Role::Muted),
+        ),
+    ];
+    if !peek.search.is_empty() {
+        spans.push(Span::styled(
+            format!("{} match /{} ", visible.len(), s(&peek.search)),
+            t.style(Role::Accent),
+        ));
+    }
+    spans.extend(super::phase_span(app, &peek.remote));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style(Role::BorderFocused))
+        .title(Line::from(spans));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    if visible.is_empty() {
+        let (text, role) = match (&peek.remote.phase, peek.all().len()) {
+            (_, n) if n > 0 => (
+                "No peeked message matches: Esc clears the search.".to_string(),
+                Role::Muted,
+            ),
+            (Phase::Failed { error, .. }, _) => (format!("Could not peek: {}", s(error)), Role::Error),
+            (Phase::Ready { .. }, _) => (
+                "No message came back: the queue is empty, or its messages are in flight or delayed."
+                    .to_string(),
+                Role::Muted,
+            ),
+            _ => (format!("{} Peeking…", spinner(app.now)), Role::Info),
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let body_rows = usize::from(inner.height.saturating_sub(1));
+    let offset = peek.selected.saturating_sub(body_rows.saturating_sub(1));
+    let rows = visible.iter().skip(offset).take(body_rows).map(|m| {
+        let first_line = m.body.lines().next().unwrap_or("");
+        Row::new([
+            Cell::from(m.sent_at().map_or_else(|| "—".to_string(), timestamp)),
+            Cell::from(
+                m.receive_count()
+                    .map_or_else(|| "—".to_string(), |c| c.to_string()),
+            ),
+            Cell::from(Span::styled(
+                truncate(&s(&error_of(m)), 48),
+                t.style(Role::Error),
+            )),
+            Cell::from(truncate(&s(first_line), 200)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(19),
+            Constraint::Length(5),
+            Constraint::Length(48),
+            Constraint::Min(10),
+        ],
+    )
+    .header(Row::new(["SENT (UTC)", "RECV", "ERROR", "BODY"]).style(t.style(Role::TableHeader)))
+    .row_highlight_style(t.style(Role::Selection));
+    let mut state = TableState::default().with_selected(Some(peek.selected - offset));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("  {name:<28} "), t.style(Role::Muted)),
+        Span::styled(value, t.style(Role::Text)),
+    ])
+}
+
+fn heading(t: &Theme, text: &str) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), t.style(Role::Title)))
+}
+
+fn draw_message(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
+    let t = &app.theme;
+    let Some(m) = peek.selected_message() else {
+        return;
+    };
+    let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(s(&m.message_id), t.style(Role::Accent)),
+            Span::styled(
+                format!("  in {}", s(&peek.queue.name)),
+                t.style(Role::Muted),
+            ),
+        ]),
+        Line::default(),
+    ];
+    if let Some(r) = m.destination_record() {
+        lines.push(heading(t, "Lambda destination record"));
+        lines.push(field(t, "condition", opt(r.condition)));
+        lines.push(field(
+            t,
+            "approximate invoke count",
+            r.approximate_invoke_count
+                .map_or_else(|| "—".to_string(), |c| c.to_string()),
+        ));
+        lines.push(field(t, "function", opt(r.function_arn)));
+        lines.push(field(t, "request id", opt(r.request_id)));
+        lines.push(field(
+            t,
+            "status code",
+            r.status_code
+                .map_or_else(|| "—".to_string(), |c| c.to_string()),
+        ));
+        lines.push(field(t, "function error", opt(r.function_error)));
+        lines.push(field(t, "error type", opt(r.error_type)));
+        lines.push(field(t, "error message", opt(r.error_message)));
+        lines.push(field(t, "timestamp", opt(r.timestamp)));
+        lines.push(heading(t, "Original request payload"));
+        let payload = serde_json::to_string_pretty(&r.request_payload).unwrap_or_default();
+        lines.extend(
+            crate::sanitize::sanitize_lines(&payload)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
+        );
+        lines.push(Line::default());
+    }
+    lines.push(heading(t, "Body"));
+    let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
+    lines.extend(
+        crate::sanitize::sanitize_lines(&body)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
+    );
+    lines.push(Line::default());
+    lines.push(heading(t, "System attributes"));
+    lines.push(field(
+        t,
+        "SentTimestamp",
+        m.sent_at()
+            .map_or_else(|| "—".to_string(), |d| format!("{} UTC", timestamp(d))),
+    ));
+    lines.push(field(
+        t,
+        "ApproximateReceiveCount",
+        m.receive_count()
+            .map_or_else(|| "—".to_string(), |c| format!("{c} (peeks count too)")),
+    ));
+    lines.push(field(
+        t,
+        "ApproximateFirstReceive",
+        m.first_received_at()
+            .map_or_else(|| "—".to_string(), |d| format!("{} UTC", timestamp(d))),
+    ));
+    for (k, v) in &m.attributes {
+        if !matches!(
+            k.as_str(),
+            "SentTimestamp" | "ApproximateReceiveCount" | "ApproximateFirstReceiveTimestamp"
+        ) {
+            lines.push(field(t, &s(k), s(v)));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(heading(t, "Message attributes"));
+    if m.message_attributes.is_empty() {
+        lines.push(Line::from(Span::styled("  none", t.style(Role::Muted))));
+    }
+    for (k, v) in &m.message_attributes {
+        let value = match (&v.string_value, &v.binary_base64) {
+            (Some(x), _) => s(x),
+            (None, Some(b)) => format!("(binary, base64) {}", s(b)),
+            (None, None) => "—".to_string(),
+        };
+        lines.push(field(t, &format!("{} ({})", s(k), s(&v.data_type)), value));
+    }
+    let visible = usize::from(area.height.saturating_sub(2));
+    let max_scroll = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((peek.scroll.min(max_scroll), 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(t.style(Role::BorderFocused))
+                    .title(Span::styled(" DLQ message ", t.style(Role::Title))),
+            ),
+        area,
+    );
+}
+
+fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::dlq::PathChooser) {
+    let t = &app.theme;
+    let name = app
+        .dlq
+        .all()
+        .iter()
+        .find(|d| d.queue_arn == chooser.queue)
+        .map_or_else(|| chooser.queue.clone(), |d| d.name.clone());
+    let mut lines = vec![
+        Line::from(Span::styled(
+            match &chooser.message_ids {
+                Some(ids) => format!(" {} selected message(s) of {}", ids.len(), s(&name)),
+                None => format!(" every message of {}", s(&name)),
+            },
+            t.style(Role::Text),
+        )),
+        Line::default(),
+    ];
+    for (i, c) in chooser.choices.iter().enumerate() {
+        let marker = if i == chooser.selected { "›" } else { " " };
+        let default = if i == 0 { "  (default)" } else { "" };
+        let role = if i == chooser.selected {
+            Role::Selection
+        } else {
+            Role::Text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {marker} {}", describe_choice(*c)), t.style(role)),
+            Span::styled(default, t.style(Role::Accent)),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " Enter: plan it and show what will happen (nothing moves yet) · Esc cancels",
+        t.style(Role::Muted),
+    )));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let popup = super::centered(area, 110, height);
+    if popup.width < 3 || popup.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::Warning))
+                .title(Span::styled(
+                    " Redrive: choose the path ",
+                    t.style(Role::Title),
+                )),
+        ),
+        popup,
+    );
+}
