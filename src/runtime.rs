@@ -681,35 +681,16 @@ async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: Log
     let mut failures = 0u32;
     loop {
         let now = Utc::now();
-        let windows: Vec<_> = tailers.iter_mut().map(|t| t.next_window(now)).collect();
         let opening = async {
-            let firsts = futures::future::try_join_all(
-                queries
-                    .iter()
-                    .zip(&windows)
-                    .map(|(q, w)| clients.fetch_window_all(q, *w, &pacer)),
-            )
-            .await?;
-            let mut seeds = Vec::new();
-            for ((tailer, window), events) in tailers.iter_mut().zip(&windows).zip(firsts) {
-                let events = tailer.ingest(events);
-                tailer.completed(*window);
-                seeds.push((*window, events));
-            }
-            futures::future::try_join_all(
-                queries
-                    .iter()
-                    .zip(seeds)
-                    .map(|(q, seed)| clients.last_events(q, spec.last_n, now, Some(seed), &pacer)),
-            )
-            .await
+            let seeds = clients
+                .first_windows(&queries, &mut tailers, now, &pacer)
+                .await?;
+            clients
+                .last_events_merged(&queries, seeds, spec.last_n, now, &pacer)
+                .await
         };
         match opening.await {
-            Ok(per_function) => {
-                let mut all: Vec<_> = per_function.into_iter().flatten().collect();
-                all.sort_by_key(|e| e.timestamp);
-                let skip = all.len().saturating_sub(spec.last_n);
-                all.drain(..skip);
+            Ok(all) => {
                 state(LogsPoll::Following);
                 if !send(all) {
                     return;

@@ -25,7 +25,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{AwsError, Clients, classify};
 use crate::domain::Function;
 use crate::domain::log::{LogEvent, TimeWindow, from_millis};
-use crate::logs::{Backoff, LastN, TokenBucket};
+use crate::logs::{Backoff, LastN, Tailer, TokenBucket};
 
 /// How far before its log group's creation an event can be stamped (PutLogEvents accepts 14 days back).
 pub const MAX_EVENT_AGE: Duration = Duration::from_hours(14 * 24);
@@ -325,6 +325,60 @@ impl Clients {
                 }
             }
         }
+    }
+
+    /// The opening of a tail: every query's first window (`tailers[i].next_window(now)`), fetched
+    /// concurrently and ingested by its tailer, so following never delivers those events again.
+    /// Returns each window with its events, the seeds of [`Clients::last_events_merged`] or a backfill.
+    pub async fn first_windows(
+        &self,
+        queries: &[LogQuery],
+        tailers: &mut [Tailer],
+        now: DateTime<Utc>,
+        pacer: &Pacer,
+    ) -> Result<Vec<(TimeWindow, Vec<LogEvent>)>, AwsError> {
+        let windows: Vec<TimeWindow> = tailers.iter_mut().map(|t| t.next_window(now)).collect();
+        let firsts = futures::future::try_join_all(
+            queries
+                .iter()
+                .zip(&windows)
+                .map(|(q, w)| self.fetch_window_all(q, *w, pacer)),
+        )
+        .await?;
+        Ok(tailers
+            .iter_mut()
+            .zip(windows)
+            .zip(firsts)
+            .map(|((tailer, window), events)| {
+                let events = tailer.ingest(events);
+                tailer.completed(window);
+                (window, events)
+            })
+            .collect())
+    }
+
+    /// The newest `n` events across every query whatever their age, merged in timestamp order (ties:
+    /// query order), each query seeded with its first window.
+    pub async fn last_events_merged(
+        &self,
+        queries: &[LogQuery],
+        seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
+        n: usize,
+        now: DateTime<Utc>,
+        pacer: &Pacer,
+    ) -> Result<Vec<LogEvent>, AwsError> {
+        let per_query = futures::future::try_join_all(
+            queries
+                .iter()
+                .zip(seeds)
+                .map(|(q, seed)| self.last_events(q, n, now, Some(seed), pacer)),
+        )
+        .await?;
+        let mut all: Vec<LogEvent> = per_query.into_iter().flatten().collect();
+        all.sort_by_key(|e| e.timestamp);
+        let skip = all.len().saturating_sub(n);
+        all.drain(..skip);
+        Ok(all)
     }
 
     /// The newest `n` events of the group whatever their age, oldest first. `seed` is a window already

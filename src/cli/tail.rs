@@ -267,20 +267,9 @@ async fn tail(
     let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(args.window)).collect();
     // The tail's first window, for every function: printed as part of the range, and remembered so
     // following does not print it again.
-    let windows: Vec<TimeWindow> = tailers.iter_mut().map(|t| t.next_window(now)).collect();
-    let firsts: Vec<Vec<LogEvent>> = futures::future::try_join_all(
-        queries
-            .iter()
-            .zip(&windows)
-            .map(|(q, w)| clients.fetch_window_all(q, *w, pacer)),
-    )
-    .await?;
-    let mut seeds = Vec::with_capacity(queries.len());
-    for ((tailer, window), events) in tailers.iter_mut().zip(&windows).zip(firsts) {
-        let events = tailer.ingest(events);
-        tailer.completed(*window);
-        seeds.push((*window, events));
-    }
+    let seeds = clients
+        .first_windows(queries, &mut tailers, now, pacer)
+        .await?;
 
     if let Some(since) = args.since {
         print_since(clients, queries, pacer, printer, now, since, seeds).await?;
@@ -335,16 +324,10 @@ async fn print_last(
     n: usize,
     seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
 ) -> Result<(), Stop> {
-    let per_function = futures::future::try_join_all(
-        queries
-            .iter()
-            .zip(seeds)
-            .map(|(q, seed)| clients.last_events(q, n, now, Some(seed), pacer)),
-    )
-    .await?;
-    let all = merge(per_function);
-    let skip = all.len().saturating_sub(n);
-    printer.print(&all[skip..]).map_err(Stop::Exit)
+    let last = clients
+        .last_events_merged(queries, seeds, n, now, pacer)
+        .await?;
+    printer.print(&last).map_err(Stop::Exit)
 }
 
 async fn print_since(
