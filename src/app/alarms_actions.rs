@@ -1,0 +1,187 @@
+//! The alarms pane's actions, and the flips to ALARM seen by the background poller.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+impl App {
+    /// Takes a fresh list of alarms in ALARM: the header count, and a flash plus the bell for every alarm
+    /// that flipped to ALARM since the last look (not on the first look: those were already firing).
+    pub(super) fn observe_firing(
+        &mut self,
+        firing: Vec<crate::domain::alarm::Alarm>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let first_look = self.firing.data.is_none();
+        let flipped = self
+            .firing
+            .data
+            .as_deref()
+            .map(|prev| crate::domain::alarm::flipped_to_alarm(prev, &firing))
+            .unwrap_or_default();
+        self.firing.succeed(firing, now);
+        if first_look || flipped.is_empty() {
+            return Vec::new();
+        }
+        self.flash(FlashLevel::Error, format!("ALARM: {}", flipped.join(", ")));
+        if self.config.bell && !self.quiet {
+            vec![Cmd::Bell]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(super) fn open_alarms(&mut self) -> Vec<Cmd> {
+        if self.view == View::Alarms {
+            return Vec::new();
+        }
+        let leaving_dlq = self.view == View::Dlq;
+        self.view = View::Alarms;
+        if self.alarms.remote.data.is_none() {
+            self.alarms.remote.start_loading(self.now);
+        }
+        vec![
+            Cmd::StopPoller(if leaving_dlq {
+                PollerKind::Dlq
+            } else {
+                PollerKind::Functions
+            }),
+            Cmd::StartPoller {
+                kind: PollerKind::Alarms,
+                generation: self.generation,
+                every: ALARMS_POLL_EVERY,
+                first_in: Duration::ZERO,
+            },
+        ]
+    }
+
+    pub(super) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
+        let rows = self.page_rows();
+        if let Some(d) = self.alarms.detail.as_mut() {
+            match action {
+                Action::Back => self.alarms.detail = None,
+                Action::Up => d.scroll = d.scroll.saturating_sub(1),
+                Action::Down => d.scroll = d.scroll.saturating_add(1),
+                Action::Top => d.scroll = 0,
+                Action::Quit | Action::Help | Action::Palette => {
+                    return self.on_global_action(action);
+                }
+                Action::Mute | Action::JumpLogs | Action::JumpMetrics => {
+                    return self.on_alarms_list_action(action, rows);
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        self.on_alarms_list_action(action, rows)
+    }
+
+    pub(super) fn on_alarms_list_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+        match action {
+            Action::Up => self.alarms.move_by(-1),
+            Action::Down => self.alarms.move_by(1),
+            Action::Top => self.alarms.selected = 0,
+            Action::Bottom => self.alarms.move_by(isize::MAX / 2),
+            Action::PageUp => self.alarms.move_by(-(rows as isize)),
+            Action::PageDown => self.alarms.move_by(rows as isize),
+            Action::Filter => self.mode = Mode::Filter,
+            Action::Refresh => return vec![Cmd::RefreshNow(PollerKind::Alarms)],
+            Action::Back => {
+                if self.alarms.filter_input.is_empty() {
+                    return self.show_functions();
+                }
+                let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
+                self.alarms.filter_input.clear();
+                self.alarms.rebuild_view(keep.as_deref());
+            }
+            Action::NextPane => return self.show_functions(),
+            Action::ToggleFunctionAlarms => {
+                let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
+                if self.alarms.for_function.take().is_none() {
+                    match self.functions.selected_function() {
+                        Some(f) => self.alarms.for_function = Some(f.name.clone()),
+                        None => self.flash(
+                            FlashLevel::Info,
+                            "no function selected in the functions pane",
+                        ),
+                    }
+                }
+                self.alarms.rebuild_view(keep.as_deref());
+            }
+            Action::Mark => {
+                if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone())
+                    && !self.alarms.marked.remove(&name)
+                {
+                    self.alarms.marked.insert(name);
+                }
+                self.alarms.move_by(1);
+            }
+            Action::Enter => {
+                if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone()) {
+                    self.next_request += 1;
+                    let mut history = Remote::default();
+                    history.start_loading(self.now);
+                    self.alarms.detail = Some(AlarmDetail {
+                        name: name.clone(),
+                        history,
+                        history_unsupported: false,
+                        request: self.next_request,
+                        scroll: 0,
+                    });
+                    return vec![Cmd::FetchAlarmHistory {
+                        generation: self.generation,
+                        request: self.next_request,
+                        name,
+                    }];
+                }
+            }
+            Action::Mute => {
+                let targets = self.alarms.targets();
+                if targets.is_empty() {
+                    self.flash(FlashLevel::Info, "no alarm selected");
+                } else {
+                    // Unmute when every target is muted; otherwise mute them all.
+                    let enabled = targets.iter().all(crate::domain::alarm::Alarm::is_muted);
+                    self.ask_confirm(
+                        Write::AlarmActions {
+                            alarms: targets,
+                            enabled,
+                        },
+                        None,
+                    );
+                }
+            }
+            Action::JumpLogs => {
+                let function = self
+                    .alarms
+                    .selected_alarm()
+                    .and_then(|a| a.function_name().map(ToString::to_string));
+                match function {
+                    Some(f) => return self.open_logs(vec![f]),
+                    None => self.flash(
+                        FlashLevel::Info,
+                        "this alarm is not about a Lambda function (no FunctionName dimension)",
+                    ),
+                }
+            }
+            Action::JumpMetrics => {
+                let what = if action == Action::JumpLogs {
+                    "logs pane is not built yet (issue #3)"
+                } else {
+                    "metrics pane is not built yet (issue #4)"
+                };
+                let at = self
+                    .alarms
+                    .selected_alarm()
+                    .and_then(crate::domain::alarm::Alarm::since)
+                    .map_or_else(String::new, |t| {
+                        format!(" (it would open at {})", t.format("%Y-%m-%d %H:%M UTC"))
+                    });
+                self.flash(FlashLevel::Warn, format!("the {what}{at}"));
+            }
+            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
+            _ => {}
+        }
+        self.alarms.scroll_into_view(rows);
+        Vec::new()
+    }
+}
