@@ -664,13 +664,7 @@ async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: Log
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    state(LogsPoll::Failed(e.to_string()));
-                    tokio::time::sleep(backoff(
-                        failures,
-                        e.is_throttling(),
-                        Duration::from_secs(30),
-                    ))
-                    .await;
+                    failed_then_wait(&state, &e, failures, Duration::from_secs(30)).await;
                 }
             }
         }
@@ -699,13 +693,7 @@ async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: Log
             }
             Err(e) => {
                 failures = failures.saturating_add(1);
-                state(LogsPoll::Failed(e.to_string()));
-                tokio::time::sleep(backoff(
-                    failures,
-                    e.is_throttling(),
-                    Duration::from_secs(30),
-                ))
-                .await;
+                failed_then_wait(&state, &e, failures, Duration::from_secs(30)).await;
             }
         }
     }
@@ -751,11 +739,21 @@ async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: Log
             }
             Err(e) => {
                 failing = true;
-                state(LogsPoll::Failed(e.to_string()));
-                tokio::time::sleep(backoff(1, e.is_throttling(), Duration::from_secs(10))).await;
+                failed_then_wait(&state, &e, 1, Duration::from_secs(10)).await;
             }
         }
     }
+}
+
+/// Tells the logs pane a poll failed (it keeps its lines and says so), then backs off before the retry.
+async fn failed_then_wait(
+    state: &impl Fn(crate::app::msg::LogsPoll),
+    err: &crate::aws::AwsError,
+    failures: u32,
+    cap: Duration,
+) {
+    state(crate::app::msg::LogsPoll::Failed(err.to_string()));
+    tokio::time::sleep(backoff(failures, err.is_throttling(), cap)).await;
 }
 
 /// When a poller runs: every `every` (with jitter), first after `first_in`, at once when woken.

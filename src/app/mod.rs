@@ -522,8 +522,7 @@ impl App {
                 match result {
                     Ok(_) => {
                         self.functions.finish_run();
-                        let data = self.functions.remote.data.take().unwrap_or_default();
-                        self.functions.remote.succeed(data, now);
+                        self.functions.remote.mark_ready(now);
                         let rows = self.page_rows();
                         self.functions.scroll_into_view(rows);
                     }
@@ -649,8 +648,7 @@ impl App {
                         Ok(found) => {
                             self.dlq.partial_errors = found.partial_errors;
                             self.dlq.set(found.dlqs, now);
-                            let data = self.dlq.remote.data.take().unwrap_or_default();
-                            self.dlq.remote.succeed(data, now);
+                            self.dlq.remote.mark_ready(now);
                             let rows = self.page_rows();
                             self.dlq.scroll_into_view(rows);
                         }
@@ -766,8 +764,7 @@ impl App {
                             let firing: Vec<_> =
                                 alarms.iter().filter(|a| a.is_firing()).cloned().collect();
                             self.alarms.set(alarms);
-                            let data = self.alarms.remote.data.take().unwrap_or_default();
-                            self.alarms.remote.succeed(data, now);
+                            self.alarms.remote.mark_ready(now);
                             let rows = self.page_rows();
                             self.alarms.scroll_into_view(rows);
                             return self.observe_firing(firing, now);

@@ -168,6 +168,12 @@ impl<T> Remote<T> {
         self.last_ok = Some(now);
     }
 
+    /// Marks data already updated in place (page by page, say) as a complete, good answer.
+    pub fn mark_ready(&mut self, now: DateTime<Utc>) {
+        self.phase = Phase::Ready { at: now };
+        self.last_ok = Some(now);
+    }
+
     /// Records a failure, keeping the last good data.
     pub fn fail(&mut self, error: String, now: DateTime<Utc>) {
         self.phase = Phase::Failed { error, at: now };
