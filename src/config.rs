@@ -29,6 +29,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::app::keymap::KeyOverrides;
 use crate::theme::Theme;
 
 /// A config or theme file that could not be read or understood.
@@ -274,8 +275,13 @@ pub struct Config {
     pub flash_ttl: Duration,
     /// `[ui] bell`: ring the bell on errors (default true).
     pub bell: bool,
+    /// `[logs] mode`: how the logs pane follows new events — auto (Live Tail while it works, else
+    /// polling), live, or poll (default auto).
+    pub logs_mode: crate::domain::log::TailMode,
     /// The file this was read from, if any.
     pub source: Option<PathBuf>,
+    /// `[keys]`: the user's key bindings (action name → keys), over the built-in ones.
+    pub keys: KeyOverrides,
 }
 
 impl Default for Config {
@@ -287,7 +293,9 @@ impl Default for Config {
             functions_poll_every: Duration::from_mins(1),
             flash_ttl: Duration::from_secs(6),
             bell: true,
+            logs_mode: crate::domain::log::TailMode::Auto,
             source: None,
+            keys: KeyOverrides::default(),
         }
     }
 }
@@ -304,6 +312,14 @@ struct RawConfig {
     profile: Vec<Spanned<RawRule>>,
     poll: Option<RawPoll>,
     ui: Option<RawUi>,
+    logs: Option<RawLogs>,
+    keys: Option<RawKeys>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogs {
+    mode: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -403,6 +419,10 @@ impl Config {
             }
             config.bell = ui.bell.unwrap_or(config.bell);
         }
+        if let Some(mode) = raw.logs.as_ref().and_then(|l| l.mode.as_ref()) {
+            config.logs_mode = crate::domain::log::TailMode::parse(mode.get_ref())
+                .map_err(|m| err(&mode.span(), "logs.mode", m))?;
+        }
         for (i, rule) in raw.profile.iter().enumerate() {
             let (span, rule) = (rule.span(), rule.get_ref());
             let field = format!("profile[{i}]");
@@ -428,6 +448,9 @@ impl Config {
                 read_only: rule.read_only,
             });
         }
+        if let Some(keys) = &raw.keys {
+            config.keys = key_overrides(keys, &err)?;
+        }
         Ok(config)
     }
 
@@ -435,6 +458,53 @@ impl Config {
     pub fn rule_for_profile(&self, profile: &str) -> Option<&ProfileRule> {
         self.profiles.iter().find(|rule| rule.matches(profile))
     }
+}
+
+type RawKeys = std::collections::BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+
+/// Validates `[keys]`: known action names, known keys, at least one key each, no key doing two things.
+fn key_overrides(
+    raw: &RawKeys,
+    err: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<KeyOverrides, ConfigError> {
+    use crate::app::keymap::{action_by_name, action_name, action_names, parse_key};
+    let mut overrides = KeyOverrides::default();
+    let mut spans = Vec::new();
+    for (name, keys) in raw {
+        let field = format!("keys.{}", name.get_ref());
+        let action = action_by_name(name.get_ref()).ok_or_else(|| {
+            let message = format!(
+                "unknown action `{}` (actions: {})",
+                name.get_ref(),
+                action_names().join(", ")
+            );
+            err(&name.span(), &field, message)
+        })?;
+        if keys.get_ref().is_empty() {
+            let message = "no keys given (an action needs at least one, e.g. [\"q\"])".to_owned();
+            return Err(err(&keys.span(), &field, message));
+        }
+        let mut parsed = Vec::new();
+        for key in keys.get_ref() {
+            let k = parse_key(key.get_ref()).map_err(|m| err(&key.span(), &field, m))?;
+            if k.ctrl
+                && k.code == crossterm::event::KeyCode::Char('c')
+                && action_name(action) != "quit"
+            {
+                let message = "ctrl-c always quits: bind another key".to_owned();
+                return Err(err(&key.span(), &field, message));
+            }
+            parsed.push(k);
+        }
+        overrides.set(action, parsed);
+        spans.push((action, field, keys.span()));
+    }
+    if let Some((action, message)) = overrides.first_conflict()
+        && let Some((_, field, span)) = spans.iter().find(|(a, _, _)| *a == action)
+    {
+        return Err(err(span, field, message));
+    }
+    Ok(overrides)
 }
 
 /// An absolute directory from the environment variable `var`, if set.
@@ -520,6 +590,19 @@ mod tests {
         assert_eq!(c.flash_ttl, Duration::from_secs(6));
         assert!(c.bell && !c.read_only && c.theme.is_none() && c.profiles.is_empty());
         assert_eq!(c.source.as_deref(), Some(Path::new("cfg.toml")));
+    }
+
+    #[test]
+    fn logs_mode_is_read_and_checked() {
+        assert_eq!(
+            parse("").unwrap().logs_mode,
+            crate::domain::log::TailMode::Auto
+        );
+        let c = parse("[logs]\nmode = \"poll\"\n").unwrap();
+        assert_eq!(c.logs_mode, crate::domain::log::TailMode::Poll);
+        let e = error("[logs]\nmode = \"stream\"\n");
+        assert_eq!((e.line, e.column, e.field.as_str()), (2, 8, "logs.mode"));
+        assert!(e.message.contains("auto, live or poll"), "{e}");
     }
 
     #[test]
@@ -711,6 +794,55 @@ mod tests {
         let c = Config::load(Some(&path)).unwrap();
         assert!(c.read_only);
         assert_eq!(c.source.as_deref(), Some(path.as_path()));
+    }
+
+    #[test]
+    fn key_overrides_parse() {
+        let c = parse("[keys]\ndown = [\"ctrl-n\", \"down\"]\nquit = [\"ctrl-q\"]\n").unwrap();
+        let down = crate::app::keymap::BINDINGS
+            .iter()
+            .find(|b| b.action == crate::app::keymap::Action::Down)
+            .unwrap();
+        assert_eq!(c.keys.label(down), "Ctrl-n/↓");
+        let quit = crate::app::keymap::BINDINGS
+            .iter()
+            .find(|b| b.action == crate::app::keymap::Action::Quit)
+            .unwrap();
+        assert_eq!(c.keys.label(quit), "Ctrl-q/Ctrl-c");
+        assert!(parse("").unwrap().keys.is_empty());
+    }
+
+    #[test]
+    fn key_override_errors_are_located() {
+        let e = error("read_only = false\n[keys]\nteleport = [\"t\"]\n");
+        assert_eq!(
+            (e.line, e.column, e.field.as_str()),
+            (3, 1, "keys.teleport")
+        );
+        assert!(
+            e.message
+                .starts_with("unknown action `teleport` (actions: down, up,"),
+            "{}",
+            e.message
+        );
+        let e = error("[keys]\nquit = [\"q\", \"hyper-q\"]\n");
+        assert_eq!((e.line, e.column, e.field.as_str()), (2, 14, "keys.quit"));
+        assert!(
+            e.message.starts_with("unknown key \"hyper-q\""),
+            "{}",
+            e.message
+        );
+        let e = error("[keys]\nhelp = []\n");
+        assert_eq!((e.line, e.field.as_str()), (2, "keys.help"));
+        assert!(e.message.starts_with("no keys given"), "{}", e.message);
+        let e = error("[keys]\nhelp = \"h\"\n");
+        assert_eq!((e.line, e.field.as_str()), (2, "keys.help"));
+        let e = error("[keys]\nrefresh = [\"ctrl-c\"]\n");
+        assert_eq!((e.line, e.column), (2, 12));
+        assert!(e.message.contains("ctrl-c always quits"), "{}", e.message);
+        let e = error("[keys]\nwrap = [\"w\"]\nfollow = [\"F\"]\n");
+        assert_eq!((e.line, e.field.as_str()), (3, "keys.follow"));
+        assert!(e.message.contains("server_filter"), "{}", e.message);
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! - [`runtime`]: the terminal, the event loop, the pollers and one-shot tasks that execute `Cmd`s.
 //! - [`ui`]: draws `&App` into a ratatui frame; one file per pane, shared widgets apart.
 //! - [`sanitize`]: makes untrusted text (log lines, tags, env values) safe to put on a terminal.
-//! - [`logs`]: the log tailing engine (sliding-window dedup, ring buffer, levels, invocations).
+//! - [`logs`]: the log tailing engine (sliding-window dedup, Live Tail's content dedup and session
+//!   rules, time ranges, ring buffer, levels, invocations); its network side is `aws::logs` and
+//!   `aws::livetail` (the follow loop shared by the pane and `lambdash tail`).
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
 //! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.

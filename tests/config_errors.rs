@@ -1,4 +1,4 @@
-//! Broken config and theme files must stop `lambdash` before any AWS call, with exit code 2
+//! Broken config, keymap (`[keys]`) and theme files must stop `lambdash` before any AWS call, with exit code 2
 //! and a one-line `error: FILE:LINE:COLUMN: FIELD: MESSAGE` on stderr.
 //!
 //! Fixtures live in `tests/invalid_configs/` and `tests/invalid_themes/`; each case below says
@@ -17,6 +17,10 @@ const CONFIG_CASES: &[(&str, usize, &str)] = &[
     ("wrong_type.toml", 3, "read_only"),
     ("syntax_error.toml", 5, "ui.flash_ttl"),
     ("bad_profile_rule.toml", 8, "profile[1].theme"),
+    ("keys_unknown_action.toml", 6, "keys.teleport"),
+    ("keys_bad_key.toml", 4, "keys.refresh"),
+    ("keys_conflict.toml", 6, "keys.follow"),
+    ("keys_not_a_list.toml", 2, "keys.help"),
 ];
 
 /// (fixture file, expected line, expected field); installed as the user theme `broken`.

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::operation::get_metric_statistics::GetMetricStatisticsOutput;
+use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::operation::get_function_event_invoke_config::GetFunctionEventInvokeConfigOutput;
 use aws_sdk_lambda::operation::list_event_source_mappings::ListEventSourceMappingsOutput;
@@ -25,7 +26,9 @@ use aws_sdk_sqs::types::{
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use lambdash::aws::dlq::DrainOptions;
 use lambdash::aws::{ApiCounter, Clients};
-use lambdash::domain::dlq::{AgeSource, DlqKind, QueueRef, RedrivePath, RedrivePlan};
+use lambdash::domain::dlq::{
+    AgeSource, AgeUnavailable, DlqKind, QueueRef, RedrivePath, RedrivePlan,
+};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -81,6 +84,11 @@ fn clients(lambda: &[&Rule], sqs: &[&Rule], cloudwatch: &[&Rule]) -> Clients {
         ),
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch, |c| c
             .retry_config(RetryConfig::disabled())),
+        codedeploy: aws_sdk_codedeploy::Client::from_conf(
+            aws_sdk_codedeploy::Config::builder()
+                .behavior_version(aws_config::BehaviorVersion::latest())
+                .build(),
+        ),
         sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, sqs, |c| c
             .retry_config(RetryConfig::disabled())),
         sts: aws_sdk_sts::Client::from_conf(
@@ -143,14 +151,26 @@ async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
                 .build()
         });
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(7));
-    let age = mock!(aws_sdk_cloudwatch::Client::get_metric_statistics)
-        .match_requests(|r| r.metric_name() == Some("ApproximateAgeOfOldestMessage"))
+    // One GetMetricData for every non-empty queue (the SNS topic is not asked about); the latest
+    // datapoint wins. The query id is the queue's index in the sorted list (orders-dlq is second).
+    let age = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(|r| {
+            r.metric_data_queries().len() == 1
+                && r.metric_data_queries()[0]
+                    .metric_stat()
+                    .and_then(|s| s.metric())
+                    .and_then(|m| m.metric_name())
+                    == Some("ApproximateAgeOfOldestMessage")
+        })
         .then_output(|| {
-            GetMetricStatisticsOutput::builder()
-                .datapoints(
-                    aws_sdk_cloudwatch::types::Datapoint::builder()
-                        .timestamp(aws_smithy_types::DateTime::from_secs(1_700_000_000))
-                        .maximum(5400.0)
+            GetMetricDataOutput::builder()
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q1")
+                        .timestamps(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+                        .values(4800.0)
+                        .timestamps(aws_smithy_types::DateTime::from_secs(1_700_000_060))
+                        .values(5400.0)
                         .build(),
                 )
                 .build()
@@ -182,6 +202,80 @@ async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
     assert_eq!((d.visible, d.in_flight, d.delayed), (7, 1, 0));
     assert_eq!(d.oldest_age_s, Some(5400));
     assert_eq!(d.age_source, Some(AgeSource::CloudWatch));
+    assert_eq!(d.age_unavailable, None);
+    assert_eq!(sns.age_unavailable, Some(AgeUnavailable::NotInspectable));
+    assert_eq!(age.num_calls(), 1);
+    // What the functions pane's flags need: both have an EventInvokeConfig, both scans complete.
+    assert_eq!(found.scanned.len(), 2);
+    assert!(
+        found
+            .scanned
+            .iter()
+            .all(|f| f.complete && f.event_invoke_config)
+    );
+}
+
+/// The depth pass of the TUI's poller: GetQueueAttributes per queue and one GetMetricData, no Lambda
+/// call and no GetQueueUrl; an age CloudWatch has no datapoint for, or cannot give, says why.
+#[tokio::test]
+async fn depth_refresh_reads_only_depths_and_ages_and_says_why_an_age_is_unknown() {
+    let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
+    let no_datapoint = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .then_output(|| GetMetricDataOutput::builder().build());
+    let c = clients(&[], &[&attrs], &[&no_datapoint]);
+    let mut dlq = lambdash::domain::dlq::Dlq {
+        queue_url: Some(url("orders-dlq")),
+        queue_arn: arn("orders-dlq"),
+        name: "orders-dlq".into(),
+        kind: DlqKind::SourceQueueRedrivePolicy,
+        kinds: vec![DlqKind::SourceQueueRedrivePolicy],
+        functions: vec!["orders".into()],
+        source_queue_arn: None,
+        inspectable: true,
+        fifo: false,
+        visible: 0,
+        in_flight: 0,
+        delayed: 0,
+        oldest_age_s: Some(60),
+        age_source: Some(AgeSource::CloudWatch),
+        age_unavailable: None,
+    };
+    let mut other = dlq.clone();
+    other.name = "other-dlq".into();
+    other.queue_url = Some(url("other-dlq"));
+    let mut dlqs = vec![dlq.clone(), other];
+    let errors = c.refresh_dlq_depths(&mut dlqs).await.unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(attrs.num_calls(), 2);
+    assert_eq!(no_datapoint.num_calls(), 1);
+    assert_eq!((dlqs[0].visible, dlqs[0].in_flight), (3, 1));
+    assert_eq!(dlqs[0].oldest_age_s, None, "the old age is not kept");
+    assert_eq!(dlqs[0].age_unavailable, Some(AgeUnavailable::NoDatapoint));
+    let json = serde_json::to_value(&dlqs[0]).unwrap();
+    assert!(
+        json["oldest_age_unavailable_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no AWS/SQS ApproximateAgeOfOldestMessage datapoint"),
+        "{json}"
+    );
+    assert!(json["oldest_age_s"].is_null());
+
+    // CloudWatch refusing: the error is the reason.
+    let refused = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .sequence()
+        .http_status(500, Some("<html>Internal Server Error</html>".to_string()))
+        .repeatedly()
+        .build();
+    let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
+    let c = clients(&[], &[&attrs], &[&refused]);
+    dlq.visible = 0;
+    let mut dlqs = vec![dlq];
+    c.refresh_dlq_depths(&mut dlqs).await.unwrap();
+    assert!(matches!(
+        &dlqs[0].age_unavailable,
+        Some(AgeUnavailable::CloudWatchFailed(e)) if e.contains("GetMetricData")
+    ));
 }
 
 fn task(status: &str, moved: i64) -> ListMessageMoveTasksResultEntry {

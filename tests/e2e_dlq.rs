@@ -287,11 +287,35 @@ async fn discovery_finds_on_failure_destinations_and_source_queue_redrive_polici
     assert_eq!(f["in_flight"], 0);
     assert_eq!(f["delayed"], 0);
     assert!(f["oldest_age_s"].is_null(), "moto has no SQS metrics");
+    // …and says so, instead of a bare null.
+    assert!(
+        f["oldest_age_unavailable_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no AWS/SQS ApproximateAgeOfOldestMessage datapoint"),
+        "{f:#}"
+    );
     let d = find(&dlq.1);
     assert_eq!(d["kind"], "source_queue_redrive_policy");
     assert_eq!(d["functions"], serde_json::json!([sqs_fn]));
     assert_eq!(d["source_queue_arn"], source.1.as_str());
     assert_eq!(d["visible"], 0);
+    assert_eq!(d["oldest_age_unavailable_reason"], "the queue is empty");
+
+    // The table prints `-` and says why on stderr.
+    let out = env.run(&["dlq", "list", "--function", async_fn]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{tag}-failures")))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.split_whitespace().any(|w| w == "-"), "{row}");
+    assert!(
+        stderr.contains(&format!("note: OLDEST is - for {tag}-failures: no AWS/SQS")),
+        "{stderr}"
+    );
 
     // --function narrows; an unknown function is bad input
     let out = env.run(&["dlq", "list", "--function", sqs_fn, "--json"]);
@@ -608,5 +632,91 @@ async fn sigkill_during_redrive_never_loses_a_message() {
     assert!(
         started >= 3,
         "the runs killed after they started left their started line ({started})"
+    );
+}
+
+/// The TUI's DLQ poller reads the topology rarely and the depths often: a depth pass against the
+/// emulator costs one GetQueueAttributes a queue and one GetMetricData, and nothing from Lambda.
+#[tokio::test(flavor = "multi_thread")]
+async fn depth_pass_costs_one_call_a_queue_and_one_for_the_ages() {
+    let e = emu().await;
+    let tag = uniq("cost");
+    let names = lambdash::seed::seed_functions(&e, &tag, 2, 2)
+        .await
+        .unwrap();
+    for (i, f) in names.iter().enumerate() {
+        let q = create_queue(&e, &format!("{tag}-failures-{i}"), &[]).await;
+        e.lambda
+            .put_function_event_invoke_config()
+            .function_name(f)
+            .destination_config(
+                aws_sdk_lambda::types::DestinationConfig::builder()
+                    .on_failure(
+                        aws_sdk_lambda::types::OnFailure::builder()
+                            .destination(&q.1)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        if i == 0 {
+            fill(&e, &q.0, &tag, 2, false).await;
+        }
+    }
+    // The TUI's clients count every call with this interceptor (the status-bar figure).
+    let counter = lambdash::aws::ApiCounter::default();
+    let c = lambdash::aws::Clients {
+        lambda: aws_sdk_lambda::Client::from_conf(
+            aws_sdk_lambda::config::Builder::from(&e.sdk)
+                .interceptor(counter.clone())
+                .build(),
+        ),
+        logs: e.logs.clone(),
+        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&e.sdk)
+                .interceptor(counter.clone())
+                .build(),
+        ),
+        codedeploy: aws_sdk_codedeploy::Client::new(&e.sdk),
+        sqs: aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&e.sdk)
+                .interceptor(counter.clone())
+                .build(),
+        ),
+        sts: aws_sdk_sts::Client::new(&e.sdk),
+        calls: counter.clone(),
+        profile: "default".to_string(),
+        region: REGION.to_string(),
+        endpoint_url: Some(endpoint()),
+        read_only: false,
+    };
+    let mut found = c.discover_dlqs(Some(&names)).await.unwrap();
+    assert_eq!(found.dlqs.len(), 2, "{found:#?}");
+    assert_eq!(found.scanned.len(), 2);
+    assert!(found.scanned.iter().all(|f| f.event_invoke_config));
+    let topology = counter.by_operation();
+    // 3 Lambda calls a function (configuration, invoke config, mappings), 2 SQS calls a queue.
+    assert_eq!(topology.get("Lambda.GetFunctionConfiguration"), Some(&2));
+    assert_eq!(topology.get("SQS.GetQueueUrl"), Some(&2));
+
+    let before = counter.total();
+    let errors = c.refresh_dlq_depths(&mut found.dlqs).await.unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let after = counter.by_operation();
+    let delta =
+        |op: &str| after.get(op).copied().unwrap_or(0) - topology.get(op).copied().unwrap_or(0);
+    assert_eq!(delta("SQS.GetQueueAttributes"), 2);
+    assert_eq!(
+        delta("CloudWatch.GetMetricData"),
+        1,
+        "one request for every queue's age"
+    );
+    assert_eq!(counter.total() - before, 3, "{after:?}");
+    let full = found.dlqs.iter().find(|d| d.visible == 2).unwrap();
+    assert_eq!(
+        full.age_unavailable,
+        Some(lambdash::domain::dlq::AgeUnavailable::NoDatapoint)
     );
 }

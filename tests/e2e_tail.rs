@@ -220,9 +220,20 @@ impl Drop for Follower {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_delivers_every_event_once_including_same_ms_late_and_new_streams() {
+    // The default mode: Live Tail is tried, the emulator's fails, polling goes on (content de-dup).
+    follow_exactly_once("auto").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poll_mode_delivers_every_event_once_including_same_ms_late_and_new_streams() {
+    // Polling only, de-duplicated by eventId.
+    follow_exactly_once("poll").await;
+}
+
+async fn follow_exactly_once(mode: &str) {
     let endpoint = endpoint();
     let e = seed::connect(&endpoint, REGION).await;
-    let prefix = unique("follow");
+    let prefix = unique(&format!("follow-{mode}"));
     let f = functions(&e, &prefix, 1).await.remove(0);
     stream(&e, &f, "2026/01/01/[$LATEST]aaaa").await;
     let t0 = now_ms();
@@ -233,7 +244,9 @@ async fn follow_delivers_every_event_once_including_same_ms_late_and_new_streams
 
     let mut tail = Follower::start(
         &endpoint,
-        &["tail", &f, "--follow", "--json", "--lines", "1000"],
+        &[
+            "tail", &f, "--follow", "--json", "--lines", "1000", "--mode", mode,
+        ],
     );
     tail.wait_for(
         &["initial 0".into(), "initial 1".into(), "initial 2".into()],
@@ -251,7 +264,9 @@ async fn follow_delivers_every_event_once_including_same_ms_late_and_new_streams
     )
     .await;
     tail.wait_for(&["same-ms first".into()], Duration::from_secs(20));
-    let same: Vec<(i64, String)> = (0..5).map(|i| (t, format!("same-ms {i}\n"))).collect();
+    let mut same: Vec<(i64, String)> = (0..5).map(|i| (t, format!("same-ms {i}\n"))).collect();
+    // Two identical lines in that millisecond: two events, each shown once.
+    same.extend([(t, "twin\n".to_string()), (t, "twin\n".to_string())]);
     put(&e, &f, "2026/01/01/[$LATEST]aaaa", &same).await;
     // A late event: ingested now, stamped 40 s ago (older than everything printed since the start).
     put(
@@ -276,6 +291,7 @@ async fn follow_delivers_every_event_once_including_same_ms_late_and_new_streams
 
     let mut want: Vec<String> = (0..5).map(|i| format!("same-ms {i}")).collect();
     want.extend([
+        "twin".into(),
         "late event".into(),
         "new stream same-ms".into(),
         "new stream".into(),
@@ -289,7 +305,8 @@ async fn follow_delivers_every_event_once_including_same_ms_late_and_new_streams
     for m in &got {
         *counts.entry(m.as_str()).or_default() += 1;
     }
-    assert_eq!(got.len(), 3 + 1 + 5 + 1 + 2, "{got:?}");
+    assert_eq!(got.len(), 3 + 1 + 5 + 2 + 1 + 2, "{got:?}");
+    assert_eq!(counts.remove("twin"), Some(2), "{got:?}");
     assert!(counts.values().all(|c| *c == 1), "duplicates: {counts:?}");
     let mut ids: Vec<&str> = tail
         .seen
@@ -580,4 +597,48 @@ async fn broken_pipe_ends_quietly() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(status.success(), "{status}: {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_mode_ends_in_polling_against_the_emulator_and_says_why() {
+    let endpoint = endpoint();
+    let e = seed::connect(&endpoint, REGION).await;
+    let prefix = unique("auto");
+    let f = functions(&e, &prefix, 1).await.remove(0);
+    stream(&e, &f, "s").await;
+    put(&e, &f, "s", &[(now_ms() - 5_000, "before\n".into())]).await;
+    let mut tail = Follower::start(&endpoint, &["tail", &f, "--follow", "--json"]);
+    tail.wait_for(&["before".into()], Duration::from_secs(20));
+    // The emulator's Live Tail sends one snapshot (of whichever group was created last) and closes:
+    // lambdash says it polls, and why.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut stderr = Vec::new();
+    while !stderr
+        .iter()
+        .any(|l: &String| l.starts_with("polling FilterLogEvents: Live Tail"))
+    {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "no fall-back message on stderr: {stderr:?}"
+        );
+        if let Ok(line) = tail
+            .stderr
+            .recv_timeout(left.min(Duration::from_millis(200)))
+        {
+            stderr.push(line);
+        }
+    }
+    assert!(
+        !stderr.iter().any(|l| l == "following with Live Tail"),
+        "{stderr:?}"
+    );
+    put(&e, &f, "s", &[(now_ms() - 500, "after\n".into())]).await;
+    tail.wait_for(&["after".into()], Duration::from_secs(20));
+    tail.drain(Duration::from_secs(3));
+    assert_eq!(
+        messages(&tail.seen),
+        ["before", "after"],
+        "the snapshot is not shown again"
+    );
 }

@@ -262,3 +262,121 @@ async fn tui_logs_pane_shows_old_events_then_follows_new_ones() {
     let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
     assert!(screen.contains("EXITED-0"), "{screen}");
 }
+
+/// The metrics pane (`m`) draws the published datapoints with the alarm and the timeout, changes
+/// range, and the cost pane (`$`) costs the same function; both against the emulator.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_metrics_and_cost_panes_show_published_datapoints() {
+    use aws_sdk_cloudwatch::types::{
+        ComparisonOperator, Dimension, MetricDatum, StandardUnit, Statistic, StatisticSet,
+    };
+    let endpoint = endpoint();
+    let region = "eu-west-2";
+    let emu = lambdash::seed::connect(&endpoint, region).await;
+    let prefix = format!("tui-m{}-", std::process::id() % 10_000);
+    let names = lambdash::seed::seed_functions(&emu, &prefix, 1, 1)
+        .await
+        .unwrap();
+    let function = names[0].clone();
+    let dim = || {
+        Dimension::builder()
+            .name("FunctionName")
+            .value(&function)
+            .build()
+    };
+    let now = chrono::Utc::now();
+    let mut data = Vec::new();
+    for m in 1..=5_i64 {
+        let t =
+            aws_smithy_types::DateTime::from_secs((now - chrono::Duration::minutes(m)).timestamp());
+        data.push(
+            MetricDatum::builder()
+                .metric_name("Invocations")
+                .dimensions(dim())
+                .timestamp(t)
+                .value(100.0)
+                .unit(StandardUnit::Count)
+                .build(),
+        );
+        data.push(
+            MetricDatum::builder()
+                .metric_name("Errors")
+                .dimensions(dim())
+                .timestamp(t)
+                .value(7.0)
+                .unit(StandardUnit::Count)
+                .build(),
+        );
+        data.push(
+            MetricDatum::builder()
+                .metric_name("Duration")
+                .dimensions(dim())
+                .timestamp(t)
+                .statistic_values(
+                    StatisticSet::builder()
+                        .sample_count(100.0)
+                        .sum(25_000.0)
+                        .minimum(100.0)
+                        .maximum(900.0)
+                        .build(),
+                )
+                .unit(StandardUnit::Milliseconds)
+                .build(),
+        );
+    }
+    emu.cloudwatch
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap();
+    emu.cloudwatch
+        .put_metric_alarm()
+        .alarm_name(format!("{function}-errors"))
+        .namespace("AWS/Lambda")
+        .metric_name("Errors")
+        .dimensions(dim())
+        .statistic(Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(5.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+
+    let bin = env!("CARGO_BIN_EXE_lambdash");
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+        cfg = dir.path().display()
+    );
+    let tmux = Tmux::start("lambdash-e2e-metrics", &command);
+    tmux.wait_for("the function", |s| s.contains(&function));
+    tmux.keys(&["m"]);
+    let screen = tmux.wait_for("the metrics pane with data", |s| {
+        s.contains("invocations 500")
+    });
+    assert!(screen.contains("errors 35 (7.00 %)"), "{screen}");
+    assert!(screen.contains("duration avg 250ms"), "{screen}");
+    // The emulator refuses percentiles: said, never drawn as 0.
+    assert!(screen.contains("p50/p90/p99 unavailable"), "{screen}");
+    assert!(
+        screen.contains(&format!("alarm {function}-errors")),
+        "{screen}"
+    );
+    assert!(screen.contains("timeout"), "{screen}");
+    tmux.keys(&["3"]);
+    tmux.wait_for("the 3h range", |s| s.contains("last 3h"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the functions pane", |s| s.contains("Functions"));
+    tmux.keys(&["$"]);
+    let screen = tmux.wait_for("the cost pane", |s| s.contains("total $"));
+    assert!(screen.contains(&function), "{screen}");
+    assert!(screen.contains("lower bound"), "{screen}");
+    tmux.keys(&["Escape", "q"]);
+    let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0"), "{screen}");
+}

@@ -164,19 +164,20 @@ impl App {
                 }
             }
             Action::JumpMetrics => {
-                let what = if action == Action::JumpLogs {
-                    "logs pane is not built yet (issue #3)"
-                } else {
-                    "metrics pane is not built yet (issue #4)"
-                };
-                let at = self
-                    .alarms
-                    .selected_alarm()
-                    .and_then(crate::domain::alarm::Alarm::since)
-                    .map_or_else(String::new, |t| {
-                        format!(" (it would open at {})", t.format("%Y-%m-%d %H:%M UTC"))
-                    });
-                self.flash(FlashLevel::Warn, format!("the {what}{at}"));
+                let target = self.alarms.selected_alarm().map(|a| {
+                    (
+                        a.function_name().map(ToString::to_string),
+                        crate::domain::alarm::Alarm::since(a),
+                    )
+                });
+                match target {
+                    Some((Some(f), at)) => return self.open_metrics(Some(f), at),
+                    Some((None, _)) => self.flash(
+                        FlashLevel::Info,
+                        "this alarm is not about a Lambda function (no FunctionName dimension)",
+                    ),
+                    None => {}
+                }
             }
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
             _ => {}

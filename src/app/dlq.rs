@@ -2,19 +2,145 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::aws::dlq::DlqDiscovery;
 use crate::domain::Remote;
 use crate::domain::dlq::{
-    DepthSample, Dlq, DlqMessage, PathChoice, RedriveProgress, RedriveSummary, Trend, trend,
+    DepthSample, Dlq, DlqMessage, PathChoice, RedrivePlan, RedriveProgress, RedriveSummary,
+    ScannedFunction, Trend, trend,
 };
 
 use super::msg::CancelFlag;
 
 /// Messages a peek asks for.
 pub const PEEK_N: usize = 10;
+
+/// How often the DLQ poller reads the depths and ages of the known queues (one GetQueueAttributes a
+/// queue, one GetMetricData for all).
+pub const DLQ_DEPTH_EVERY: Duration = Duration::from_secs(30);
+
+/// How often it reads the topology again (which queue belongs to which function: about three calls a
+/// function); also on `r` in the DLQ pane and when the function list changes.
+pub const DLQ_TOPOLOGY_EVERY: Duration = Duration::from_mins(10);
+
+/// The redrive rates `+` / `-` step through (messages per second); beyond the last: unlimited.
+pub const RATE_STEPS: [u32; 8] = [1, 5, 10, 25, 50, 100, 250, 500];
+
+/// Raised by the app, lowered by the DLQ poller: read the topology again at the next wake.
+#[derive(Clone, Debug, Default)]
+pub struct RereadFlag(Arc<AtomicBool>);
+
+impl RereadFlag {
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// True once after each `raise`.
+    pub fn take(&self) -> bool {
+        self.0.swap(false, Ordering::SeqCst)
+    }
+}
+
+impl PartialEq for RereadFlag {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// How the DLQ poller runs: depths often, topology rarely, starting from what the app already knows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DlqPollPlan {
+    pub depth_every: Duration,
+    pub topology_every: Duration,
+    /// Until the first pass (the rest of the period when the data is fresh).
+    pub first_in: Duration,
+    /// The topology already read (with `topology_at`): a restarted poller reads only depths until it
+    /// is due.
+    pub seed: Option<DlqDiscovery>,
+    pub reread: RereadFlag,
+}
+
+/// DLQ commands the runtime runs (besides the poller, the peek and the redrive).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DlqCmd {
+    /// The aliases and versions a re-invoke can target (answer: [`DlqMsg::Qualifiers`]).
+    FetchQualifiers {
+        generation: u64,
+        request: u64,
+        function: String,
+    },
+}
+
+/// What the runtime answers to a [`DlqCmd`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum DlqMsg {
+    Qualifiers {
+        generation: u64,
+        request: u64,
+        result: Result<Vec<QualifierChoice>, String>,
+    },
+}
+
+/// A version or alias a re-invoke can target.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QualifierChoice {
+    /// The function itself (`$LATEST`).
+    Unqualified,
+    Alias(crate::domain::alias::Alias),
+    Version(crate::domain::alias::Version),
+}
+
+impl QualifierChoice {
+    /// What `Invoke` gets as its qualifier.
+    pub fn qualifier(&self) -> Option<String> {
+        match self {
+            Self::Unqualified => None,
+            Self::Alias(a) => Some(a.name.clone()),
+            Self::Version(v) => Some(v.version.clone()),
+        }
+    }
+}
+
+/// The aliases and versions of the function a re-invoke targets; the first entry is the unqualified
+/// function.
+#[derive(Clone, Debug)]
+pub struct QualifierList {
+    pub function: String,
+    pub request: u64,
+    pub remote: Remote<Vec<QualifierChoice>>,
+    pub selected: usize,
+}
+
+impl QualifierList {
+    pub fn choices(&self) -> &[QualifierChoice] {
+        self.remote.data.as_deref().unwrap_or(&[])
+    }
+
+    /// The highlighted qualifier (`None`: unqualified, also while the list loads).
+    pub fn qualifier(&self) -> Option<String> {
+        self.choices()
+            .get(self.selected)
+            .and_then(QualifierChoice::qualifier)
+    }
+}
+
+/// The dry run shown in the path chooser.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DryRun {
+    Planning,
+    Ready(Box<RedrivePlan>),
+    Failed(String),
+}
 
 /// The messages peeked from one queue.
 #[derive(Clone, Debug)]
@@ -32,6 +158,8 @@ pub struct PeekView {
     /// Enter: the selected message's detail.
     pub detail: bool,
     pub scroll: u16,
+    /// Space: the ids of the marked messages (redrive, delete and export take them).
+    pub marked: BTreeSet<String>,
 }
 
 impl PeekView {
@@ -57,16 +185,47 @@ impl PeekView {
             .saturating_add_signed(delta)
             .min(self.visible().len().saturating_sub(1));
     }
+
+    /// Space: marks or unmarks the selected message.
+    pub fn toggle_mark(&mut self) -> Option<bool> {
+        let id = self.selected_message()?.message_id.clone();
+        Some(if self.marked.remove(&id) {
+            false
+        } else {
+            self.marked.insert(id);
+            true
+        })
+    }
+
+    /// The messages an action takes: the marked ones (still peeked), else the selected one.
+    pub fn targets(&self) -> Vec<&DlqMessage> {
+        let marked: Vec<&DlqMessage> = self
+            .all()
+            .iter()
+            .filter(|m| self.marked.contains(&m.message_id))
+            .collect();
+        if marked.is_empty() {
+            self.selected_message().into_iter().collect()
+        } else {
+            marked
+        }
+    }
 }
 
 /// `R`: the redrive paths that apply to the selected queue; the first is what lambdash would use.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PathChooser {
     pub queue: String,
     pub choices: Vec<PathChoice>,
     pub selected: usize,
     /// Only these messages (`R` on a peeked message), else the whole queue.
     pub message_ids: Option<Vec<String>>,
+    /// Re-invoke: the function's aliases and versions to choose from.
+    pub qualifiers: Option<QualifierList>,
+    /// `n`: what the highlighted path would do.
+    pub dry_run: Option<DryRun>,
+    /// Opened by `n` in read-only mode: a dry run is all it can do.
+    pub dry_run_only: bool,
 }
 
 /// A redrive the runtime is running.
@@ -83,7 +242,25 @@ pub struct RedriveRun {
 pub struct DlqPane {
     /// Only this function's DLQs (opened from the function detail), else every function's.
     pub for_function: Option<String>,
+    /// The rows shown: `known`, or only `for_function`'s.
     pub remote: Remote<Vec<Dlq>>,
+    /// Every queue of the last discovery (all functions): the pane's rows and the functions pane's
+    /// flags come from it.
+    pub known: Vec<Dlq>,
+    /// Every function the last topology scan covered.
+    pub scanned: Vec<ScannedFunction>,
+    /// When that topology was read (`None`: never).
+    pub topology_at: Option<DateTime<Utc>>,
+    /// The DLQ poller runs (started by [`super::App::sync_dlq_poller`]).
+    pub poller_on: bool,
+    /// Raised to make the poller read the topology at its next wake (`r`, new functions).
+    pub reread: RereadFlag,
+    /// Redrive rate chosen with `+` / `-` (messages per second; `None`: unlimited).
+    pub rate: Option<u32>,
+    /// A plan was asked for: is it a dry run (shown in the chooser) or the real one (confirm)?
+    pub planning_dry_run: Option<bool>,
+    /// The `RedriveQueue` input was opened by `n`: its plan is a dry run.
+    pub next_plan_dry_run: bool,
     /// Sub-requests of the last discovery that failed (permissions, a queue gone).
     pub partial_errors: Vec<String>,
     /// The depth of each queue (by ARN) at the poll before the last, and the trend between the two.
@@ -96,13 +273,24 @@ pub struct DlqPane {
     pub redrive: Option<RedriveRun>,
     /// The summary of the last redrive that ended (with its failures).
     pub last_summary: Option<RedriveSummary>,
-    /// A delete waiting for its `WriteDone`: the message id, removed from the peek when it succeeds.
-    pub pending_delete: Option<String>,
+    /// A delete waiting for its `WriteDone`: the message ids, removed from the peek when it succeeds.
+    pub pending_delete: Vec<String>,
 }
 
 impl DlqPane {
     pub fn all(&self) -> &[Dlq] {
         self.remote.data.as_deref().unwrap_or(&[])
+    }
+
+    /// Something the pane shows is loading (its spinner turns): the list, a peek, the qualifier list
+    /// or a dry run.
+    pub fn busy(&self) -> bool {
+        self.remote.is_loading()
+            || self.peek.as_ref().is_some_and(|p| p.remote.is_loading())
+            || self.chooser.as_ref().is_some_and(|c| {
+                c.qualifiers.as_ref().is_some_and(|q| q.remote.is_loading())
+                    || c.dry_run == Some(DryRun::Planning)
+            })
     }
 
     pub fn selected_dlq(&self) -> Option<&Dlq> {
@@ -116,10 +304,19 @@ impl DlqPane {
             .unwrap_or(Trend::Unknown)
     }
 
+    /// Takes what the poller found (topology or depths).
+    pub fn take_discovery(&mut self, found: DlqDiscovery, now: DateTime<Utc>) {
+        self.partial_errors = found.partial_errors;
+        if found.topology_at.is_some() || !found.scanned.is_empty() {
+            self.scanned = found.scanned;
+            self.topology_at = found.topology_at;
+        }
+        self.set(found.dlqs, now);
+    }
+
     /// Takes a fresh discovery: non-empty queues first (deepest first), the trend of each against the
-    /// previous poll, the selection kept on the same queue.
+    /// previous poll, the selection kept on the same queue; the rows shown are `for_function`'s.
     pub fn set(&mut self, mut dlqs: Vec<Dlq>, now: DateTime<Utc>) {
-        let keep = self.selected_dlq().map(|d| d.queue_arn.clone());
         dlqs.sort_by(|a, b| b.depth().cmp(&a.depth()).then_with(|| a.name.cmp(&b.name)));
         for d in &dlqs {
             let latest = d.sample(now);
@@ -132,10 +329,70 @@ impl DlqPane {
         }
         self.samples
             .retain(|arn, _| dlqs.iter().any(|d| &d.queue_arn == arn));
+        self.known = dlqs;
+        self.show_scope();
+    }
+
+    /// The rows of `for_function` (all when `None`) from `known`, the selection kept on its queue.
+    pub fn show_scope(&mut self) {
+        let keep = self.selected_dlq().map(|d| d.queue_arn.clone());
+        let rows: Vec<Dlq> = self
+            .known
+            .iter()
+            .filter(|d| {
+                self.for_function
+                    .as_ref()
+                    .is_none_or(|f| d.functions.contains(f))
+            })
+            .cloned()
+            .collect();
         self.selected = keep
-            .and_then(|arn| dlqs.iter().position(|d| d.queue_arn == arn))
-            .unwrap_or(self.selected.min(dlqs.len().saturating_sub(1)));
-        self.remote.data = Some(dlqs);
+            .and_then(|arn| rows.iter().position(|d| d.queue_arn == arn))
+            .unwrap_or(self.selected.min(rows.len().saturating_sub(1)));
+        self.remote.data = Some(rows);
+    }
+
+    /// What a restarted poller starts from: the topology already read, if any.
+    pub fn seed(&self) -> Option<DlqDiscovery> {
+        self.topology_at.map(|at| DlqDiscovery {
+            dlqs: self.known.clone(),
+            partial_errors: self.partial_errors.clone(),
+            scanned: self.scanned.clone(),
+            topology_at: Some(at),
+        })
+    }
+
+    /// `+` (faster) / `-` (slower) through [`RATE_STEPS`]; past the fastest step: unlimited.
+    pub fn step_rate(&mut self, faster: bool) {
+        self.rate = match (self.rate, faster) {
+            (None, true) => None,
+            (None, false) => RATE_STEPS.last().copied(),
+            (Some(r), true) => RATE_STEPS.iter().copied().find(|s| *s > r),
+            (Some(r), false) => RATE_STEPS
+                .iter()
+                .rev()
+                .copied()
+                .find(|s| *s < r)
+                .or(Some(RATE_STEPS[0])),
+        };
+    }
+
+    /// Removes the deleted messages from the peek when the delete succeeded.
+    pub fn finish_delete(&mut self, succeeded: bool) {
+        let ids = std::mem::take(&mut self.pending_delete);
+        if !succeeded || ids.is_empty() {
+            return;
+        }
+        if let Some(peek) = self.peek.as_mut()
+            && let Some(messages) = peek.remote.data.as_mut()
+        {
+            messages.retain(|m| !ids.contains(&m.message_id));
+            for id in &ids {
+                peek.marked.remove(id);
+            }
+            peek.detail = false;
+            peek.move_by(0);
+        }
     }
 
     pub fn move_by(&mut self, delta: isize) {
@@ -165,5 +422,26 @@ pub fn describe_choice(choice: PathChoice) -> &'static str {
         PathChoice::SourceQueueManual => "back to the FIFO source queue (manual move)",
         PathChoice::Reinvoke => "re-invoke the function asynchronously with the original payload",
         PathChoice::OtherQueue => "to another queue you name (manual move)",
+    }
+}
+
+/// `unlimited` or `25 msg/s`.
+pub fn rate_label(rate: Option<u32>) -> String {
+    rate.map_or_else(|| "unlimited".to_string(), |r| format!("{r} msg/s"))
+}
+
+/// `a, b, c` for a few ids, `a, b, c … and 7 more` for many.
+pub fn id_list(ids: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let head = ids
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        format!("{head} … and {} more", ids.len() - SHOWN)
+    } else {
+        head
     }
 }

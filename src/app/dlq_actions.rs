@@ -1,7 +1,16 @@
-//! The DLQ pane's actions: open, peek, redrive (choose → plan → confirm), delete, purge, cancel.
+//! The DLQ pane's actions: open, peek, mark, redrive (choose → dry run or plan → confirm), delete,
+//! purge, cancel; the DLQ poller's life (it runs while the functions or the DLQ pane is shown) and the
+//! functions pane's DLQ flags.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+
+use crate::domain::dlq::{Dlq, PathChoice, RedrivePlan, RedriveTarget};
+use crate::domain::metrics::HealthExtras;
+use dlq::{
+    DLQ_DEPTH_EVERY, DLQ_TOPOLOGY_EVERY, DlqCmd, DlqMsg, DlqPollPlan, DryRun, QualifierChoice,
+    QualifierList, rate_label,
+};
 
 impl App {
     /// Opens the DLQ pane: every function's DLQs, or only `only`'s (from the function detail).
@@ -11,26 +20,123 @@ impl App {
         }
         let mut cmds = self.leave_view();
         if self.dlq.for_function != only {
-            // Another scope: the old rows and trends say nothing about it (a running redrive goes on).
-            let redrive = self.dlq.redrive.take();
-            let last_summary = self.dlq.last_summary.take();
-            self.dlq = DlqPane {
-                for_function: only.clone(),
-                redrive,
-                last_summary,
-                ..DlqPane::default()
-            };
+            // Another scope: the rows change, the data (every function's queues) stays.
+            self.dlq.for_function = only;
+            self.dlq.selected = 0;
+            self.dlq.offset = 0;
+            self.dlq.peek = None;
+            self.dlq.chooser = None;
+            if self.dlq.remote.data.is_some() {
+                self.dlq.show_scope();
+            }
         }
         self.view = View::Dlq;
         if self.dlq.remote.data.is_none() {
             self.dlq.remote.start_loading(self.now);
         }
-        cmds.push(Cmd::StartDlqPoller {
-            generation: self.generation,
-            functions: only.map(|f| vec![f]),
-            every: DLQ_POLL_EVERY,
-        });
+        cmds.extend(self.sync_dlq_poller());
         cmds
+    }
+
+    /// Starts the DLQ poller while the functions pane (for its DLQ flags) or the DLQ pane is shown,
+    /// and stops it otherwise. The runtime calls it after every batch of messages; a restarted poller
+    /// starts from the topology already read, so switching panes costs no rediscovery.
+    pub fn sync_dlq_poller(&mut self) -> Vec<Cmd> {
+        let wanted = self.connected && matches!(self.view, View::Functions | View::Dlq);
+        match (wanted, self.dlq.poller_on) {
+            (true, false) => {
+                self.dlq.poller_on = true;
+                let first_in = match self.dlq.remote.last_ok {
+                    Some(at) if self.dlq.topology_at.is_some() => {
+                        let age = (self.now - at).to_std().unwrap_or(Duration::ZERO);
+                        DLQ_DEPTH_EVERY.saturating_sub(age)
+                    }
+                    _ => Duration::ZERO,
+                };
+                vec![Cmd::StartDlqPoller {
+                    generation: self.generation,
+                    plan: Box::new(DlqPollPlan {
+                        depth_every: DLQ_DEPTH_EVERY,
+                        topology_every: DLQ_TOPOLOGY_EVERY,
+                        first_in,
+                        seed: self.dlq.seed(),
+                        reread: self.dlq.reread.clone(),
+                    }),
+                }]
+            }
+            (false, true) => {
+                self.dlq.poller_on = false;
+                vec![Cmd::StopPoller(PollerKind::Dlq)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// After a complete function listing: functions added or removed since the DLQ topology was read
+    /// make the poller read it again now.
+    pub(super) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
+        if !self.dlq.poller_on || self.dlq.topology_at.is_none() {
+            return Vec::new();
+        }
+        let listed: std::collections::BTreeSet<&str> = self
+            .functions
+            .all()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        let scanned: std::collections::BTreeSet<&str> =
+            self.dlq.scanned.iter().map(|f| f.name.as_str()).collect();
+        if listed == scanned {
+            return Vec::new();
+        }
+        self.dlq.reread.raise();
+        vec![Cmd::RefreshNow(PollerKind::Dlq)]
+    }
+
+    /// What the DLQs say about a function, for its HEALTH flag: the messages waiting in its DLQs, and
+    /// whether it is set up for async invocation (an EventInvokeConfig exists) without a DLQ or an
+    /// on-failure destination. Unknown (default) until the DLQ topology has scanned the function.
+    pub fn health_extras(&self, function: &str) -> HealthExtras {
+        self.dlq
+            .scanned
+            .iter()
+            .find(|s| s.name == function)
+            .map_or_else(HealthExtras::default, |s| {
+                crate::domain::dlq::health_extras(s, &self.dlq.known)
+            })
+    }
+
+    /// Answers of [`DlqCmd`]s.
+    pub(super) fn on_dlq_msg(&mut self, msg: DlqMsg) -> Vec<Cmd> {
+        match msg {
+            DlqMsg::Qualifiers {
+                generation,
+                request,
+                result,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                let now = self.now;
+                if let Some(list) = self
+                    .dlq
+                    .chooser
+                    .as_mut()
+                    .and_then(|c| c.qualifiers.as_mut())
+                    .filter(|l| l.request == request)
+                {
+                    match result {
+                        Ok(found) => {
+                            let mut choices = vec![QualifierChoice::Unqualified];
+                            choices.extend(found);
+                            list.remote.succeed(choices, now);
+                        }
+                        Err(e) => list.remote.fail(e, now),
+                    }
+                }
+                Vec::new()
+            }
+        }
     }
 
     pub(super) fn cancel_redrive(&mut self) -> bool {
@@ -43,7 +149,7 @@ impl App {
         true
     }
 
-    pub(super) fn start_peek(&mut self, dlq: crate::domain::dlq::Dlq) -> Vec<Cmd> {
+    pub(super) fn start_peek(&mut self, dlq: Dlq) -> Vec<Cmd> {
         let Some(url) = dlq.queue_url.clone().filter(|_| dlq.inspectable) else {
             self.flash(
                 FlashLevel::Info,
@@ -51,6 +157,14 @@ impl App {
             );
             return Vec::new();
         };
+        // Peeking the same queue again keeps the marks of the messages still there.
+        let marked = self
+            .dlq
+            .peek
+            .take()
+            .filter(|p| p.queue.queue_arn == dlq.queue_arn)
+            .map(|p| p.marked)
+            .unwrap_or_default();
         self.next_request += 1;
         let mut remote = Remote::default();
         remote.start_loading(self.now);
@@ -64,6 +178,7 @@ impl App {
             selected: 0,
             detail: false,
             scroll: 0,
+            marked,
         });
         self.flash(
             FlashLevel::Warn,
@@ -80,29 +195,31 @@ impl App {
         }]
     }
 
-    /// `R`: offers the paths that apply (the first is the one lambdash would use).
+    /// `R` (or `n` for a dry run): offers the paths that apply (the first is the one lambdash would
+    /// use); `n` also shows the dry run of that first path at once.
     pub(super) fn choose_redrive(
         &mut self,
-        dlq: &crate::domain::dlq::Dlq,
+        dlq: &Dlq,
         message_ids: Option<Vec<String>>,
-    ) {
-        if self.read_only {
+        dry_run: bool,
+    ) -> Vec<Cmd> {
+        if self.read_only && !dry_run {
             self.flash(
                 FlashLevel::Warn,
                 format!(
-                    "refused: read-only mode forbids {} ({})",
+                    "refused: read-only mode forbids {} ({}); n shows a dry run",
                     crate::writes::DLQ_REDRIVE,
                     dlq.name
                 ),
             );
-            return;
+            return Vec::new();
         }
-        if self.dlq.redrive.is_some() {
+        if self.dlq.redrive.is_some() && !dry_run {
             self.flash(
                 FlashLevel::Warn,
                 "a redrive is already running: c cancels it",
             );
-            return;
+            return Vec::new();
         }
         let choices = crate::domain::dlq::applicable_paths(dlq);
         if choices.is_empty() {
@@ -110,25 +227,135 @@ impl App {
                 FlashLevel::Info,
                 format!("{} is an SNS topic: it cannot be redriven", dlq.name),
             );
-            return;
+            return Vec::new();
         }
         self.dlq.chooser = Some(PathChooser {
             queue: dlq.queue_arn.clone(),
             choices,
             selected: 0,
             message_ids,
+            qualifiers: None,
+            dry_run: None,
+            dry_run_only: self.read_only,
         });
+        if dry_run {
+            return self.chooser_proceed(true);
+        }
+        Vec::new()
     }
 
+    /// Enter (`dry_run` false) or `n` (true) on the highlighted path of the chooser.
+    fn chooser_proceed(&mut self, dry_run: bool) -> Vec<Cmd> {
+        let Some(chooser) = self.dlq.chooser.as_ref() else {
+            return Vec::new();
+        };
+        if !dry_run && chooser.dry_run_only {
+            self.flash(
+                FlashLevel::Warn,
+                "refused: read-only mode; n shows what a redrive would do",
+            );
+            return Vec::new();
+        }
+        if !dry_run && self.dlq.redrive.is_some() {
+            self.flash(
+                FlashLevel::Warn,
+                "a redrive is already running: c cancels it",
+            );
+            return Vec::new();
+        }
+        let queue = chooser.queue.clone();
+        let ids = chooser.message_ids.clone();
+        let target = match chooser.choices.get(chooser.selected).copied() {
+            Some(PathChoice::SourceQueueMoveTask | PathChoice::SourceQueueManual) => {
+                RedriveTarget::Source
+            }
+            Some(PathChoice::Reinvoke) => {
+                if let Some(list) = &chooser.qualifiers {
+                    RedriveTarget::Function {
+                        function: Some(list.function.clone()),
+                        qualifier: list.qualifier(),
+                    }
+                } else {
+                    let function = self
+                        .dlq
+                        .known
+                        .iter()
+                        .find(|d| d.queue_arn == queue)
+                        .and_then(|d| match d.functions.as_slice() {
+                            [one] => Some(one.clone()),
+                            _ => None,
+                        });
+                    match function {
+                        // Enter: choose the alias or version first (default: the unqualified function).
+                        Some(function) if !dry_run => return self.open_qualifiers(function),
+                        _ => RedriveTarget::Function {
+                            function: None,
+                            qualifier: None,
+                        },
+                    }
+                }
+            }
+            Some(PathChoice::OtherQueue) | None => {
+                self.dlq.next_plan_dry_run = dry_run;
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::RedriveQueue {
+                        queue_arn: queue,
+                        message_ids: ids,
+                    },
+                    text: String::new(),
+                };
+                return Vec::new();
+            }
+        };
+        self.request_plan(&queue, target, ids, dry_run)
+    }
+
+    /// The re-invoke's function: fetch its aliases and versions to choose from.
+    fn open_qualifiers(&mut self, function: String) -> Vec<Cmd> {
+        self.next_request += 1;
+        let mut remote = Remote {
+            data: Some(vec![QualifierChoice::Unqualified]),
+            ..Remote::default()
+        };
+        remote.start_loading(self.now);
+        if let Some(chooser) = self.dlq.chooser.as_mut() {
+            chooser.dry_run = None;
+            chooser.qualifiers = Some(QualifierList {
+                function: function.clone(),
+                request: self.next_request,
+                remote,
+                selected: 0,
+            });
+        }
+        vec![Cmd::Dlq(DlqCmd::FetchQualifiers {
+            generation: self.generation,
+            request: self.next_request,
+            function,
+        })]
+    }
+
+    /// A redrive to a queue the user typed (the `RedriveQueue` input): a plan, or its dry run when the
+    /// input was opened by `n`.
     pub(super) fn plan_redrive(
         &mut self,
         queue_arn: &str,
-        target: crate::domain::dlq::RedriveTarget,
+        target: RedriveTarget,
         message_ids: Option<Vec<String>>,
+    ) -> Vec<Cmd> {
+        let dry_run = std::mem::take(&mut self.dlq.next_plan_dry_run);
+        self.request_plan(queue_arn, target, message_ids, dry_run)
+    }
+
+    fn request_plan(
+        &mut self,
+        queue_arn: &str,
+        target: RedriveTarget,
+        message_ids: Option<Vec<String>>,
+        dry_run: bool,
     ) -> Vec<Cmd> {
         let Some(dlq) = self
             .dlq
-            .all()
+            .known
             .iter()
             .find(|d| d.queue_arn == queue_arn)
             .cloned()
@@ -136,10 +363,18 @@ impl App {
             self.flash(FlashLevel::Warn, "that queue is no longer listed");
             return Vec::new();
         };
-        self.flash(
-            FlashLevel::Info,
-            format!("planning the redrive of {}…", dlq.name),
-        );
+        self.dlq.planning_dry_run = Some(dry_run);
+        if dry_run {
+            if let Some(chooser) = self.dlq.chooser.as_mut() {
+                chooser.dry_run = Some(DryRun::Planning);
+            }
+        } else {
+            self.dlq.chooser = None;
+            self.flash(
+                FlashLevel::Info,
+                format!("planning the redrive of {}…", dlq.name),
+            );
+        }
         vec![Cmd::PlanRedrive {
             generation: self.generation,
             dlq: Box::new(dlq),
@@ -148,7 +383,31 @@ impl App {
         }]
     }
 
-    pub(super) fn ask_purge(&mut self, dlq: &crate::domain::dlq::Dlq) {
+    /// A plan arrived: shown in the chooser when it was a dry run, else taken to the confirm step. The
+    /// rate chosen with `+` / `-` applies.
+    pub(super) fn on_redrive_planned(&mut self, result: Result<Box<RedrivePlan>, String>) {
+        let dry_run = self.dlq.planning_dry_run.take().unwrap_or(false);
+        let rate = self.dlq.rate;
+        let result = result.map(|p| Box::new(p.with_rate(rate)));
+        if dry_run {
+            match (self.dlq.chooser.as_mut(), result) {
+                (Some(chooser), Ok(plan)) => chooser.dry_run = Some(DryRun::Ready(plan)),
+                (Some(chooser), Err(e)) => chooser.dry_run = Some(DryRun::Failed(e)),
+                (None, Ok(plan)) => {
+                    let text = format!("dry run, nothing changed: {}", plan.describe());
+                    self.flash(FlashLevel::Info, text);
+                }
+                (None, Err(e)) => self.flash(FlashLevel::Warn, format!("dry run: {e}")),
+            }
+            return;
+        }
+        match result {
+            Ok(plan) => self.ask_confirm(Write::Redrive { plan }, None),
+            Err(e) => self.flash(FlashLevel::Warn, format!("redrive: {e}")),
+        }
+    }
+
+    pub(super) fn ask_purge(&mut self, dlq: &Dlq) {
         match &dlq.queue_url {
             Some(url) if dlq.inspectable => self.ask_confirm(
                 Write::Dlq(crate::writes::DlqWrite::Purge {
@@ -164,8 +423,60 @@ impl App {
         }
     }
 
+    /// `+` / `-`: the redrive rate (a dry run on screen is updated).
+    fn step_rate(&mut self, faster: bool) {
+        self.dlq.step_rate(faster);
+        let rate = self.dlq.rate;
+        if let Some(DryRun::Ready(plan)) =
+            self.dlq.chooser.as_mut().and_then(|c| c.dry_run.as_mut())
+        {
+            **plan = plan.as_ref().clone().with_rate(rate);
+        }
+        self.flash(
+            FlashLevel::Info,
+            format!("redrive rate: {}", rate_label(rate)),
+        );
+    }
+
+    fn on_chooser_action(&mut self, action: Action) -> Vec<Cmd> {
+        let Some(chooser) = self.dlq.chooser.as_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Up | Action::Down => {
+                let down = action == Action::Down;
+                chooser.dry_run = None;
+                if let Some(list) = chooser.qualifiers.as_mut() {
+                    let last = list.choices().len().saturating_sub(1);
+                    list.selected = if down {
+                        (list.selected + 1).min(last)
+                    } else {
+                        list.selected.saturating_sub(1)
+                    };
+                } else {
+                    let last = chooser.choices.len().saturating_sub(1);
+                    chooser.selected = if down {
+                        (chooser.selected + 1).min(last)
+                    } else {
+                        chooser.selected.saturating_sub(1)
+                    };
+                }
+            }
+            Action::Back => {
+                if chooser.qualifiers.take().is_some() {
+                    chooser.dry_run = None;
+                } else {
+                    self.dlq.chooser = None;
+                }
+            }
+            Action::Enter | Action::Peek | Action::Redrive => return self.chooser_proceed(false),
+            Action::DryRun => return self.chooser_proceed(true),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     pub(super) fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
-        use crate::domain::dlq::{PathChoice, RedriveTarget};
         let rows = self.page_rows();
         if matches!(action, Action::Quit | Action::Help | Action::Palette) {
             return self.on_global_action(action);
@@ -176,42 +487,12 @@ impl App {
             }
             return Vec::new();
         }
-        if let Some(chooser) = self.dlq.chooser.as_mut() {
-            match action {
-                Action::Up => chooser.selected = chooser.selected.saturating_sub(1),
-                Action::Down => {
-                    chooser.selected = (chooser.selected + 1).min(chooser.choices.len() - 1);
-                }
-                Action::Back => self.dlq.chooser = None,
-                Action::Enter | Action::Peek | Action::Redrive => {
-                    let Some(chooser) = self.dlq.chooser.take() else {
-                        return Vec::new();
-                    };
-                    let choice = chooser.choices.get(chooser.selected).copied();
-                    let target = match choice {
-                        Some(PathChoice::SourceQueueMoveTask | PathChoice::SourceQueueManual) => {
-                            RedriveTarget::Source
-                        }
-                        Some(PathChoice::Reinvoke) => RedriveTarget::Function {
-                            function: None,
-                            qualifier: None,
-                        },
-                        Some(PathChoice::OtherQueue) | None => {
-                            self.mode = Mode::Input {
-                                purpose: InputPurpose::RedriveQueue {
-                                    queue_arn: chooser.queue,
-                                    message_ids: chooser.message_ids,
-                                },
-                                text: String::new(),
-                            };
-                            return Vec::new();
-                        }
-                    };
-                    return self.plan_redrive(&chooser.queue, target, chooser.message_ids);
-                }
-                _ => {}
-            }
+        if matches!(action, Action::RateUp | Action::RateDown) {
+            self.step_rate(action == Action::RateUp);
             return Vec::new();
+        }
+        if self.dlq.chooser.is_some() {
+            return self.on_chooser_action(action);
         }
         if self.dlq.peek.is_some() {
             return self.on_dlq_messages_action(action, rows);
@@ -223,7 +504,14 @@ impl App {
             Action::Bottom => self.dlq.move_by(isize::MAX / 2),
             Action::PageUp => self.dlq.move_by(-(rows as isize)),
             Action::PageDown => self.dlq.move_by(rows as isize),
-            Action::Refresh => return vec![Cmd::RefreshNow(PollerKind::Dlq)],
+            Action::Refresh => {
+                // `r`: which queue belongs to which function too, not only the depths.
+                self.dlq.reread.raise();
+                if !self.dlq.poller_on {
+                    return self.sync_dlq_poller();
+                }
+                return vec![Cmd::RefreshNow(PollerKind::Dlq)];
+            }
             Action::Back if !self.cancel_redrive() => return self.show_functions(),
             Action::NextPane => return self.show_functions(),
             Action::Peek | Action::Enter => {
@@ -232,8 +520,8 @@ impl App {
                 }
                 self.flash(FlashLevel::Info, "no DLQ selected");
             }
-            Action::Redrive => match self.dlq.selected_dlq().cloned() {
-                Some(d) => self.choose_redrive(&d, None),
+            Action::Redrive | Action::DryRun => match self.dlq.selected_dlq().cloned() {
+                Some(d) => return self.choose_redrive(&d, None, action == Action::DryRun),
                 None => self.flash(FlashLevel::Info, "no DLQ selected"),
             },
             Action::Purge => match self.dlq.selected_dlq().cloned() {
@@ -265,6 +553,15 @@ impl App {
                 peek.detail = true;
                 peek.scroll = 0;
             }
+            Action::Mark => {
+                let Some(marked) = peek.toggle_mark() else {
+                    self.flash(FlashLevel::Info, "no message selected");
+                    return Vec::new();
+                };
+                if marked && !detail {
+                    peek.move_by(1);
+                }
+            }
             Action::Back => {
                 if self.cancel_redrive() {
                     return Vec::new();
@@ -274,6 +571,8 @@ impl App {
                         peek.detail = false;
                     } else if !peek.search.is_empty() {
                         peek.search.clear();
+                    } else if !peek.marked.is_empty() {
+                        peek.marked.clear();
                     } else {
                         self.dlq.peek = None;
                     }
@@ -290,7 +589,10 @@ impl App {
                 return self.start_peek(queue);
             }
             Action::Export => {
-                let messages: Vec<crate::domain::dlq::DlqMessage> = if detail {
+                // The marked messages, else the one shown in the detail, else every message listed.
+                let messages: Vec<crate::domain::dlq::DlqMessage> = if !peek.marked.is_empty() {
+                    peek.targets().into_iter().cloned().collect()
+                } else if detail {
                     peek.selected_message().cloned().into_iter().collect()
                 } else {
                     peek.visible().into_iter().cloned().collect()
@@ -313,10 +615,14 @@ impl App {
                 };
             }
             Action::DeleteMessage => {
-                let target = peek.selected_message().map(|m| m.message_id.clone());
+                let ids: Vec<String> = peek
+                    .targets()
+                    .iter()
+                    .map(|m| m.message_id.clone())
+                    .collect();
                 let queue = &peek.queue;
-                match (target, &queue.queue_url) {
-                    (Some(id), Some(url)) => {
+                match (ids.is_empty(), &queue.queue_url) {
+                    (false, Some(url)) => {
                         let queue = crate::domain::dlq::QueueRef {
                             url: url.clone(),
                             arn: queue.queue_arn.clone(),
@@ -326,7 +632,7 @@ impl App {
                         self.ask_confirm(
                             Write::Dlq(crate::writes::DlqWrite::Delete {
                                 queue,
-                                message_ids: vec![id],
+                                message_ids: ids,
                             }),
                             None,
                         );
@@ -334,12 +640,17 @@ impl App {
                     _ => self.flash(FlashLevel::Info, "no message selected"),
                 }
             }
-            Action::Redrive => {
-                let ids = peek.selected_message().map(|m| vec![m.message_id.clone()]);
+            Action::Redrive | Action::DryRun => {
+                let ids: Vec<String> = peek
+                    .targets()
+                    .iter()
+                    .map(|m| m.message_id.clone())
+                    .collect();
                 let queue = peek.queue.clone();
-                match ids {
-                    Some(ids) => self.choose_redrive(&queue, Some(ids)),
-                    None => self.flash(FlashLevel::Info, "no message selected"),
+                if ids.is_empty() {
+                    self.flash(FlashLevel::Info, "no message selected");
+                } else {
+                    return self.choose_redrive(&queue, Some(ids), action == Action::DryRun);
                 }
             }
             Action::Purge => {

@@ -3,6 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+mod overrides;
+pub use overrides::{
+    KeyOverrides, action_by_name, action_name, action_names, hints_with, lookup_with, parse_key,
+};
+
 /// What a key does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -51,13 +56,31 @@ pub enum Action {
     Invocations,
     CopyLine,
     Save,
+    /// Logs: the time range `PRESETS[n]` (15m, 1h, 3h, 24h).
+    LogRange(usize),
+    /// Logs: type a time range.
+    LogRangeCustom,
+    /// Logs: auto → live → poll.
+    SwitchTailMode,
     OpenDlq,
     Peek,
     Redrive,
     Purge,
     DeleteMessage,
     Export,
+    /// DLQ: what a redrive would do, without doing it.
+    DryRun,
+    /// DLQ: a faster / slower redrive rate.
+    RateUp,
+    RateDown,
     Cancel,
+    OpenMetrics,
+    OpenCost,
+    /// Range `n` of `domain::metrics::MetricsRange::ALL`.
+    Range(usize),
+    Compare,
+    /// Leave an alarm's time and show the range up to now.
+    Now,
 }
 
 /// Where a binding applies.
@@ -72,6 +95,8 @@ pub enum Scope {
     Invocations,
     Dlq,
     DlqMessages,
+    Metrics,
+    Cost,
 }
 
 impl Scope {
@@ -86,6 +111,8 @@ impl Scope {
             Scope::Invocations => "Invocations (logs)",
             Scope::Dlq => "Dead-letter queues",
             Scope::DlqMessages => "Peeked DLQ messages",
+            Scope::Metrics => "Metrics",
+            Scope::Cost => "Cost",
         }
     }
 }
@@ -132,6 +159,7 @@ impl Key {
             KeyCode::Esc => "Esc".to_string(),
             KeyCode::Tab => "Tab".to_string(),
             KeyCode::BackTab => "S-Tab".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         if self.ctrl {
@@ -460,10 +488,52 @@ pub const BINDINGS: &[Binding] = &[
         Some("save"),
     ),
     bind(
+        &[ch('1')],
+        Action::LogRange(0),
+        Scope::Logs,
+        "range: the last 15 minutes (backfilled, then follow)",
+        Some("15m…24h"),
+    ),
+    bind(
+        &[ch('2')],
+        Action::LogRange(1),
+        Scope::Logs,
+        "range: the last hour",
+        None,
+    ),
+    bind(
+        &[ch('3')],
+        Action::LogRange(2),
+        Scope::Logs,
+        "range: the last 3 hours",
+        None,
+    ),
+    bind(
+        &[ch('4')],
+        Action::LogRange(3),
+        Scope::Logs,
+        "range: the last 24 hours",
+        None,
+    ),
+    bind(
+        &[ch('R')],
+        Action::LogRangeCustom,
+        Scope::Logs,
+        "range: type one (2h, or 2026-11-21T10:00..2026-11-21T11:00 UTC)",
+        Some("range"),
+    ),
+    bind(
+        &[ch('L')],
+        Action::SwitchTailMode,
+        Scope::Logs,
+        "tail mode: auto → live (Live Tail) → poll (FilterLogEvents)",
+        Some("mode"),
+    ),
+    bind(
         &[code(KeyCode::Esc)],
         Action::Back,
         Scope::Logs,
-        "back (invocation → all lines → functions)",
+        "back (cancel a backfill / range → last lines; invocation → all lines → functions)",
         Some("back"),
     ),
     bind(
@@ -544,6 +614,27 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     bind(
+        &[ch('n')],
+        Action::DryRun,
+        Scope::Dlq,
+        "dry run: what the redrive (or the highlighted path) would do, changing nothing",
+        Some("dry run"),
+    ),
+    bind(
+        &[ch('+')],
+        Action::RateUp,
+        Scope::Dlq,
+        "redrive faster (msg/s; past 500: unlimited)",
+        None,
+    ),
+    bind(
+        &[ch('-')],
+        Action::RateDown,
+        Scope::Dlq,
+        "redrive slower (msg/s)",
+        None,
+    ),
+    bind(
         &[code(KeyCode::Esc)],
         Action::Back,
         Scope::Dlq,
@@ -568,21 +659,21 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('x')],
         Action::Export,
         Scope::DlqMessages,
-        "export the peeked messages (detail: that one) to JSONL",
+        "export the marked messages (else the one shown, else all) to JSONL",
         Some("export"),
     ),
     bind(
         &[ch('d')],
         Action::DeleteMessage,
         Scope::DlqMessages,
-        "delete the selected message (type the queue name)",
+        "delete the marked (or selected) messages (type the queue name)",
         Some("delete"),
     ),
     bind(
         &[ch('R')],
         Action::Redrive,
         Scope::DlqMessages,
-        "redrive only the selected message",
+        "redrive only the marked (or selected) messages",
         Some("redrive"),
     ),
     bind(
@@ -604,6 +695,34 @@ pub const BINDINGS: &[Binding] = &[
         Action::Cancel,
         Scope::DlqMessages,
         "cancel the running redrive",
+        None,
+    ),
+    bind(
+        &[ch(' ')],
+        Action::Mark,
+        Scope::DlqMessages,
+        "mark / unmark: R, n, d and x take the marked messages",
+        Some("mark"),
+    ),
+    bind(
+        &[ch('n')],
+        Action::DryRun,
+        Scope::DlqMessages,
+        "dry run of redriving the marked (or selected) messages",
+        None,
+    ),
+    bind(
+        &[ch('+')],
+        Action::RateUp,
+        Scope::DlqMessages,
+        "redrive faster (msg/s; past 500: unlimited)",
+        None,
+    ),
+    bind(
+        &[ch('-')],
+        Action::RateDown,
+        Scope::DlqMessages,
+        "redrive slower (msg/s)",
         None,
     ),
     bind(
@@ -750,6 +869,153 @@ pub const BINDINGS: &[Binding] = &[
         &[code(KeyCode::Esc)],
         Action::Back,
         Scope::Detail,
+        "back to functions",
+        Some("back"),
+    ),
+    bind(
+        &[ch('m')],
+        Action::OpenMetrics,
+        Scope::Functions,
+        "metrics of the function (charts)",
+        Some("metrics"),
+    ),
+    bind(
+        &[ch('m')],
+        Action::OpenMetrics,
+        Scope::Detail,
+        "metrics of the function (charts)",
+        Some("metrics"),
+    ),
+    bind(
+        &[ch('$')],
+        Action::OpenCost,
+        Scope::Functions,
+        "estimated cost of every function",
+        Some("cost"),
+    ),
+    bind(
+        &[ch('1')],
+        Action::Range(0),
+        Scope::Metrics,
+        "range: last 15 minutes (1-minute points)",
+        Some("15m…7d"),
+    ),
+    bind(
+        &[ch('2')],
+        Action::Range(1),
+        Scope::Metrics,
+        "range: last hour",
+        None,
+    ),
+    bind(
+        &[ch('3')],
+        Action::Range(2),
+        Scope::Metrics,
+        "range: last 3 hours",
+        None,
+    ),
+    bind(
+        &[ch('4')],
+        Action::Range(3),
+        Scope::Metrics,
+        "range: last 12 hours (5-minute points)",
+        None,
+    ),
+    bind(
+        &[ch('5')],
+        Action::Range(4),
+        Scope::Metrics,
+        "range: last 24 hours",
+        None,
+    ),
+    bind(
+        &[ch('6')],
+        Action::Range(5),
+        Scope::Metrics,
+        "range: last 7 days (1-hour points)",
+        None,
+    ),
+    bind(
+        &[ch('c')],
+        Action::Compare,
+        Scope::Metrics,
+        "compare two versions/aliases side by side (cycles; off at the end)",
+        Some("compare"),
+    ),
+    bind(
+        &[ch('0')],
+        Action::Now,
+        Scope::Metrics,
+        "leave the alarm's time: the range up to now",
+        None,
+    ),
+    bind(
+        &[ch('l')],
+        Action::OpenLogs,
+        Scope::Metrics,
+        "tail the function's logs",
+        Some("logs"),
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::Metrics,
+        "back to where you came from",
+        Some("back"),
+    ),
+    bind(
+        &[ch('1')],
+        Action::Range(0),
+        Scope::Cost,
+        "range: last 15 minutes (projected to a month)",
+        Some("15m…7d"),
+    ),
+    bind(
+        &[ch('2')],
+        Action::Range(1),
+        Scope::Cost,
+        "range: last hour",
+        None,
+    ),
+    bind(
+        &[ch('3')],
+        Action::Range(2),
+        Scope::Cost,
+        "range: last 3 hours",
+        None,
+    ),
+    bind(
+        &[ch('4')],
+        Action::Range(3),
+        Scope::Cost,
+        "range: last 12 hours",
+        None,
+    ),
+    bind(
+        &[ch('5')],
+        Action::Range(4),
+        Scope::Cost,
+        "range: last 24 hours",
+        None,
+    ),
+    bind(
+        &[ch('6')],
+        Action::Range(5),
+        Scope::Cost,
+        "range: last 7 days",
+        None,
+    ),
+    bind(
+        &[ch('m'), code(KeyCode::Enter)],
+        Action::OpenMetrics,
+        Scope::Cost,
+        "metrics of the selected function",
+        Some("metrics"),
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::Cost,
         "back to functions",
         Some("back"),
     ),

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::log::{Invocation, Level};
+use crate::domain::log::{Invocation, Level, TailMode, Transport};
+use crate::logs::range::RangeSpec;
 use crate::logs::{InvocationSort, LogBuffer, LogLine, invocations};
 
 /// How timestamps are shown.
@@ -56,6 +57,27 @@ pub enum TailState {
         error: String,
         at: DateTime<Utc>,
     },
+    /// A range ending in the past was fetched and is shown as it is: nothing is followed.
+    RangeShown,
+}
+
+/// The search matches last computed, by ring sequence number: kept while the buffer and the query do
+/// not change (a paused pane with a search redraws without rescanning 100,000 lines); lines appended
+/// since are scanned alone, evicted ones dropped.
+#[derive(Clone, Debug, Default)]
+struct MatchCache {
+    needle: String,
+    /// Sequence number one past the last line scanned.
+    end_seq: u64,
+    seqs: Vec<u64>,
+}
+
+/// A range being fetched: tasks (slice × function) done of all, events so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BackfillState {
+    pub done: usize,
+    pub total: usize,
+    pub events: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +105,15 @@ pub struct LogsPane {
     pub view: LogsView,
     /// How many events the opening fetch asked for.
     pub last_n: usize,
+    /// How new events are fetched (asked for); `transport` says what actually delivers them.
+    pub mode: TailMode,
+    /// Live Tail (sampled or not) or polling (and why not Live Tail); `None` until the tail says.
+    pub transport: Option<Transport>,
+    /// The time range shown (`1`…`4`, `R`); `None`: the last N events, then follow.
+    pub range: Option<RangeSpec>,
+    /// The range's backfill while it runs.
+    pub backfill: Option<BackfillState>,
+    match_cache: std::cell::RefCell<MatchCache>,
 }
 
 impl LogsPane {
@@ -103,7 +134,25 @@ impl LogsPane {
             pretty: false,
             view: LogsView::Lines,
             last_n,
+            mode: TailMode::Auto,
+            transport: None,
+            range: None,
+            backfill: None,
+            match_cache: std::cell::RefCell::default(),
         }
+    }
+
+    /// A new session of the same tail: the same functions and display settings, an empty buffer.
+    #[must_use]
+    pub fn restarted(&self, session: u64, capacity: usize) -> Self {
+        let mut pane = Self::new(self.functions.clone(), session, capacity, self.last_n);
+        pane.filter_pattern.clone_from(&self.filter_pattern);
+        pane.wrap = self.wrap;
+        pane.time = self.time;
+        pane.show_stream = self.show_stream;
+        pane.mode = self.mode;
+        pane.range = self.range;
+        pane
     }
 
     /// Positions (ring indices) of the lines the view shows, in order.
@@ -189,21 +238,71 @@ impl LogsPane {
         self.cursor = None;
     }
 
+    fn line_matches(&self, index: usize, needle: &str) -> bool {
+        self.buffer
+            .lines
+            .get(index)
+            .is_some_and(|l| l.event.text().to_lowercase().contains(needle))
+    }
+
+    /// Brings the match cache up to date with the buffer and the search (see [`MatchCache`]).
+    fn refresh_matches(&self) -> std::cell::Ref<'_, MatchCache> {
+        let lines = &self.buffer.lines;
+        let first = lines.first_seq();
+        let end = first + lines.len() as u64;
+        let needle = self.search.to_lowercase();
+        {
+            let mut cache = self.match_cache.borrow_mut();
+            if cache.needle != needle || cache.end_seq > end {
+                *cache = MatchCache {
+                    needle: needle.clone(),
+                    end_seq: first,
+                    seqs: Vec::new(),
+                };
+            }
+            let evicted = cache.seqs.partition_point(|&s| s < first);
+            cache.seqs.drain(..evicted);
+            let from = cache.end_seq.max(first);
+            if from < end && !needle.is_empty() {
+                let new =
+                    (from..end).filter(|&seq| self.line_matches((seq - first) as usize, &needle));
+                cache.seqs.extend(new);
+            }
+            cache.end_seq = end;
+        }
+        self.match_cache.borrow()
+    }
+
     /// Lines whose text contains the search (case-insensitive), in ring order.
     pub fn matches(&self) -> Vec<usize> {
         if self.search.is_empty() {
             return Vec::new();
         }
-        let needle = self.search.to_lowercase();
-        self.visible()
-            .into_iter()
-            .filter(|&i| {
-                self.buffer
-                    .lines
-                    .get(i)
-                    .is_some_and(|l| l.event.text().to_lowercase().contains(&needle))
-            })
+        if let LogsView::Invocation { .. } = self.view {
+            let needle = self.search.to_lowercase();
+            return self
+                .visible()
+                .into_iter()
+                .filter(|&i| self.line_matches(i, &needle))
+                .collect();
+        }
+        let first = self.buffer.lines.first_seq();
+        self.refresh_matches()
+            .seqs
+            .iter()
+            .map(|&seq| (seq - first) as usize)
             .collect()
+    }
+
+    /// How many lines match the search (the title's count), without building the list.
+    pub fn match_count(&self) -> usize {
+        if self.search.is_empty() {
+            0
+        } else if let LogsView::Invocation { .. } = self.view {
+            self.matches().len()
+        } else {
+            self.refresh_matches().seqs.len()
+        }
     }
 
     /// Moves to the next (`forward`) or previous match, wrapping; false when nothing matches.

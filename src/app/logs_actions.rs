@@ -1,7 +1,10 @@
-//! The logs pane's actions: open, restart with a server-side filter, keys.
+//! The logs pane's actions: open, restart with a server-side filter, a time range or another mode
+//! (Live Tail / polling), keys, and what the tail says about itself.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::domain::log::{TailInfo, TailMode, Transport};
+use crate::logs::range::{PRESETS, RangeSpec};
 
 impl App {
     /// Opens the logs pane on `functions` (tailed together): the last N events whatever their age,
@@ -13,7 +16,8 @@ impl App {
         }
         let mut cmds = self.leave_view();
         self.next_session += 1;
-        let pane = LogsPane::new(functions, self.next_session, LOG_BUFFER_LINES, LOG_LAST_N);
+        let mut pane = LogsPane::new(functions, self.next_session, LOG_BUFFER_LINES, LOG_LAST_N);
+        pane.mode = self.config.logs_mode;
         cmds.push(self.start_logs_cmd(&pane));
         self.logs = Some(pane);
         self.view = View::Logs;
@@ -28,33 +32,144 @@ impl App {
             filter: pane.filter_pattern.clone(),
             last_n: pane.last_n,
             window: LOG_WINDOW,
+            mode: pane.mode,
+            range: pane.range,
+        }
+    }
+
+    /// Restarts the tail in a new session (the buffer starts over; messages of the old session are
+    /// dropped), after `change` adjusted the new pane.
+    fn restart_tail(&mut self, change: impl FnOnce(&mut LogsPane)) -> Vec<Cmd> {
+        let Some(old) = self.logs.as_ref() else {
+            return Vec::new();
+        };
+        self.next_session += 1;
+        let mut pane = old.restarted(self.next_session, LOG_BUFFER_LINES);
+        change(&mut pane);
+        if pane.range.is_some() {
+            pane.backfill = Some(logs::BackfillState::default());
+        }
+        let cmd = self.start_logs_cmd(&pane);
+        self.logs = Some(pane);
+        vec![Cmd::StopPoller(PollerKind::Logs), cmd]
+    }
+
+    /// Shows a time range (backfilled in slices, then followed if it ends now), or back to the last
+    /// N events with `None`. A running backfill is cancelled: its results are dropped by session.
+    pub(super) fn set_log_range(&mut self, range: Option<RangeSpec>) -> Vec<Cmd> {
+        let what = range.map_or_else(
+            || format!("the last {LOG_LAST_N} events, then follow"),
+            |r| {
+                if r.follows() {
+                    format!("{}, then follow", r.label())
+                } else {
+                    r.label()
+                }
+            },
+        );
+        self.flash(FlashLevel::Info, format!("fetching {what}"));
+        self.restart_tail(|pane| pane.range = range)
+    }
+
+    /// The range typed after `R`: a duration (`2h`) or `START..END`; invalid input changes nothing.
+    pub(super) fn typed_log_range(&mut self, text: &str) -> Vec<Cmd> {
+        match crate::logs::range::parse(text, self.now) {
+            Ok(range) => self.set_log_range(Some(range)),
+            Err(why) => {
+                self.flash(FlashLevel::Error, format!("range not changed: {why}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// `L`: auto → live → poll → auto; the tail restarts in that mode.
+    fn cycle_tail_mode(&mut self) -> Vec<Cmd> {
+        let Some(pane) = self.logs.as_ref() else {
+            return Vec::new();
+        };
+        let mode = match pane.mode {
+            TailMode::Auto => TailMode::Live,
+            TailMode::Live => TailMode::Poll,
+            TailMode::Poll => TailMode::Auto,
+        };
+        let what = match mode {
+            TailMode::Auto => "auto: Live Tail while it works, else polling",
+            TailMode::Live => "live: Live Tail; polling fills in while it is retried",
+            TailMode::Poll => "poll: FilterLogEvents every second",
+        };
+        self.flash(FlashLevel::Info, format!("tail restarted in mode {what}"));
+        self.restart_tail(|pane| pane.mode = mode)
+    }
+
+    /// What the tail says about itself: Live Tail or polling (and why), backfill progress and end.
+    pub(super) fn on_logs_info(&mut self, generation: u64, session: u64, info: TailInfo) {
+        if generation != self.generation {
+            return;
+        }
+        let Some(pane) = self.logs.as_mut().filter(|p| p.session == session) else {
+            return;
+        };
+        let mut flash = None;
+        match info {
+            TailInfo::Transport(transport) => {
+                if pane.transport.as_ref() != Some(&transport) {
+                    flash = match &transport {
+                        Transport::Polling { why: Some(why) } => {
+                            Some((FlashLevel::Warn, format!("logs: polling — {why}")))
+                        }
+                        Transport::Live { sampled: true } => Some((
+                            FlashLevel::Warn,
+                            "logs: Live Tail is sampling (over 500 events/s): some events are not shown"
+                                .to_string(),
+                        )),
+                        _ => None,
+                    };
+                }
+                pane.transport = Some(transport);
+            }
+            TailInfo::Backfill {
+                done,
+                total,
+                events,
+            } => {
+                pane.backfill = Some(logs::BackfillState {
+                    done,
+                    total,
+                    events,
+                });
+            }
+            TailInfo::BackfillDone { following } => {
+                pane.backfill = None;
+                let events = pane.buffer.lines.len();
+                let label = pane.range.map(|r| r.label()).unwrap_or_default();
+                if following {
+                    flash = Some((
+                        FlashLevel::Info,
+                        format!("{label}: {events} lines fetched; following"),
+                    ));
+                } else {
+                    pane.state = TailState::RangeShown;
+                    flash = Some((FlashLevel::Info, format!("{label}: {events} lines")));
+                }
+            }
+        }
+        if let Some((level, text)) = flash {
+            self.flash(level, text);
         }
     }
 
     /// Restarts the tail with a new server-side filter pattern (empty: none); the buffer starts over.
     pub(super) fn restart_logs(&mut self, pattern: Option<String>) -> Vec<Cmd> {
-        let Some(old) = self.logs.as_ref() else {
-            return Vec::new();
-        };
-        self.next_session += 1;
-        let mut pane = LogsPane::new(
-            old.functions.clone(),
-            self.next_session,
-            LOG_BUFFER_LINES,
-            old.last_n,
-        );
-        pane.filter_pattern = pattern.filter(|p| !p.trim().is_empty());
-        pane.wrap = old.wrap;
-        pane.time = old.time;
-        pane.show_stream = old.show_stream;
-        let cmd = self.start_logs_cmd(&pane);
-        let what = pane.filter_pattern.as_ref().map_or_else(
+        let pattern = pattern.filter(|p| !p.trim().is_empty());
+        let what = pattern.as_ref().map_or_else(
             || "no server-side filter".to_string(),
             |p| format!("filter pattern {p}"),
         );
-        self.logs = Some(pane);
-        self.flash(FlashLevel::Info, format!("tail restarted with {what}"));
-        vec![Cmd::StopPoller(PollerKind::Logs), cmd]
+        let cmds = self.restart_tail(|pane| pane.filter_pattern = pattern);
+        if !cmds.is_empty() {
+            self.flash(FlashLevel::Info, format!("tail restarted with {what}"));
+        }
+        cmds
     }
 
     pub(super) fn on_logs_action(&mut self, action: Action) -> Vec<Cmd> {
@@ -178,6 +293,26 @@ impl App {
             Action::Refresh => {
                 let pattern = pane.filter_pattern.clone();
                 return self.restart_logs(pattern);
+            }
+            Action::LogRange(i) => {
+                let Some(d) = PRESETS.get(i) else {
+                    return Vec::new();
+                };
+                return self.set_log_range(Some(RangeSpec::Last(*d)));
+            }
+            Action::LogRangeCustom => {
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::LogRange,
+                    text: String::new(),
+                };
+            }
+            Action::SwitchTailMode => return self.cycle_tail_mode(),
+            Action::Back if pane.backfill.is_some() => {
+                self.flash(FlashLevel::Info, "backfill cancelled");
+                return self.restart_tail(|pane| pane.range = None);
+            }
+            Action::Back if pane.range.is_some() && pane.view == LogsView::Lines => {
+                return self.set_log_range(None);
             }
             Action::Back => {
                 if matches!(pane.view, LogsView::Invocation { .. }) {

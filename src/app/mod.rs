@@ -6,7 +6,10 @@
 mod alarms_actions;
 mod aliases_actions;
 mod dlq_actions;
+#[cfg(test)]
+mod dlq_tests;
 mod logs_actions;
+mod metrics_actions;
 mod writes_confirm;
 
 pub mod alarms;
@@ -16,6 +19,7 @@ pub mod filter;
 pub mod functions;
 pub mod keymap;
 pub mod logs;
+pub mod metrics;
 pub mod msg;
 pub mod palette;
 
@@ -53,6 +57,8 @@ pub enum View {
     Alarms,
     Logs,
     Dlq,
+    Metrics,
+    Cost,
 }
 
 /// What the keyboard is talking to.
@@ -88,6 +94,8 @@ pub enum InputPurpose {
     LogSearch,
     /// `F` in the logs pane: a CloudWatch filter pattern; the tail restarts with it.
     LogFilter,
+    /// `R` in the logs pane: a time range (`2h`, `START..END`) to backfill.
+    LogRange,
     /// `/` in the DLQ pane's peeked messages.
     DlqSearch,
     /// The destination queue (name or URL) of a redrive to another queue.
@@ -190,6 +198,10 @@ pub struct App {
     pub alarms: AlarmsPane,
     pub logs: Option<LogsPane>,
     pub dlq: DlqPane,
+    /// The metrics pane (one function's charts) and the view Esc goes back to from it.
+    pub metrics: Option<metrics::MetricsPane>,
+    metrics_return: View,
+    pub cost: metrics::CostPane,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
     row_metrics_for: std::collections::BTreeSet<String>,
@@ -227,8 +239,7 @@ pub const LOG_LAST_N: usize = 200;
 pub const LOG_WINDOW: Duration = Duration::from_mins(2);
 /// How often the alarms pane refreshes while open.
 pub const ALARMS_POLL_EVERY: Duration = Duration::from_secs(30);
-/// How often the DLQ pane re-runs discovery and reads the depths while open.
-pub const DLQ_POLL_EVERY: Duration = Duration::from_secs(30);
+// The DLQ poller's intervals: `dlq::DLQ_DEPTH_EVERY`, `dlq::DLQ_TOPOLOGY_EVERY`.
 
 impl App {
     pub fn new(init: Init) -> Self {
@@ -258,6 +269,9 @@ impl App {
             alarms: AlarmsPane::default(),
             logs: None,
             dlq: DlqPane::default(),
+            metrics: None,
+            metrics_return: View::Functions,
+            cost: metrics::CostPane::default(),
             next_session: 0,
             row_metrics: Remote::default(),
             row_metrics_for: std::collections::BTreeSet::new(),
@@ -300,19 +314,16 @@ impl App {
         self.functions.remote.is_loading()
             || self.detail.as_ref().is_some_and(|d| d.remote.is_loading())
             || self.identity.is_loading()
-            || self.aliases.as_ref().is_some_and(|a| a.remote.is_loading())
+            || self.aliases.as_ref().is_some_and(AliasesPane::is_loading)
             || (self.view == View::Alarms && self.alarms.remote.is_loading())
-            || (self.view == View::Dlq
-                && (self.dlq.remote.is_loading()
-                    || self
-                        .dlq
-                        .peek
-                        .as_ref()
-                        .is_some_and(|p| p.remote.is_loading())))
+            || (self.view == View::Dlq && self.dlq.busy())
             || self
                 .logs
                 .as_ref()
                 .is_some_and(|l| l.state == TailState::Starting)
+            || (self.view == View::Metrics
+                && self.metrics.as_ref().is_some_and(|m| m.remote.is_loading()))
+            || (self.view == View::Cost && self.cost.remote.is_loading())
     }
 
     pub fn scope(&self) -> Scope {
@@ -325,6 +336,8 @@ impl App {
                 Scope::DlqMessages
             }
             View::Dlq => Scope::Dlq,
+            View::Metrics => Scope::Metrics,
+            View::Cost => Scope::Cost,
             View::Logs => match self.logs.as_ref().map(|l| &l.view) {
                 Some(LogsView::Invocations { .. }) => Scope::Invocations,
                 _ => Scope::Logs,
@@ -383,6 +396,11 @@ impl App {
         }
         self.dlq = DlqPane::default();
         self.logs = None;
+        self.metrics = None;
+        self.cost = metrics::CostPane {
+            range: self.cost.range,
+            ..metrics::CostPane::default()
+        };
         self.row_metrics = Remote::default();
         self.row_metrics_for.clear();
         self.row_metrics_in_flight = false;
@@ -430,7 +448,10 @@ impl App {
                 {
                     self.metrics_spend.pop_front();
                 }
-                self.maybe_fetch_row_metrics()
+                let mut cmds = self.maybe_fetch_row_metrics();
+                cmds.extend(self.maybe_fetch_pane_metrics());
+                cmds.extend(self.maybe_fetch_comparison());
+                cmds
             }
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(ev) => self.on_mouse(ev),
@@ -531,7 +552,7 @@ impl App {
                         self.flash(FlashLevel::Error, format!("functions: {e}"));
                     }
                 }
-                Vec::new()
+                self.dlq_functions_listed()
             }
             Msg::Detail {
                 generation,
@@ -601,6 +622,26 @@ impl App {
                 if let Some(text) = flash {
                     self.flash(FlashLevel::Error, text);
                 }
+                self.maybe_fetch_comparison()
+            }
+            Msg::AliasComparison {
+                generation,
+                request,
+                function,
+                alias,
+                result,
+                now,
+            } => {
+                self.on_alias_comparison(generation, request, (&function, &alias), result, now);
+                Vec::new()
+            }
+            Msg::CodeDeploy {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                self.on_codedeploy(generation, request, result, now);
                 Vec::new()
             }
             Msg::RollbackPlanned { generation, result } => {
@@ -624,15 +665,7 @@ impl App {
                         format!("write failed, nothing else changed: {e}"),
                     ),
                 }
-                let deleted = self.dlq.pending_delete.take();
-                if let (Some(id), true) = (deleted, succeeded)
-                    && let Some(peek) = self.dlq.peek.as_mut()
-                    && let Some(messages) = peek.remote.data.as_mut()
-                {
-                    messages.retain(|m| m.message_id != id);
-                    peek.detail = false;
-                    peek.move_by(0);
-                }
+                self.dlq.finish_delete(succeeded);
                 if self.view == View::Dlq {
                     return vec![Cmd::RefreshNow(PollerKind::Dlq)];
                 }
@@ -646,8 +679,7 @@ impl App {
                 if generation == self.generation {
                     match result {
                         Ok(found) => {
-                            self.dlq.partial_errors = found.partial_errors;
-                            self.dlq.set(found.dlqs, now);
+                            self.dlq.take_discovery(found, now);
                             self.dlq.remote.mark_ready(now);
                             let rows = self.page_rows();
                             self.dlq.scroll_into_view(rows);
@@ -698,13 +730,11 @@ impl App {
             }
             Msg::RedrivePlanned { generation, result } => {
                 if generation == self.generation {
-                    match result {
-                        Ok(plan) => self.ask_confirm(Write::Redrive { plan }, None),
-                        Err(e) => self.flash(FlashLevel::Warn, format!("redrive: {e}")),
-                    }
+                    self.on_redrive_planned(result);
                 }
                 Vec::new()
             }
+            Msg::Dlq(msg) => self.on_dlq_msg(msg),
             Msg::RedriveProgress {
                 generation,
                 run,
@@ -857,12 +887,43 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::LogsInfo {
+                generation,
+                session,
+                info,
+            } => {
+                self.on_logs_info(generation, session, info);
+                Vec::new()
+            }
             Msg::Saved(result) => {
                 match result {
                     Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
                     Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
                 }
                 Vec::new()
+            }
+            Msg::PaneMetrics {
+                generation,
+                request,
+                result,
+                context,
+                now,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                self.on_pane_metrics(request, result, context, now)
+            }
+            Msg::Cost {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                self.on_cost(request, result, now)
             }
             Msg::RowMetrics {
                 generation,
@@ -984,6 +1045,7 @@ impl App {
                                 }
                             }
                             InputPurpose::LogFilter => return self.restart_logs(Some(text)),
+                            InputPurpose::LogRange => return self.typed_log_range(&text),
                             InputPurpose::DlqSearch => {
                                 if let Some(peek) = self.dlq.peek.as_mut() {
                                     peek.search = text;
@@ -1024,7 +1086,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Mode::Normal => match keymap::lookup(&key, self.scope()) {
+            Mode::Normal => match keymap::lookup_with(&self.config.keys, &key, self.scope()) {
                 Some(action) => self.on_action(action),
                 None => Vec::new(),
             },
@@ -1150,27 +1212,17 @@ impl App {
             Command::Open(PaneName::Aliases) => self.open_aliases(),
             Command::Open(PaneName::Alarms) => self.open_alarms(),
             Command::Open(PaneName::Dlq) => self.open_dlq(None),
+            Command::Open(PaneName::Metrics) => {
+                let name = match self.view {
+                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                    _ => self.functions.selected_function().map(|f| f.name.clone()),
+                };
+                self.open_metrics(name, None)
+            }
+            Command::Open(PaneName::Cost) => self.open_cost(),
             Command::Open(PaneName::Logs) => {
                 let name = self.functions.selected_function().map(|f| f.name.clone());
                 self.open_logs(name.into_iter().collect())
-            }
-            Command::Open(other) => {
-                let issue = match other {
-                    PaneName::Metrics => "#4 metrics",
-                    PaneName::Aliases
-                    | PaneName::Functions
-                    | PaneName::Alarms
-                    | PaneName::Logs
-                    | PaneName::Dlq => "",
-                };
-                self.flash(
-                    FlashLevel::Warn,
-                    format!(
-                        ":{} is not built yet (issue {issue}); nothing was opened",
-                        other.command()
-                    ),
-                );
-                Vec::new()
             }
             Command::Region(region) => {
                 self.flash(FlashLevel::Info, format!("switching to region {region}…"));
@@ -1194,8 +1246,13 @@ impl App {
         match self.view {
             View::Alarms => cmds.push(Cmd::StopPoller(PollerKind::Alarms)),
             View::Logs => cmds.push(Cmd::StopPoller(PollerKind::Logs)),
-            View::Dlq => cmds.push(Cmd::StopPoller(PollerKind::Dlq)),
-            View::Functions | View::Detail | View::Aliases => {}
+            // From the DLQ pane the DLQ poller keeps running: the functions pane shows its flags.
+            View::Dlq
+            | View::Functions
+            | View::Detail
+            | View::Aliases
+            | View::Metrics
+            | View::Cost => {}
         }
         self.view = View::Functions;
         if self.connected {
@@ -1306,6 +1363,7 @@ impl App {
             View::Alarms => vec![Cmd::StopPoller(PollerKind::Alarms)],
             View::Logs => vec![Cmd::StopPoller(PollerKind::Logs)],
             View::Dlq => vec![Cmd::StopPoller(PollerKind::Dlq)],
+            View::Metrics | View::Cost => Vec::new(),
         }
     }
 
@@ -1349,6 +1407,22 @@ impl App {
         }
         if self.view == View::Dlq {
             return self.on_dlq_action(action);
+        }
+        if self.view == View::Metrics {
+            return self.on_metrics_action(action);
+        }
+        if self.view == View::Cost {
+            return self.on_cost_action(action);
+        }
+        if action == Action::OpenMetrics {
+            let name = match self.view {
+                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                _ => self.functions.selected_function().map(|f| f.name.clone()),
+            };
+            return self.open_metrics(name, None);
+        }
+        if action == Action::OpenCost {
+            return self.open_cost();
         }
         if action == Action::OpenDlq {
             let only = match self.view {
@@ -1439,7 +1513,8 @@ impl App {
                         .logs
                         .as_ref()
                         .and_then(|l| l.functions.first().cloned()),
-                    View::Functions | View::Aliases | View::Alarms | View::Dlq => {
+                    View::Metrics => self.metrics.as_ref().map(|m| m.function.clone()),
+                    View::Functions | View::Aliases | View::Alarms | View::Dlq | View::Cost => {
                         self.functions.selected_function().map(|f| f.name.clone())
                     }
                 };
@@ -1540,3 +1615,5 @@ fn contains(r: Rect, x: u16, y: u16) -> bool {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_metrics;

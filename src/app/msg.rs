@@ -75,6 +75,22 @@ pub enum Msg {
         generation: u64,
         result: Result<Box<Write>, String>,
     },
+    /// The versions behind `function:alias` side by side (the aliases pane's comparison panel).
+    AliasComparison {
+        generation: u64,
+        request: u64,
+        function: String,
+        alias: String,
+        result: Result<Box<crate::domain::alias::compare::VersionComparison>, String>,
+        now: DateTime<Utc>,
+    },
+    /// The account's CodeDeploy deployments to Lambda aliases (the aliases pane's cache).
+    CodeDeploy {
+        generation: u64,
+        request: u64,
+        result: Result<Box<crate::domain::alias::codedeploy::CodeDeployScan>, String>,
+        now: DateTime<Utc>,
+    },
     /// Every alarm of the account/region (the alarms pane's poller).
     Alarms {
         generation: u64,
@@ -107,8 +123,31 @@ pub enum Msg {
         state: LogsPoll,
         now: DateTime<Utc>,
     },
+    /// What a logs tail says besides events and health: Live Tail or polling (and why), a range's
+    /// backfill progress and end.
+    LogsInfo {
+        generation: u64,
+        session: u64,
+        info: crate::domain::log::TailInfo,
+    },
     /// The buffer was saved to a file (the path), or could not be.
     Saved(Result<String, String>),
+    /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
+    PaneMetrics {
+        generation: u64,
+        request: u64,
+        result: Result<Box<crate::domain::metrics::MetricsBatch>, String>,
+        /// `(alarms, aliases)`, each with why it failed; `None` when not asked for this time.
+        context: Option<Box<PaneContext>>,
+        now: DateTime<Utc>,
+    },
+    /// The cost pane's estimate.
+    Cost {
+        generation: u64,
+        request: u64,
+        result: Result<Box<super::metrics::CostData>, String>,
+        now: DateTime<Utc>,
+    },
     /// Metrics of the functions pane's rows (4 series each, one batch).
     RowMetrics {
         generation: u64,
@@ -151,6 +190,8 @@ pub enum Msg {
         run: u64,
         result: Result<Box<crate::domain::dlq::RedriveSummary>, String>,
     },
+    /// The answer to a `Cmd::Dlq`.
+    Dlq(crate::app::dlq::DlqMsg),
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
     Shutdown,
 }
@@ -197,6 +238,13 @@ pub enum PollerKind {
     Dlq,
 }
 
+/// The context of the metrics pane's charts: alarms on the function and its aliases.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaneContext {
+    pub alarms: Result<Vec<crate::domain::alarm::Alarm>, String>,
+    pub aliases: Result<Vec<crate::domain::alias::Alias>, String>,
+}
+
 /// Side effects requested by `update`, executed by the runtime.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
@@ -235,6 +283,10 @@ pub enum Cmd {
         filter: Option<String>,
         last_n: usize,
         window: Duration,
+        /// Live Tail, polling, or Live Tail while it works.
+        mode: crate::domain::log::TailMode,
+        /// A range backfilled instead of the last `last_n` events (followed if it ends now).
+        range: Option<crate::logs::range::RangeSpec>,
     },
     /// Write text to a file (the logs buffer); answer `Msg::Saved`.
     SaveFile {
@@ -246,6 +298,24 @@ pub enum Cmd {
         generation: u64,
         request: u64,
         functions: Vec<String>,
+    },
+    /// GetMetricData for one function (whole, plus each qualifier) over `range` ending at `end`
+    /// (now when `None`); with `context`, also its alarms and aliases (answer: `Msg::PaneMetrics`).
+    FetchPaneMetrics {
+        generation: u64,
+        request: u64,
+        function: String,
+        qualifiers: Vec<(crate::domain::metrics::QualifierKind, String)>,
+        range: Duration,
+        period_s: i32,
+        end: Option<DateTime<Utc>>,
+        context: bool,
+    },
+    /// Every function's usage over `range`, costed with the region's prices (answer: `Msg::Cost`).
+    FetchCost {
+        generation: u64,
+        request: u64,
+        range: Duration,
     },
     FetchAlarmHistory {
         generation: u64,
@@ -264,17 +334,31 @@ pub enum Cmd {
         function: String,
         alias: String,
     },
+    /// GetMetricData for the versions behind an alias routed as `state` (answer: `Msg::AliasComparison`).
+    FetchAliasComparison {
+        generation: u64,
+        request: u64,
+        function: String,
+        alias: String,
+        state: crate::domain::alias::AliasState,
+    },
+    /// Scan CodeDeploy for deployments to Lambda aliases (answer: `Msg::CodeDeploy`).
+    FetchCodeDeploy {
+        generation: u64,
+        request: u64,
+    },
     /// Execute a write the user confirmed (audited; never sent in read-only mode).
     Write {
         generation: u64,
         write: Box<Write>,
     },
-    /// Start (or restart) the DLQ pane's poller: discovery for these functions (all when `None`).
+    /// Start (or restart) the DLQ poller: every function's DLQ topology rarely, the depths often.
     StartDlqPoller {
         generation: u64,
-        functions: Option<Vec<String>>,
-        every: Duration,
+        plan: Box<crate::app::dlq::DlqPollPlan>,
     },
+    /// Other DLQ work (answers come back as `Msg::Dlq`).
+    Dlq(crate::app::dlq::DlqCmd),
     /// Peek `n` messages of a queue (answer: `Msg::DlqPeeked`).
     PeekDlq {
         generation: u64,

@@ -9,16 +9,18 @@ pub enum PaneName {
     Alarms,
     Dlq,
     Aliases,
+    Cost,
 }
 
 impl PaneName {
-    pub const ALL: [PaneName; 6] = [
+    pub const ALL: [PaneName; 7] = [
         PaneName::Functions,
         PaneName::Logs,
         PaneName::Metrics,
         PaneName::Alarms,
         PaneName::Dlq,
         PaneName::Aliases,
+        PaneName::Cost,
     ];
 
     pub fn command(self) -> &'static str {
@@ -29,6 +31,7 @@ impl PaneName {
             PaneName::Alarms => "alarms",
             PaneName::Dlq => "dlq",
             PaneName::Aliases => "aliases",
+            PaneName::Cost => "cost",
         }
     }
 }
@@ -169,6 +172,6 @@ mod tests {
             completions("region eu-w", &profiles, &themes)
                 .contains(&"region eu-west-1".to_string())
         );
-        assert_eq!(completions("", &profiles, &themes).len(), 10);
+        assert_eq!(completions("", &profiles, &themes).len(), 11);
     }
 }

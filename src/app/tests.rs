@@ -465,17 +465,6 @@ fn palette_tab_completes_and_unknown_commands_flash() {
 }
 
 #[test]
-fn panes_not_built_yet_say_so_instead_of_opening_a_blank() {
-    let mut app = loaded(&["a"]);
-    key(&mut app, KeyCode::Char(':'));
-    typed(&mut app, "metrics");
-    let cmds = key(&mut app, KeyCode::Enter);
-    assert!(cmds.is_empty());
-    assert_eq!(app.view, View::Functions);
-    assert!(app.flash.as_ref().unwrap().text.contains("not built yet"));
-}
-
-#[test]
 fn question_mark_opens_help_and_esc_closes_it() {
     let mut app = loaded(&["a"]);
     key(&mut app, KeyCode::Char('?'));
@@ -1424,6 +1413,7 @@ pub(crate) fn dlq(
         delayed: 0,
         oldest_age_s: (visible > 0).then_some(3_720),
         age_source: (visible > 0).then_some(crate::domain::dlq::AgeSource::CloudWatch),
+        age_unavailable: (visible == 0).then_some(crate::domain::dlq::AgeUnavailable::Empty),
     }
 }
 
@@ -1461,7 +1451,7 @@ pub(crate) fn dlqs() -> Vec<crate::domain::dlq::Dlq> {
 pub(crate) fn discovery(dlqs: Vec<crate::domain::dlq::Dlq>) -> crate::aws::dlq::DlqDiscovery {
     crate::aws::dlq::DlqDiscovery {
         dlqs,
-        partial_errors: Vec::new(),
+        ..crate::aws::dlq::DlqDiscovery::default()
     }
 }
 
@@ -1471,13 +1461,7 @@ pub(crate) fn with_dlqs() -> App {
     let cmds = key(&mut app, KeyCode::Char('D'));
     assert_eq!(app.view, View::Dlq);
     assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Functions)));
-    assert!(cmds.iter().any(|c| matches!(
-        c,
-        Cmd::StartDlqPoller {
-            functions: None,
-            ..
-        }
-    )));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::StartDlqPoller { .. })));
     app.update(Msg::Dlqs {
         generation: 1,
         result: Ok(discovery(dlqs())),
@@ -1562,20 +1546,22 @@ pub(crate) fn redrive_plan() -> crate::domain::dlq::RedrivePlan {
 }
 
 #[test]
-fn dlq_pane_opens_from_functions_and_palette_and_stops_its_poller_when_left() {
+fn dlq_pane_opens_from_functions_and_palette_and_keeps_its_poller_for_the_functions_pane() {
     let mut app = with_dlqs();
     assert_eq!(app.dlq.all().len(), 3);
     // Non-empty first.
     assert_eq!(app.dlq.all()[0].name, "orders-dlq");
     let cmds = key(&mut app, KeyCode::Esc);
     assert_eq!(app.view, View::Functions);
-    assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Dlq)));
-    // The palette opens it too (no more "not built yet").
+    // The functions pane flags non-empty DLQs: the poller goes on.
+    assert!(!cmds.contains(&Cmd::StopPoller(PollerKind::Dlq)));
+    assert!(app.sync_dlq_poller().is_empty());
+    // The palette opens it too (no more "not built yet"), without restarting the poller.
     key(&mut app, KeyCode::Char(':'));
     typed(&mut app, "dlq");
     let cmds = key(&mut app, KeyCode::Enter);
     assert_eq!(app.view, View::Dlq);
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::StartDlqPoller { .. })));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::StartDlqPoller { .. })));
     assert!(
         app.flash
             .as_ref()
@@ -1591,11 +1577,20 @@ fn dlq_from_the_detail_lists_only_that_functions_queues() {
     let cmds = key(&mut app, KeyCode::Char('D'));
     assert_eq!(app.view, View::Dlq);
     assert_eq!(app.dlq.for_function.as_deref(), Some("orders-api"));
+    // One poller for every function's queues; the pane shows this function's.
     assert!(cmds.iter().any(|c| matches!(
         c,
-        Cmd::StartDlqPoller { functions: Some(f), every, .. } if f == &vec!["orders-api".to_string()] && *every == DLQ_POLL_EVERY
+        Cmd::StartDlqPoller { plan, .. } if plan.seed.is_none() && plan.first_in.is_zero()
     )));
     assert!(app.dlq.remote.is_loading());
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Ok(discovery(dlqs())),
+        now: t0(),
+    });
+    assert_eq!(app.dlq.all().len(), 1);
+    assert_eq!(app.dlq.all()[0].name, "orders-dlq");
+    assert_eq!(app.dlq.known.len(), 3);
 }
 
 #[test]
@@ -1912,4 +1907,298 @@ fn dlq_discovery_error_keeps_the_rows() {
     });
     assert_eq!(app.dlq.all().len(), 3);
     assert!(app.dlq.remote.error().is_some());
+}
+
+// ---- Logs: time ranges, backfill, Live Tail / polling (issue #3) ----
+
+fn start_logs(
+    cmds: &[Cmd],
+) -> (
+    u64,
+    Option<crate::logs::range::RangeSpec>,
+    crate::domain::log::TailMode,
+) {
+    assert_eq!(
+        cmds.first(),
+        Some(&Cmd::StopPoller(PollerKind::Logs)),
+        "{cmds:?}"
+    );
+    match cmds.last() {
+        Some(Cmd::StartLogs {
+            session,
+            range,
+            mode,
+            ..
+        }) => (*session, *range, *mode),
+        other => panic!("expected StartLogs, got {other:?}"),
+    }
+}
+
+fn logs_info(app: &mut App, session: u64, info: crate::domain::log::TailInfo) {
+    app.update(Msg::LogsInfo {
+        generation: 1,
+        session,
+        info,
+    });
+}
+
+#[test]
+fn range_keys_refetch_in_a_new_session_with_progress_then_follow() {
+    use crate::domain::log::TailInfo;
+    use crate::logs::range::RangeSpec;
+    let mut app = with_logs();
+    let old = logs(&app).session;
+    let (session, range, _) = start_logs(&key(&mut app, KeyCode::Char('2')));
+    assert_ne!(session, old);
+    assert_eq!(range, Some(RangeSpec::Last(Duration::from_hours(1))));
+    assert!(
+        logs(&app).buffer.lines.is_empty(),
+        "the range is fetched afresh"
+    );
+    assert_eq!(logs(&app).backfill, Some(logs::BackfillState::default()));
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::Backfill {
+            done: 3,
+            total: 8,
+            events: 120,
+        },
+    );
+    // The old session's late answers are dropped.
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session: old,
+        events: vec![log_event(5, "from the old tail")],
+    });
+    logs_info(
+        &mut app,
+        old,
+        TailInfo::Backfill {
+            done: 8,
+            total: 8,
+            events: 1,
+        },
+    );
+    assert!(logs(&app).buffer.lines.is_empty());
+    assert_eq!(
+        logs(&app).backfill,
+        Some(logs::BackfillState {
+            done: 3,
+            total: 8,
+            events: 120
+        })
+    );
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: vec![log_event(5, "from the range")],
+    });
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::BackfillDone { following: true },
+    );
+    assert_eq!(logs(&app).backfill, None);
+    assert_eq!(logs(&app).buffer.lines.len(), 1);
+    assert!(app.flash.as_ref().unwrap().text.contains("last 1h"));
+    // Each preset is its range.
+    for (c, hours) in [('1', 0.25), ('3', 3.0), ('4', 24.0)] {
+        let (_, range, _) = start_logs(&key(&mut app, KeyCode::Char(c)));
+        assert_eq!(
+            range,
+            Some(RangeSpec::Last(Duration::from_secs_f64(hours * 3600.0)))
+        );
+    }
+}
+
+#[test]
+fn esc_cancels_a_running_backfill_and_its_results_are_dropped() {
+    let mut app = with_logs();
+    let (backfill, range, _) = start_logs(&key(&mut app, KeyCode::Char('4')));
+    assert!(range.is_some());
+    let (session, range, _) = start_logs(&key(&mut app, KeyCode::Esc));
+    assert_eq!(range, None, "back to the last lines, then follow");
+    assert_eq!(
+        app.view,
+        View::Logs,
+        "Esc cancelled, it did not leave the pane"
+    );
+    assert!(app.flash.as_ref().unwrap().text.contains("cancelled"));
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session: backfill,
+        events: vec![log_event(5, "late slice")],
+    });
+    assert!(logs(&app).buffer.lines.is_empty());
+    assert_eq!(logs(&app).session, session);
+    // Choosing another range while one runs cancels it the same way (new session).
+    key(&mut app, KeyCode::Char('1'));
+    let (newer, _, _) = start_logs(&key(&mut app, KeyCode::Char('2')));
+    assert!(newer > session + 1);
+}
+
+#[test]
+fn typed_range_is_parsed_and_invalid_input_changes_nothing() {
+    use crate::logs::range::RangeSpec;
+    let mut app = with_logs();
+    let session = logs(&app).session;
+    assert!(key(&mut app, KeyCode::Char('R')).is_empty());
+    typed(&mut app, "soon");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(logs(&app).session, session);
+    assert!(!logs(&app).buffer.lines.is_empty(), "the lines stay");
+    let flash = app.flash.as_ref().unwrap();
+    assert_eq!(flash.level, FlashLevel::Error);
+    assert!(flash.text.contains("range not changed"), "{}", flash.text);
+    assert!(flash.text.contains("neither a duration"), "{}", flash.text);
+
+    key(&mut app, KeyCode::Char('R'));
+    typed(&mut app, "2h");
+    let (_, range, _) = start_logs(&key(&mut app, KeyCode::Enter));
+    assert_eq!(range, Some(RangeSpec::Last(Duration::from_hours(2))));
+}
+
+#[test]
+fn a_past_range_is_shown_not_followed_and_esc_returns_to_the_tail() {
+    use crate::domain::log::TailInfo;
+    let mut app = with_logs();
+    key(&mut app, KeyCode::Char('R'));
+    typed(&mut app, "2026-11-21T10:00..11:00");
+    let (session, range, _) = start_logs(&key(&mut app, KeyCode::Enter));
+    assert!(!range.unwrap().follows());
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::BackfillDone { following: false },
+    );
+    assert_eq!(logs(&app).state, logs::TailState::RangeShown);
+    assert_eq!(logs(&app).backfill, None);
+    let (_, range, _) = start_logs(&key(&mut app, KeyCode::Esc));
+    assert_eq!(range, None);
+    assert_eq!(app.view, View::Logs);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Functions, "a second Esc leaves the pane");
+}
+
+#[test]
+fn l_cycles_the_tail_mode_and_restarts_the_tail_keeping_filter_and_range() {
+    use crate::domain::log::TailMode;
+    let mut app = with_logs();
+    assert_eq!(logs(&app).mode, TailMode::Auto);
+    key(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "ERROR");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('1'));
+    let mut modes = Vec::new();
+    for _ in 0..3 {
+        let cmds = key(&mut app, KeyCode::Char('L'));
+        let (_, range, mode) = start_logs(&cmds);
+        assert!(range.is_some(), "the range is kept");
+        let Some(Cmd::StartLogs { filter, .. }) = cmds.last() else {
+            panic!()
+        };
+        assert_eq!(filter.as_deref(), Some("ERROR"), "the filter is kept");
+        modes.push(mode);
+    }
+    assert_eq!(modes, [TailMode::Live, TailMode::Poll, TailMode::Auto]);
+}
+
+#[test]
+fn the_configured_mode_is_used_when_the_pane_opens() {
+    use crate::domain::log::TailMode;
+    let mut app = loaded(&["orders-api"]);
+    app.config.logs_mode = TailMode::Poll;
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    assert!(matches!(
+        cmds.last(),
+        Some(Cmd::StartLogs {
+            mode: TailMode::Poll,
+            range: None,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn transport_sets_the_badge_and_a_fall_back_says_why() {
+    use crate::domain::log::{TailInfo, Transport};
+    let mut app = with_logs();
+    let session = logs(&app).session;
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::Transport(Transport::Live { sampled: false }),
+    );
+    assert_eq!(
+        logs(&app).transport,
+        Some(Transport::Live { sampled: false })
+    );
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::Transport(Transport::Live { sampled: true }),
+    );
+    assert!(app.flash.as_ref().unwrap().text.contains("sampling"));
+    let why = "Live Tail stream closed after 0.1s: the endpoint only sends a snapshot";
+    logs_info(
+        &mut app,
+        session,
+        TailInfo::Transport(Transport::Polling {
+            why: Some(why.into()),
+        }),
+    );
+    let flash = app.flash.as_ref().unwrap();
+    assert_eq!(flash.level, FlashLevel::Warn);
+    assert!(flash.text.contains(why), "{}", flash.text);
+    // Another session's word is not this tail's.
+    logs_info(
+        &mut app,
+        session + 100,
+        TailInfo::Transport(Transport::Live { sampled: false }),
+    );
+    assert!(matches!(
+        logs(&app).transport,
+        Some(Transport::Polling { .. })
+    ));
+}
+
+#[test]
+fn search_matches_stay_right_as_lines_arrive_and_the_ring_evicts() {
+    let mut app = with_logs();
+    let session = logs(&app).session;
+    app.logs.as_mut().unwrap().search = "needle".into();
+    assert_eq!(logs(&app).match_count(), 0);
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: vec![log_event(10, "a NEEDLE"), log_event(11, "hay")],
+    });
+    assert_eq!(logs(&app).match_count(), 1, "new lines are scanned");
+    let at = logs(&app).matches()[0];
+    assert_eq!(
+        logs(&app).buffer.lines.get(at).unwrap().event.text(),
+        "a NEEDLE"
+    );
+    // A small ring: old lines (and their matches) go, indices follow.
+    let pane = app.logs.as_mut().unwrap();
+    pane.buffer.lines.set_capacity(pane.buffer.lines.len());
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: (0..7).map(|i| log_event(20 + i, "needle again")).collect(),
+    });
+    let pane = logs(&app);
+    let found = pane.matches();
+    assert_eq!(found.len(), 7, "a NEEDLE was evicted, the new ones match");
+    for i in found {
+        assert_eq!(
+            pane.buffer.lines.get(i).unwrap().event.text(),
+            "needle again"
+        );
+    }
+    // Another query starts over.
+    app.logs.as_mut().unwrap().search = "hay".into();
+    assert_eq!(logs(&app).matches(), [0], "hay is now the oldest line");
 }

@@ -17,6 +17,20 @@ impl App {
             );
             return;
         }
+        // Changing an alias CodeDeploy manages (or may manage) is warned about: one line, and the
+        // detail (which deployment, what it will do) wrapped to the dialog's width.
+        let codedeploy = match &write {
+            Write::Alias { change, .. } | Write::AliasRollback { change, .. } => {
+                self.codedeploy_warning(&change.function, &change.alias)
+            }
+            _ => None,
+        };
+        let codedeploy_lines: Vec<String> = codedeploy.as_ref().map_or_else(Vec::new, |(_, d)| {
+            std::iter::once(String::new())
+                .chain(aliases::wrap_words(d, 84))
+                .collect()
+        });
+        let warning = warning.or(codedeploy.map(|(w, _)| w));
         let (title, lines) = match &write {
             Write::Alias { change, .. } => (
                 format!("Change alias {}:{}", change.function, change.alias),
@@ -26,14 +40,20 @@ impl App {
                     String::new(),
                     "UpdateAlias with the alias's revision id: refused by AWS if it changed meanwhile.".to_string(),
                     "R restores the previous state (remembered across restarts).".to_string(),
-                ],
+                ]
+                .into_iter()
+                .chain(codedeploy_lines)
+                .collect(),
             ),
             Write::AliasRollback { change, .. } => (
                 format!("Roll back alias {}:{}", change.function, change.alias),
                 vec![
                     format!("from  {}", change.from),
                     format!("to    {}   (its state before lambdash's last change)", change.to),
-                ],
+                ]
+                .into_iter()
+                .chain(codedeploy_lines)
+                .collect(),
             ),
             Write::AlarmActions { alarms, enabled } => (
                 format!(
@@ -86,9 +106,14 @@ impl App {
                         "count   {}",
                         plan.selected.as_ref().map_or_else(
                             || format!("all {} visible message(s)", plan.visible),
-                            |ids| format!("{} selected message(s)", ids.len())
+                            |ids| format!(
+                                "{} selected message(s): {}",
+                                ids.len(),
+                                crate::app::dlq::id_list(ids)
+                            )
                         )
                     ),
+                    format!("rate    {}", crate::app::dlq::rate_label(plan.rate)),
                     String::new(),
                     plan.describe(),
                     String::new(),
@@ -112,7 +137,7 @@ impl App {
                     .iter()
                     .map(|id| format!("message {id}"))
                     .chain(std::iter::once(
-                        "The message is gone for good: x exports it first if you need it."
+                        "Deleted messages are gone for good: x exports them first if you need them."
                             .to_string(),
                     ))
                     .collect(),
@@ -173,7 +198,7 @@ impl App {
             }];
         }
         if let Write::Dlq(crate::writes::DlqWrite::Delete { message_ids, .. }) = &write {
-            self.dlq.pending_delete = message_ids.first().cloned();
+            self.dlq.pending_delete.clone_from(message_ids);
         }
         self.flash(
             FlashLevel::Info,

@@ -59,7 +59,14 @@ impl Intercept for ApiCounter {
 /// True for operations that only read. `ChangeMessageVisibility` is allowed because peeking a queue
 /// releases the messages it received with it (visibility 0), which changes nothing a user can see.
 pub fn is_read_only_operation(operation: &str) -> bool {
-    const READ_PREFIXES: &[&str] = &["Get", "List", "Describe", "Filter", "StartLiveTail"];
+    const READ_PREFIXES: &[&str] = &[
+        "Get",
+        "BatchGet",
+        "List",
+        "Describe",
+        "Filter",
+        "StartLiveTail",
+    ];
     READ_PREFIXES.iter().any(|p| operation.starts_with(p))
         || matches!(
             operation,
@@ -118,6 +125,7 @@ mod tests {
             "ReceiveMessage",
             "ChangeMessageVisibility",
             "GetCallerIdentity",
+            "BatchGetDeployments",
         ] {
             assert!(is_read_only_operation(op), "{op} should be allowed");
         }

@@ -2,8 +2,9 @@
 //! shared budget, throttling backed off and retried), "the last N events whatever their age", and the
 //! function → log group lookup.
 //!
-//! Live Tail (`StartLiveTail`) is not used: polling works everywhere (the emulator's Live Tail returns
-//! one snapshot and closes), and its events carry no `eventId` to de-duplicate against a backfill.
+//! Live Tail (`StartLiveTail`) and the follow loop that chooses between it and polling are in
+//! [`crate::aws::livetail`]. A bounded range (`lambdash tail --since`, the pane's 15m … 24h and typed
+//! ranges) is fetched by [`Clients::backfill_range`] / [`Clients::backfill_since`], shared by both.
 //!
 //! A poller (the logs pane, `lambdash tail`) holds one [`Pacer`] for all its tails and drives the pure
 //! engine in [`crate::logs`]:
@@ -25,7 +26,18 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{AwsError, Clients, classify};
 use crate::domain::Function;
 use crate::domain::log::{LogEvent, TimeWindow, from_millis};
-use crate::logs::{Backoff, LastN, Tailer, TokenBucket};
+use crate::logs::{Backfill, Backoff, LastN, Tailer, TokenBucket};
+
+/// Backfill slices fetched at once (the budget still paces them).
+pub const BACKFILL_CONCURRENCY: usize = 4;
+
+/// How far a backfill got: tasks (slice × function) done of all, events delivered so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BackfillProgress {
+    pub done: usize,
+    pub total: usize,
+    pub events: usize,
+}
 
 /// How far before its log group's creation an event can be stamped (PutLogEvents accepts 14 days back).
 pub const MAX_EVENT_AGE: Duration = Duration::from_hours(14 * 24);
@@ -421,6 +433,102 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// Every event of `range` for every query, in timestamp order: the range cut into time slices
+    /// ([`Backfill`]), fetched `concurrency` at a time within the pacer's budget. Events go to
+    /// `on_events` as soon as every slice before them is in; `on_progress` hears after each task.
+    /// Returns false when `on_events` said stop.
+    pub async fn backfill_range(
+        &self,
+        queries: &[LogQuery],
+        range: TimeWindow,
+        pacer: &Pacer,
+        concurrency: usize,
+        mut on_progress: impl FnMut(BackfillProgress),
+        mut on_events: impl FnMut(Vec<LogEvent>) -> bool,
+    ) -> Result<bool, AwsError> {
+        use futures::{StreamExt, TryStreamExt};
+
+        let mut backfill = Backfill::new(range, queries.len());
+        let mut tasks = Vec::new();
+        while let Some(task) = backfill.next_task() {
+            tasks.push(task);
+        }
+        let mut progress = BackfillProgress {
+            done: 0,
+            total: tasks.len(),
+            events: 0,
+        };
+        on_progress(progress);
+        let mut results = futures::stream::iter(tasks)
+            .map(|task| async move {
+                let events = self
+                    .fetch_window_all(&queries[task.source], task.window, pacer)
+                    .await?;
+                Ok::<_, AwsError>((task, events))
+            })
+            .buffer_unordered(concurrency.max(1));
+        while let Some((task, events)) = results.try_next().await? {
+            backfill.complete(&task, events);
+            let ready = backfill.drain_ready();
+            (progress.done, progress.total) = backfill.progress();
+            progress.events += ready.len();
+            on_progress(progress);
+            if !ready.is_empty() && !on_events(ready) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Every event since `start` for a tail whose first windows (`seeds`, from
+    /// [`Clients::first_windows`]) are already fetched: the part before them backfilled, then theirs
+    /// from `start` on, all in timestamp order. `lambdash tail --since` and the pane's ranges.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn backfill_since(
+        &self,
+        queries: &[LogQuery],
+        seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
+        start: DateTime<Utc>,
+        pacer: &Pacer,
+        concurrency: usize,
+        mut on_progress: impl FnMut(BackfillProgress),
+        mut on_events: impl FnMut(Vec<LogEvent>) -> bool,
+    ) -> Result<bool, AwsError> {
+        let first_start = seeds.iter().map(|(w, _)| w.start).min().unwrap_or(start);
+        let mut last = BackfillProgress {
+            done: 1,
+            total: 1,
+            events: 0,
+        };
+        if start < first_start {
+            let range = TimeWindow::new(start, first_start - TimeDelta::milliseconds(1));
+            let going = self
+                .backfill_range(
+                    queries,
+                    range,
+                    pacer,
+                    concurrency,
+                    |p| {
+                        last = p;
+                        on_progress(p);
+                    },
+                    &mut on_events,
+                )
+                .await?;
+            if !going {
+                return Ok(false);
+            }
+        }
+        let mut recent: Vec<LogEvent> = seeds.into_iter().flat_map(|(_, events)| events).collect();
+        recent.sort_by_key(|e| e.timestamp);
+        recent.retain(|e| e.timestamp >= start);
+        last.events += recent.len();
+        on_progress(last);
+        Ok(recent.is_empty() || on_events(recent))
+    }
+}
+
 /// Runs `op` until it succeeds or fails with an error that is not worth retrying.
 async fn retry<T, F, Fut>(pacer: &Pacer, mut op: F) -> Result<T, AwsError>
 where
@@ -478,6 +586,11 @@ mod tests {
             lambda,
             logs,
             cloudwatch,
+            codedeploy: aws_sdk_codedeploy::Client::from_conf(
+                aws_sdk_codedeploy::Config::builder()
+                    .behavior_version(aws_config::BehaviorVersion::latest())
+                    .build(),
+            ),
             sqs,
             sts: aws_sdk_sts::Client::from_conf(conf),
             calls: ApiCounter::default(),

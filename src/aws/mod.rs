@@ -3,10 +3,12 @@
 
 pub mod alarms;
 pub mod aliases;
+pub mod codedeploy;
 pub mod dlq;
 mod error;
 mod intercept;
 pub mod lambda;
+pub mod livetail;
 pub mod logs;
 pub mod metrics;
 pub mod profiles;
@@ -36,6 +38,7 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub codedeploy: aws_sdk_codedeploy::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub sts: aws_sdk_sts::Client,
     pub calls: ApiCounter,
@@ -55,6 +58,16 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
+/// Adaptive retry, 4 attempts, with the SDK's Retry Behavior 2.1. Under 2.0 (the default today) the
+/// adaptive rate limiter charges a throttled retry 10 tokens at its minimum rate of 0.5/s: every retry
+/// after a throttle waited ~20 s, and a call throttled three times took ~56 s (measured through
+/// `tests/support/fault_proxy.rs`), close to the operation timeout. 2.1 charges one token per attempt.
+fn retry_config() -> RetryConfig {
+    RetryConfig::adaptive()
+        .with_max_attempts(4)
+        .with_retry_spec(aws_smithy_types::retry::RetrySpec::v2_1())
+}
+
 impl Clients {
     /// Builds clients from the default chain (env, profiles, SSO, IMDS), with the options as overrides.
     pub async fn connect(opts: &ConnectOptions) -> Result<Self, AwsError> {
@@ -67,7 +80,7 @@ impl Clients {
         calls: ApiCounter,
     ) -> Result<Self, AwsError> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::adaptive().with_max_attempts(4))
+            .retry_config(retry_config())
             .timeout_config(timeouts());
         if let Some(profile) = &opts.profile {
             loader = loader.profile_name(profile);
@@ -107,6 +120,12 @@ impl Clients {
                 .interceptor(guard.clone())
                 .build(),
         );
+        let codedeploy = aws_sdk_codedeploy::Client::from_conf(
+            aws_sdk_codedeploy::config::Builder::from(&sdk)
+                .interceptor(calls.clone())
+                .interceptor(guard.clone())
+                .build(),
+        );
         let sqs = aws_sdk_sqs::Client::from_conf(
             aws_sdk_sqs::config::Builder::from(&sdk)
                 .interceptor(calls.clone())
@@ -123,6 +142,7 @@ impl Clients {
             lambda,
             logs,
             cloudwatch,
+            codedeploy,
             sqs,
             sts,
             calls,
@@ -134,5 +154,21 @@ impl Clients {
                 .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
             read_only: opts.read_only,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_are_adaptive_with_behaviour_2_1() {
+        let retry = retry_config();
+        assert_eq!(retry.mode(), aws_config::retry::RetryMode::Adaptive);
+        assert_eq!(retry.max_attempts(), 4);
+        assert_eq!(
+            retry.retry_spec(),
+            Some(&aws_smithy_types::retry::RetrySpec::v2_1())
+        );
     }
 }

@@ -636,6 +636,11 @@ mod tests {
                     .build(),
             ),
             cloudwatch,
+            codedeploy: aws_sdk_codedeploy::Client::from_conf(
+                aws_sdk_codedeploy::Config::builder()
+                    .behavior_version(aws_config::BehaviorVersion::latest())
+                    .build(),
+            ),
             sqs: aws_sdk_sqs::Client::from_conf(
                 aws_sdk_sqs::Config::builder()
                     .behavior_version(BehaviorVersion::latest())

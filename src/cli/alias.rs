@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{EXIT_AWS, EXIT_USAGE, confirm, emit};
 use crate::aws::Clients;
+use crate::domain::alias::codedeploy::{AliasManagement, FunctionCodeDeploy};
 use crate::domain::alias::{self, AliasChange, AliasState};
 use crate::rollback::{self, Store};
 use crate::sanitize::sanitize;
@@ -26,7 +27,7 @@ pub enum AliasCommand {
     /// List a function's aliases: target version and additional version weights.
     List {
         function: String,
-        /// One JSON array of objects (`name`, `version`, `weights`, `description`).
+        /// One JSON array of objects (`name`, `version`, `weights`, `description`, `codedeploy`).
         #[arg(long)]
         json: bool,
     },
@@ -70,6 +71,64 @@ struct AliasJson<'a> {
     version: &'a str,
     weights: &'a BTreeMap<String, f64>,
     description: &'a str,
+    /// `{"state": "deploying" | "managed", "deployment_id", …}`, `{"state": "not_managed"}`, or
+    /// `null` when unknown (CodeDeploy refused, or an AppSpec could not be read).
+    codedeploy: serde_json::Value,
+}
+
+/// What CodeDeploy does to `alias`: `None` when unknown.
+fn codedeploy_of(cd: Option<&FunctionCodeDeploy>, alias: &str) -> Option<CodeDeployOf> {
+    let cd = cd?;
+    match cd.aliases.get(alias) {
+        Some(m) => Some(CodeDeployOf::Managed(m.clone())),
+        None if cd.unreadable.is_empty() => Some(CodeDeployOf::NotManaged),
+        None => None,
+    }
+}
+
+enum CodeDeployOf {
+    Managed(AliasManagement),
+    NotManaged,
+}
+
+impl CodeDeployOf {
+    fn json(this: Option<&Self>) -> serde_json::Value {
+        match this {
+            None => serde_json::Value::Null,
+            Some(Self::NotManaged) => serde_json::json!({ "state": "not_managed" }),
+            Some(Self::Managed(m)) => serde_json::to_value(m).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    fn text(this: Option<&Self>) -> String {
+        match this {
+            None => "unknown".to_string(),
+            Some(Self::NotManaged) => "-".to_string(),
+            Some(Self::Managed(m)) => format!("{} {}", m.flag(), m.by().deployment_id),
+        }
+    }
+}
+
+impl AliasCommand {
+    /// What can be checked without AWS (the weight's syntax and range, a weight on the primary), so
+    /// bad input exits 2 before connecting.
+    pub fn validate(&self) -> Result<(), alias::PlanError> {
+        if let AliasCommand::Set {
+            version,
+            weight: Some(w),
+            ..
+        } = self
+        {
+            let (v, f) = alias::parse_weight(w)?;
+            if &v == version {
+                return Err(alias::PlanError::WeightOnPrimary(v));
+            }
+            if !(f > 0.0 && f < 1.0) {
+                return Err(alias::PlanError::BadWeight(f.to_string()));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn fail(e: &impl std::fmt::Display, code: u8) -> ExitCode {
@@ -111,14 +170,37 @@ async fn list(clients: &Clients, function: &str, json: bool) -> ExitCode {
         Ok(a) => a,
         Err(e) => return aws_fail(&e),
     };
+    // Which aliases CodeDeploy manages (an account-wide scan: only when there are aliases).
+    let codedeploy = if aliases.is_empty() {
+        None
+    } else {
+        match clients.codedeploy_for(function).await {
+            Ok(cd) => {
+                for (id, why) in &cd.unreadable {
+                    eprintln!("note: CodeDeploy deployment {id}: {why}: its alias is not known");
+                }
+                Some(cd)
+            }
+            Err(e) => {
+                eprintln!("note: CodeDeploy status unknown: {e}");
+                None
+            }
+        }
+    };
+    let managed: Vec<Option<CodeDeployOf>> = aliases
+        .iter()
+        .map(|a| codedeploy_of(codedeploy.as_ref(), &a.name))
+        .collect();
     let text = if json {
         let rows: Vec<AliasJson> = aliases
             .iter()
-            .map(|a| AliasJson {
+            .zip(&managed)
+            .map(|(a, m)| AliasJson {
                 name: &a.name,
                 version: &a.state.version,
                 weights: &a.state.weights,
                 description: &a.description,
+                codedeploy: CodeDeployOf::json(m.as_ref()),
             })
             .collect();
         match serde_json::to_string_pretty(&rows) {
@@ -134,13 +216,17 @@ async fn list(clients: &Clients, function: &str, json: bool) -> ExitCode {
                 s.to_string()
             }
         };
-        let mut out = format!("{:<20} {:<28} {}\n", "ALIAS", "ROUTES TO", "DESCRIPTION");
-        for a in &aliases {
+        let mut out = format!(
+            "{:<20} {:<28} {:<34} {}\n",
+            "ALIAS", "ROUTES TO", "CODEDEPLOY", "DESCRIPTION"
+        );
+        for (a, m) in aliases.iter().zip(&managed) {
             let _ = writeln!(
                 out,
-                "{:<20} {:<28} {}",
+                "{:<20} {:<28} {:<34} {}",
                 clean(&a.name),
                 a.state.to_string(),
+                clean(&CodeDeployOf::text(m.as_ref())),
                 clean(&a.description)
             );
         }

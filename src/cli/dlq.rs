@@ -226,9 +226,33 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
                 clean(&d.functions.join(","))
             );
         }
+        for note in age_notes(&found.dlqs) {
+            eprintln!("note: {note}");
+        }
         out
     };
     print(&text)
+}
+
+/// Why OLDEST is `-` for non-empty queues, one line per reason (empty queues and SNS topics need none).
+fn age_notes(dlqs: &[crate::domain::dlq::Dlq]) -> Vec<String> {
+    let mut by_reason: std::collections::BTreeMap<String, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for d in dlqs {
+        if d.oldest_age_s.is_none()
+            && d.depth() > 0
+            && let Some(why) = &d.age_unavailable
+        {
+            by_reason
+                .entry(why.explain())
+                .or_default()
+                .push(d.name.as_str());
+        }
+    }
+    by_reason
+        .into_iter()
+        .map(|(why, queues)| format!("OLDEST is - for {}: {why}", queues.join(", ")))
+        .collect()
 }
 
 async fn resolve(clients: &Clients, queue: &str) -> Result<QueueRef, ExitCode> {

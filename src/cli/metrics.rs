@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::aws::Clients;
-use crate::domain::metrics::cost::{CostInput, CostReport, Prices};
+use crate::domain::metrics::cost::{CostReport, Prices, Unestimated, cost_inputs, cost_series};
 use crate::domain::metrics::{
     MetricName, MetricsBatch, PercentileSupport, QualifierKind, Reading, SeriesKey, SeriesStatus,
     Stat, detail_series, error_pct, estimate_costs, period_for,
@@ -406,13 +406,6 @@ pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
     write_out(&text)
 }
 
-/// A function whose cost could not be estimated (its metrics could not be fetched).
-#[derive(Debug, Serialize)]
-struct Unestimated {
-    function: String,
-    reason: String,
-}
-
 /// Renders `lambdash cost` (JSON or text).
 fn render_cost(
     report: &CostReport,
@@ -570,12 +563,7 @@ pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {
     };
     let keys: Vec<SeriesKey> = functions
         .iter()
-        .flat_map(|(f, _)| {
-            [
-                SeriesKey::new(&f.name, MetricName::Invocations, Stat::Sum),
-                SeriesKey::new(&f.name, MetricName::Duration, Stat::Sum),
-            ]
-        })
+        .flat_map(|(f, _)| cost_series(&f.name))
         .collect();
     let batch = match clients
         .get_metrics(
@@ -612,38 +600,4 @@ pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {
         eprintln!("GetMetricData calls: {calls}");
     }
     write_out(&text)
-}
-
-/// Usage per function from the batch; functions whose series failed are set apart, never costed at 0.
-fn cost_inputs(
-    functions: &[(crate::domain::Function, Option<i32>)],
-    batch: &MetricsBatch,
-) -> (Vec<CostInput>, Vec<Unestimated>) {
-    let mut inputs = Vec::new();
-    let mut unestimated = Vec::new();
-    for (f, storage) in functions {
-        let inv = batch.reading(&SeriesKey::new(&f.name, MetricName::Invocations, Stat::Sum));
-        let dur = batch.reading(&SeriesKey::new(&f.name, MetricName::Duration, Stat::Sum));
-        match (inv, dur) {
-            (Reading::Value(invocations), Reading::Value(sum_duration_ms)) => {
-                inputs.push(CostInput {
-                    function: f.clone(),
-                    invocations,
-                    sum_duration_ms,
-                    ephemeral_storage_mb: *storage,
-                });
-            }
-            (Reading::Unavailable(why), _) | (_, Reading::Unavailable(why)) => {
-                unestimated.push(Unestimated {
-                    function: f.name.clone(),
-                    reason: why,
-                });
-            }
-            _ => unestimated.push(Unestimated {
-                function: f.name.clone(),
-                reason: "no data".into(),
-            }),
-        }
-    }
-    (inputs, unestimated)
 }

@@ -209,6 +209,9 @@ pub fn main() -> ExitCode {
                     "refused: --read-only (or a read-only profile rule) forbids changing aliases; nothing was sent",
                 );
             }
+            if let Err(e) = args.command.validate() {
+                return usage_error(&e.to_string());
+            }
             runtime.block_on(async {
                 let clients = match Clients::connect(&opts).await {
                     Ok(c) => c,

@@ -4,9 +4,14 @@
 //! 2. The tail's first window `[now − L, now]` is fetched for every function and remembered as seen.
 //! 3. The range is printed in timestamp order, all functions merged: the last N events whatever their
 //!    age ([`Clients::last_events`], seeded with that first window), or everything since a time (the part
-//!    older than the first window as a sliced [`Backfill`], then the first window).
-//! 4. With `--follow`, the sliding-window [`Tailer`]s keep polling; a [`Merger`] interleaves functions
-//!    with a 1 s reorder grace. Throttling is backed off forever, saying so on stderr.
+//!    older than the first window as a sliced [`crate::logs::Backfill`], then the first window).
+//! 4. With `--follow`, [`Follower`] goes on (`--mode`): Live Tail while it works (`auto`, the default),
+//!    else the sliding-window [`Tailer`]s keep polling and a [`crate::logs::Merger`] interleaves functions with a
+//!    1 s reorder grace. Which one, and why not Live Tail, is said on stderr. Throttling is backed off
+//!    forever, saying so on stderr.
+//!
+//! The range (`--since`) and the follow loop are the same code as the logs pane's
+//! ([`Clients::backfill_since`], [`Follower`]).
 //!
 //! Every CloudWatch Logs request goes through one [`Pacer`] (`--budget-tps`, 2/s by default).
 
@@ -15,24 +20,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{EXIT_AWS, EXIT_USAGE, emit};
-use crate::aws::logs::{LogQuery, Pacer};
+use crate::aws::livetail::{FollowOptions, FollowSink, Follower, opening_dedup};
+use crate::aws::logs::{BACKFILL_CONCURRENCY, LogQuery, Pacer};
 use crate::aws::{AwsError, Clients};
-use crate::domain::log::{Level, LogEvent, TimeWindow};
+use crate::domain::log::{Level, LogEvent, TailMode, TimeWindow, Transport};
 use crate::logs::backfill::DEFAULT_LAST_N;
-use crate::logs::tailer::DEFAULT_GRACE;
-use crate::logs::{Backfill, Merger, Tailer, level};
+use crate::logs::{Tailer, level};
 use crate::sanitize::sanitize_lines;
 
-/// How often `--follow` polls (each function once per round, within the budget).
-const POLL_EVERY: Duration = Duration::from_secs(1);
 /// Without `--follow`, an unreachable endpoint is retried this many times before exiting 1.
 const NETWORK_RETRIES: u32 = 4;
-/// Backfill slices fetched at once (the budget still paces them).
-const BACKFILL_CONCURRENCY: usize = 4;
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     crate::config::parse_duration(s)
@@ -76,6 +76,10 @@ pub struct TailArgs {
     /// account and region, shared with everyone).
     #[arg(long, value_name = "N", default_value = "2", value_parser = parse_tps)]
     pub budget_tps: f64,
+    /// How --follow gets new events: auto (Live Tail while it works, else polling, saying why on
+    /// stderr), live (Live Tail; polling fills in while it is retried), poll (FilterLogEvents only).
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = TailMode::parse, requires = "follow")]
+    pub mode: TailMode,
 }
 
 /// One event as `--json` prints it.
@@ -270,6 +274,7 @@ async fn tail(
     let seeds = clients
         .first_windows(queries, &mut tailers, now, pacer)
         .await?;
+    let dedup = opening_dedup(&seeds);
 
     if let Some(since) = args.since {
         print_since(clients, queries, pacer, printer, now, since, seeds).await?;
@@ -281,38 +286,61 @@ async fn tail(
         return Ok(());
     }
 
-    let mut merger = Merger::new(queries.len(), DEFAULT_GRACE);
-    loop {
-        for (i, (query, tailer)) in queries.iter().zip(tailers.iter_mut()).enumerate() {
-            let window = tailer.next_window(Utc::now());
-            if let Some(gap) = tailer.take_skipped() {
-                eprintln!(
-                    "warning: {}: events from {} to {} were not fetched (polling stalled too long)",
-                    query.function,
-                    rfc3339_ms(gap.start),
-                    rfc3339_ms(gap.end)
-                );
-            }
-            clients
-                .fetch_window(query, window, pacer, |page| {
-                    merger.push(i, tailer.ingest(page));
-                })
-                .await?;
-            tailer.completed(window);
-            merger.advance(i, window.end);
-        }
-        printer
-            .print(&merger.release(Utc::now()))
-            .map_err(Stop::Exit)?;
-        tokio::time::sleep(POLL_EVERY).await;
+    let opts = FollowOptions::new(args.mode, queries.len());
+    let follower = Follower::new(clients, queries, tailers, dedup, pacer, opts);
+    let mut sink = CliSink {
+        printer,
+        exit: None,
+    };
+    let result = follower.run(&mut sink).await;
+    match (sink.exit, result) {
+        (Some(code), _) => Err(Stop::Exit(code)),
+        (None, Err(e)) => Err(Stop::Aws(e)),
+        (None, Ok(())) => Ok(()),
     }
 }
 
-/// Events of every function, merged by timestamp (ties: command-line order).
-fn merge(batches: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
-    let mut all: Vec<LogEvent> = batches.into_iter().flatten().collect();
-    all.sort_by_key(|e| e.timestamp);
-    all
+/// `--follow`'s output: events to stdout, what delivers them and why not Live Tail to stderr.
+struct CliSink<'a> {
+    printer: &'a mut Printer,
+    exit: Option<ExitCode>,
+}
+
+impl FollowSink for CliSink<'_> {
+    fn events(&mut self, events: Vec<LogEvent>) -> bool {
+        match self.printer.print(&events) {
+            Ok(()) => true,
+            Err(code) => {
+                self.exit = Some(code);
+                false
+            }
+        }
+    }
+
+    fn transport(&mut self, transport: &Transport) {
+        match transport {
+            Transport::Live { sampled: false } => eprintln!("following with Live Tail"),
+            Transport::Live { sampled: true } => {
+                eprintln!("Live Tail is sampling (over 500 events/s): some events are not shown");
+            }
+            Transport::Polling { why: Some(why) } => {
+                eprintln!("polling FilterLogEvents: {why}");
+            }
+            Transport::Polling { why: None } => {}
+        }
+    }
+
+    fn failed(&mut self, _err: &AwsError) -> bool {
+        false
+    }
+
+    fn skipped(&mut self, function: &str, gap: TimeWindow) {
+        eprintln!(
+            "warning: {function}: events from {} to {} were not fetched (polling stalled too long)",
+            rfc3339_ms(gap.start),
+            rfc3339_ms(gap.end)
+        );
+    }
 }
 
 async fn print_last(
@@ -340,41 +368,34 @@ async fn print_since(
     seeds: Vec<(TimeWindow, Vec<LogEvent>)>,
 ) -> Result<(), Stop> {
     let start = now - TimeDelta::from_std(since).unwrap_or(TimeDelta::MAX);
-    let first_start = seeds.iter().map(|(w, _)| w.start).min().unwrap_or(now);
-    if start < first_start {
-        let range = TimeWindow::new(start, first_start - TimeDelta::milliseconds(1));
-        let mut backfill = Backfill::new(range, queries.len());
-        let mut tasks = Vec::new();
-        while let Some(task) = backfill.next_task() {
-            tasks.push(task);
-        }
-        let progress = io::stderr().is_terminal() && tasks.len() > 1;
-        let mut results = futures::stream::iter(tasks)
-            .map(|task| async move {
-                let events = clients
-                    .fetch_window_all(&queries[task.source], task.window, pacer)
-                    .await?;
-                Ok::<_, AwsError>((task, events))
-            })
-            .buffer_unordered(BACKFILL_CONCURRENCY);
-        while let Some((task, events)) = results.try_next().await? {
-            backfill.complete(&task, events);
-            if progress {
-                let (done, total) = backfill.progress();
-                eprint!("\rfetched {done}/{total} slices");
-                if done == total {
-                    eprint!("\r\x1b[K");
+    let show_progress = io::stderr().is_terminal();
+    let mut exit = None;
+    clients
+        .backfill_since(
+            queries,
+            seeds,
+            start,
+            pacer,
+            BACKFILL_CONCURRENCY,
+            |p| {
+                if show_progress && p.total > 1 {
+                    if p.done == p.total {
+                        eprint!("\r\x1b[K");
+                    } else {
+                        eprint!("\rfetched {}/{} slices", p.done, p.total);
+                    }
                 }
-            }
-            printer.print(&backfill.drain_ready()).map_err(Stop::Exit)?;
-        }
-    }
-    let recent = merge(seeds.into_iter().map(|(_, events)| events).collect());
-    let keep: Vec<LogEvent> = recent
-        .into_iter()
-        .filter(|e| e.timestamp >= start)
-        .collect();
-    printer.print(&keep).map_err(Stop::Exit)
+            },
+            |events| match printer.print(&events) {
+                Ok(()) => true,
+                Err(code) => {
+                    exit = Some(code);
+                    false
+                }
+            },
+        )
+        .await?;
+    exit.map_or(Ok(()), |code| Err(Stop::Exit(code)))
 }
 
 #[cfg(test)]
@@ -450,6 +471,22 @@ mod tests {
         let line = f.line(&event("[ERROR] boom\n"));
         assert!(line.contains("\x1b[36morders\x1b[0m"), "{line:?}");
         assert!(line.contains("\x1b[31m[ERROR] boom\x1b[0m"), "{line:?}");
+    }
+
+    #[test]
+    fn mode_defaults_to_auto_and_needs_follow() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            tail: TailArgs,
+        }
+        let cli = Cli::try_parse_from(["t", "f", "--follow"]).unwrap();
+        assert_eq!(cli.tail.mode, TailMode::Auto);
+        let cli = Cli::try_parse_from(["t", "f", "--follow", "--mode", "poll"]).unwrap();
+        assert_eq!(cli.tail.mode, TailMode::Poll);
+        assert!(Cli::try_parse_from(["t", "f", "--mode", "live"]).is_err());
+        assert!(Cli::try_parse_from(["t", "f", "--follow", "--mode", "stream"]).is_err());
     }
 
     #[test]

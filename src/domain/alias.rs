@@ -1,4 +1,9 @@
 //! Aliases, versions and traffic shifting: the types and the pure planning of every alias change.
+//! [`compare`] puts the versions behind an alias side by side; [`codedeploy`] says which aliases
+//! CodeDeploy manages.
+
+pub mod codedeploy;
+pub mod compare;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -153,6 +153,72 @@ impl TimeWindow {
     }
 }
 
+/// How a tail follows new events: `lambdash tail --mode`, `[logs] mode` in the config, `L` in the pane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum TailMode {
+    /// Live Tail while it keeps working, otherwise polling (and say why).
+    #[default]
+    Auto,
+    /// Live Tail; when it fails, polling fills in and Live Tail is tried again every few minutes.
+    Live,
+    /// `FilterLogEvents` polling only (a sliding window re-queried every second).
+    Poll,
+}
+
+impl TailMode {
+    pub const ALL: [Self; 3] = [Self::Auto, Self::Live, Self::Poll];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Live => "live",
+            Self::Poll => "poll",
+        }
+    }
+
+    /// `auto`, `live` or `poll` (case-insensitive).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let lower = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == lower)
+            .ok_or_else(|| format!("invalid mode \"{s}\" (expected auto, live or poll)"))
+    }
+}
+
+impl fmt::Display for TailMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What delivers a tail's new events right now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// A Live Tail session (`StartLiveTail`). `sampled`: AWS reports it is sampling (more than 500
+    /// events/s): some events are not shown.
+    Live { sampled: bool },
+    /// `FilterLogEvents` polling; `why` says why not Live Tail (`None`: polling was asked for).
+    Polling { why: Option<String> },
+}
+
+/// What a tail says about itself besides its events and its health (`Msg::LogsInfo`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TailInfo {
+    Transport(Transport),
+    /// A range being fetched in slices: tasks (slice × function) done of total, events so far.
+    Backfill {
+        done: usize,
+        total: usize,
+        events: usize,
+    },
+    /// The range was fetched; `following`: the tail goes on with new events (a range ending in the
+    /// past is shown as it is, not followed).
+    BackfillDone {
+        following: bool,
+    },
+}
+
 /// Milliseconds since the epoch (as the CloudWatch APIs speak) to a UTC time; `None` when out of range.
 pub fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
@@ -180,5 +246,14 @@ mod tests {
         assert!(w.contains(from_millis(8_000).unwrap()));
         assert!(w.contains(from_millis(10_000).unwrap()));
         assert!(!w.contains(from_millis(7_999).unwrap()));
+    }
+
+    #[test]
+    fn tail_mode_parses_case_insensitively_and_says_what_is_valid() {
+        assert_eq!(TailMode::parse("LIVE"), Ok(TailMode::Live));
+        assert_eq!(TailMode::parse(" poll "), Ok(TailMode::Poll));
+        assert_eq!(TailMode::default(), TailMode::Auto);
+        let err = TailMode::parse("stream").unwrap_err();
+        assert!(err.contains("auto, live or poll"), "{err}");
     }
 }

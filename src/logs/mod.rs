@@ -7,6 +7,9 @@
 //! - [`backfill`]: a range cut into slices fetched concurrently and delivered in order
 //!   ([`Backfill`]); "the last N events whatever their age" ([`LastN`]).
 //! - [`budget`]: the shared [`TokenBucket`] (2 requests/s by default) and the [`Backoff`] on throttling.
+//! - [`live`]: Live Tail's rules — events without `eventId` de-duplicated by content and occurrence
+//!   ([`live::ContentDedup`]), and what to do when a session ends ([`live::after_session`]).
+//! - [`range`]: the time ranges of a tail (15m … 24h, typed `2h` or `START..END`).
 //! - [`ring`]: the bounded [`Ring`] buffer (100,000 lines by default).
 //! - [`level`]: ERROR/WARN/INFO/DEBUG from text or JSON fields.
 //! - [`json`]: Powertools-style JSON lines rendered compactly, and pretty-printed.
@@ -21,6 +24,8 @@ pub mod budget;
 pub mod invocations;
 pub mod json;
 pub mod level;
+pub mod live;
+pub mod range;
 pub mod ring;
 pub mod tailer;
 

@@ -30,11 +30,15 @@ use crate::app::{App, Cmd, Msg, PollerKind};
 use crate::aws::{ApiCounter, Clients, ConnectOptions};
 use crate::theme::Theme;
 
+mod aliases;
+mod logs_task;
+mod metrics_task;
 mod tasks;
-use tasks::{
-    LogsSpec, Schedule, alarms_poller, dlq_poller, functions_poller, logs_poller, plan_redrive,
-    plan_rollback,
-};
+mod test_hooks;
+use logs_task::{LogsSpec, logs_poller};
+use tasks::{Schedule, alarms_poller, functions_poller, plan_rollback};
+mod dlq_task;
+use dlq_task::plan_redrive;
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
@@ -58,9 +62,12 @@ fn setup_terminal() -> io::Result<Term> {
     }
     // A panic anywhere restores the terminal before the message is printed.
     let previous = std::panic::take_hook();
+    // A panic in a task would otherwise leave the app drawing on a restored (cooked) terminal: a panic
+    // anywhere is a bug, so the process ends, with the message readable (tests/pty_terminal.rs).
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
         previous(info);
+        std::process::exit(101);
     }));
     Terminal::new(CrosstermBackend::new(stdout))
 }
@@ -269,6 +276,8 @@ impl Executor {
                 filter,
                 last_n,
                 window,
+                mode,
+                range,
             } => {
                 self.stop(PollerKind::Logs);
                 if let Some(clients) = self.clients() {
@@ -279,6 +288,8 @@ impl Executor {
                         filter,
                         last_n,
                         window,
+                        mode,
+                        range,
                     };
                     let task = tokio::spawn(logs_poller(clients, self.tx.clone(), spec));
                     self.pollers.insert(
@@ -328,6 +339,49 @@ impl Executor {
                     });
                 }
             }
+            Cmd::FetchPaneMetrics {
+                generation,
+                request,
+                function,
+                qualifiers,
+                range,
+                period_s,
+                end,
+                context,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
+                    let ask = metrics_task::PaneAsk {
+                        generation,
+                        request,
+                        function,
+                        qualifiers,
+                        range,
+                        period_s,
+                        end,
+                        context,
+                    };
+                    tokio::spawn(async move {
+                        let _ =
+                            tx.send(metrics_task::fetch_pane_metrics(clients, support, ask).await);
+                    });
+                }
+            }
+            Cmd::FetchCost {
+                generation,
+                request,
+                range,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
+                    tokio::spawn(async move {
+                        let msg =
+                            metrics_task::fetch_cost(clients, support, generation, request, range)
+                                .await;
+                        let _ = tx.send(msg);
+                    });
+                }
+            }
             Cmd::FetchAlarmHistory {
                 generation,
                 request,
@@ -347,6 +401,35 @@ impl Executor {
                             now: Utc::now(),
                         });
                     });
+                }
+            }
+            Cmd::FetchAliasComparison {
+                generation,
+                request,
+                function,
+                alias,
+                state,
+            } => {
+                if let Some(clients) = self.clients() {
+                    tokio::spawn(aliases::compare(
+                        clients,
+                        self.tx.clone(),
+                        self.percentiles.clone(),
+                        (generation, request),
+                        (function, alias, state),
+                    ));
+                }
+            }
+            Cmd::FetchCodeDeploy {
+                generation,
+                request,
+            } => {
+                if let Some(clients) = self.clients() {
+                    tokio::spawn(aliases::codedeploy(
+                        clients,
+                        self.tx.clone(),
+                        (generation, request),
+                    ));
                 }
             }
             Cmd::PlanRollback {
@@ -375,26 +458,17 @@ impl Executor {
                     });
                 }
             }
-            Cmd::StartDlqPoller {
-                generation,
-                functions,
-                every,
-            } => {
+            Cmd::StartDlqPoller { generation, plan } => {
                 self.stop(PollerKind::Dlq);
                 if let Some(clients) = self.clients() {
-                    let wake = Arc::new(Notify::new());
-                    let task = tokio::spawn(dlq_poller(
-                        clients,
-                        self.tx.clone(),
-                        generation,
-                        functions,
-                        Schedule {
-                            every,
-                            first_in: Duration::ZERO,
-                            wake: wake.clone(),
-                        },
-                    ));
+                    let (task, wake) =
+                        dlq_task::spawn_poller(clients, self.tx.clone(), generation, *plan);
                     self.pollers.insert(PollerKind::Dlq, Poller { task, wake });
+                }
+            }
+            Cmd::Dlq(cmd) => {
+                if let Some(clients) = self.clients() {
+                    dlq_task::execute(clients, self.tx.clone(), cmd);
                 }
             }
             Cmd::PeekDlq {
@@ -632,9 +706,12 @@ async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> 
         let Some(first) = rx.recv().await else {
             return Ok(());
         };
+        test_hooks::maybe_panic(&first); // inert unless LAMBDASH_TEST_PANIC is set (tests only)
         pending.extend(app.update(first));
         while let Ok(msg) = rx.try_recv() {
             pending.extend(app.update(msg));
         }
+        // The DLQ poller follows the pane shown (functions or DLQ), whatever changed it.
+        pending.extend(app.sync_dlq_poller());
     }
 }

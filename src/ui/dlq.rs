@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::app::dlq::{PeekView, describe_choice};
+use crate::app::dlq::{DryRun, PeekView, QualifierChoice, describe_choice, rate_label};
 use crate::domain::Phase;
 use crate::domain::dlq::{AgeSource, Dlq, DlqMessage, Trend};
 use crate::sanitize::sanitize;
@@ -29,14 +29,15 @@ fn duration(secs: u64) -> String {
     }
 }
 
-/// The oldest message's age, or a dash with why there is none.
+/// The oldest message's age, or a dash with why there is none (the whole reason is in the note).
 fn oldest(d: &Dlq) -> String {
-    match (d.oldest_age_s, d.age_source) {
-        (Some(a), Some(AgeSource::Peek)) => format!("≥ {}", duration(a)),
-        (Some(a), _) => duration(a),
-        (None, _) if !d.inspectable => "— (SNS)".to_string(),
-        (None, _) if d.depth() == 0 => "— (empty)".to_string(),
-        (None, _) => "— (no CloudWatch datapoint)".to_string(),
+    match (d.oldest_age_s, d.age_source, &d.age_unavailable) {
+        (Some(a), Some(AgeSource::Peek), _) => format!("≥ {}", duration(a)),
+        (Some(a), _, _) => duration(a),
+        (None, _, _) if !d.inspectable => "— (SNS)".to_string(),
+        (None, _, Some(why)) => format!("— ({})", why.short()),
+        (None, _, None) if d.depth() == 0 => "— (empty)".to_string(),
+        (None, _, None) => "— (not read yet)".to_string(),
     }
 }
 
@@ -66,6 +67,10 @@ fn title(app: &App) -> Line<'static> {
     if let Some(f) = &pane.for_function {
         spans.push(Span::styled(format!("of {} ", s(f)), t.style(Role::Accent)));
     }
+    spans.push(Span::styled(
+        format!("rate {} (+/-) ", rate_label(pane.rate)),
+        t.style(Role::Muted),
+    ));
     spans.extend(super::phase_span(app, &pane.remote));
     Line::from(spans)
 }
@@ -123,6 +128,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 t.style(Role::Error),
             )));
         }
+    }
+    if pane.peek.is_none()
+        && let Some(d) = pane.selected_dlq()
+        && d.oldest_age_s.is_none()
+        && d.depth() > 0
+        && let Some(why) = &d.age_unavailable
+    {
+        notes.push(Line::from(Span::styled(
+            format!(
+                " oldest age of {}: unknown — {}",
+                s(&d.name),
+                s(&why.explain())
+            ),
+            t.style(Role::Muted),
+        )));
     }
     if !pane.partial_errors.is_empty() {
         notes.push(Line::from(Span::styled(
@@ -318,6 +338,12 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
             t.style(Role::Accent),
         ));
     }
+    if !peek.marked.is_empty() {
+        spans.push(Span::styled(
+            format!("{} marked: R d x n take them ", peek.targets().len()),
+            t.style(Role::Accent),
+        ));
+    }
     spans.extend(super::phase_span(app, &peek.remote));
     let block = Block::default()
         .borders(Borders::ALL)
@@ -352,7 +378,13 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     let offset = peek.selected.saturating_sub(body_rows.saturating_sub(1));
     let rows = visible.iter().skip(offset).take(body_rows).map(|m| {
         let first_line = m.body.lines().next().unwrap_or("");
+        let mark = if peek.marked.contains(&m.message_id) {
+            "●"
+        } else {
+            " "
+        };
         Row::new([
+            Cell::from(Span::styled(mark, t.style(Role::Accent))),
             Cell::from(m.sent_at().map_or_else(|| "—".to_string(), timestamp)),
             Cell::from(
                 m.receive_count()
@@ -368,13 +400,14 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     let table = Table::new(
         rows,
         [
+            Constraint::Length(1),
             Constraint::Length(19),
             Constraint::Length(5),
             Constraint::Length(48),
             Constraint::Min(10),
         ],
     )
-    .header(Row::new(["SENT (UTC)", "RECV", "ERROR", "BODY"]).style(t.style(Role::TableHeader)))
+    .header(Row::new(["", "SENT (UTC)", "RECV", "ERROR", "BODY"]).style(t.style(Role::TableHeader)))
     .row_highlight_style(t.style(Role::Selection));
     let mut state = TableState::default().with_selected(Some(peek.selected - offset));
     frame.render_stateful_widget(table, inner, &mut state);
@@ -501,6 +534,125 @@ fn draw_message(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     );
 }
 
+/// The re-invoke's qualifier list: the unqualified function, then aliases and versions.
+fn qualifier_lines(
+    t: &Theme,
+    list: &crate::app::dlq::QualifierList,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" re-invoke {} as:", s(&list.function)),
+        t.style(Role::Text),
+    ))];
+    // A window of the list around the selection: a function may have hundreds of versions.
+    const SHOWN: usize = 8;
+    let total = list.choices().len();
+    let first = list
+        .selected
+        .saturating_sub(SHOWN / 2)
+        .min(total.saturating_sub(SHOWN));
+    if first > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("     … {first} more above"),
+            t.style(Role::Muted),
+        )));
+    }
+    for (i, c) in list.choices().iter().enumerate().skip(first).take(SHOWN) {
+        let label = match c {
+            QualifierChoice::Unqualified => "the function itself ($LATEST)  (default)".to_string(),
+            QualifierChoice::Alias(a) => {
+                format!("alias {} → {}", s(&a.name), s(&a.state.to_string()))
+            }
+            QualifierChoice::Version(v) => {
+                if v.description.is_empty() {
+                    format!("version {}", s(&v.version))
+                } else {
+                    format!("version {} — {}", s(&v.version), s(&v.description))
+                }
+            }
+        };
+        let (marker, role) = if i == list.selected {
+            ("›", Role::Selection)
+        } else {
+            (" ", Role::Text)
+        };
+        lines.push(Line::from(Span::styled(
+            format!("   {marker} {label}"),
+            t.style(role),
+        )));
+    }
+    let below = total.saturating_sub(first + SHOWN);
+    if below > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("     … {below} more below"),
+            t.style(Role::Muted),
+        )));
+    }
+    match &list.remote.phase {
+        Phase::Failed { error, .. } => lines.push(Line::from(Span::styled(
+            format!("   aliases and versions unavailable: {}", s(error)),
+            t.style(Role::Warning),
+        ))),
+        _ if list.remote.is_loading() => lines.push(Line::from(Span::styled(
+            format!("   {} listing aliases and versions…", spinner(now)),
+            t.style(Role::Info),
+        ))),
+        _ => {}
+    }
+    lines
+}
+
+/// The dry run under the choices: exactly what would happen, or why it cannot.
+fn dry_run_lines(
+    t: &Theme,
+    dry: &DryRun,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Line<'static>> {
+    match dry {
+        DryRun::Planning => vec![Line::from(Span::styled(
+            format!(
+                " {} dry run: planning (reads the queues, changes nothing)…",
+                spinner(now)
+            ),
+            t.style(Role::Info),
+        ))],
+        DryRun::Failed(e) => vec![Line::from(Span::styled(
+            format!(" dry run: {}", s(e)),
+            t.style(Role::Error),
+        ))],
+        DryRun::Ready(plan) => {
+            let count = plan.selected.as_ref().map_or_else(
+                || format!("all {} visible message(s)", plan.visible),
+                |ids| {
+                    format!(
+                        "{} selected message(s): {}",
+                        ids.len(),
+                        crate::app::dlq::id_list(ids)
+                    )
+                },
+            );
+            let row = |k: &str, v: String| {
+                Line::from(vec![
+                    Span::styled(format!("   {k:<12}"), t.style(Role::Muted)),
+                    Span::styled(v, t.style(Role::Text)),
+                ])
+            };
+            vec![
+                Line::from(Span::styled(
+                    " DRY RUN — nothing was changed:",
+                    t.style(Role::Title),
+                )),
+                row("path", plan.path.method().to_string()),
+                row("from", format!("queue {}", s(&plan.from.name))),
+                row("to", s(&plan.path.destination())),
+                row("messages", count),
+                row("rate", rate_label(plan.rate)),
+                row("guarantee", crate::domain::dlq::AT_LEAST_ONCE.to_string()),
+            ]
+        }
+    }
+}
+
 fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::dlq::PathChooser) {
     let t = &app.theme;
     let name = app
@@ -510,13 +662,19 @@ fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::
         .find(|d| d.queue_arn == chooser.queue)
         .map_or_else(|| chooser.queue.clone(), |d| d.name.clone());
     let mut lines = vec![
-        Line::from(Span::styled(
-            match &chooser.message_ids {
-                Some(ids) => format!(" {} selected message(s) of {}", ids.len(), s(&name)),
-                None => format!(" every message of {}", s(&name)),
-            },
-            t.style(Role::Text),
-        )),
+        Line::from(vec![
+            Span::styled(
+                match &chooser.message_ids {
+                    Some(ids) => format!(" {} selected message(s) of {}", ids.len(), s(&name)),
+                    None => format!(" every message of {}", s(&name)),
+                },
+                t.style(Role::Text),
+            ),
+            Span::styled(
+                format!("  ·  rate {} (+/-)", rate_label(app.dlq.rate)),
+                t.style(Role::Muted),
+            ),
+        ]),
         Line::default(),
     ];
     for (i, c) in chooser.choices.iter().enumerate() {
@@ -532,9 +690,23 @@ fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::
             Span::styled(default, t.style(Role::Accent)),
         ]));
     }
+    if let Some(list) = &chooser.qualifiers {
+        lines.push(Line::default());
+        lines.extend(qualifier_lines(t, list, app.now));
+    }
+    if let Some(dry) = &chooser.dry_run {
+        lines.push(Line::default());
+        lines.extend(dry_run_lines(t, dry, app.now));
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        " Enter: plan it and show what will happen (nothing moves yet) · Esc cancels",
+        if chooser.dry_run_only {
+            " read-only: n shows what a redrive would do; nothing can be redriven · Esc closes"
+        } else if chooser.qualifiers.is_some() {
+            " Enter: plan the re-invoke (confirm next) · n: dry run · Esc: back to the paths"
+        } else {
+            " Enter: plan it, confirm next (nothing moves yet) · n: dry run · Esc cancels"
+        },
         t.style(Role::Muted),
     )));
     let height = u16::try_from(lines.len())

@@ -49,6 +49,28 @@ pub fn truncate(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// A count as the tables show it; a number that could not be fetched is `n/a`, never 0.
+pub fn count_reading(r: &crate::domain::metrics::Reading) -> String {
+    use crate::domain::metrics::Reading;
+    match r {
+        Reading::Value(v) if *v >= 10_000.0 => format!("{:.0}k", v / 1000.0),
+        Reading::Value(v) => format!("{v:.0}"),
+        Reading::NoData => "0".to_string(),
+        Reading::Unavailable(_) => "n/a".to_string(),
+    }
+}
+
+/// Milliseconds as the tables show them (`—` without data, `n/a` when not fetched).
+pub fn millis_reading(r: &crate::domain::metrics::Reading) -> String {
+    use crate::domain::metrics::Reading;
+    match r {
+        Reading::Value(v) if *v >= 1000.0 => format!("{:.1}s", v / 1000.0),
+        Reading::Value(v) => format!("{v:.0}ms"),
+        Reading::NoData => "—".to_string(),
+        Reading::Unavailable(_) => "n/a".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::{App, Layout, SortColumn};
-use crate::domain::metrics::health::{Health, HealthExtras, HealthKind, evaluate_health};
+use crate::domain::metrics::health::{Health, HealthKind, evaluate_health};
 use crate::domain::metrics::{Reading, row_series};
 use crate::domain::{Function, Phase};
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
-use super::format::{bytes, spinner, timestamp};
+use super::format::{bytes, count_reading, millis_reading, spinner, timestamp};
 
 fn title(app: &App) -> Line<'static> {
     let t = &app.theme;
@@ -291,24 +291,6 @@ fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col>
     out
 }
 
-fn count(r: &Reading) -> String {
-    match r {
-        Reading::Value(v) if *v >= 10_000.0 => format!("{:.0}k", v / 1000.0),
-        Reading::Value(v) => format!("{v:.0}"),
-        Reading::NoData => "0".to_string(),
-        Reading::Unavailable(_) => "n/a".to_string(),
-    }
-}
-
-fn millis(r: &Reading) -> String {
-    match r {
-        Reading::Value(v) if *v >= 1000.0 => format!("{:.1}s", v / 1000.0),
-        Reading::Value(v) => format!("{v:.0}ms"),
-        Reading::NoData => "—".to_string(),
-        Reading::Unavailable(_) => "n/a".to_string(),
-    }
-}
-
 /// `▁▂▃▅▇`: the last `n` slots scaled to their maximum.
 fn sparkline(values: &[u64], n: usize) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -337,7 +319,7 @@ fn health_label(kind: HealthKind) -> &'static str {
 pub(crate) fn health(app: &App, f: &Function) -> Option<Health> {
     let batch = app.row_metrics.data.as_ref()?;
     batch.get(&row_series(&f.name)[0])?;
-    Some(evaluate_health(f, batch, HealthExtras::default()))
+    Some(evaluate_health(f, batch, app.health_extras(&f.name)))
 }
 
 /// HEALTH, INVOC, ERR%, P99, THROT, TREND for one function; `…` until fetched, `n/a` when refused.
@@ -381,7 +363,7 @@ fn metric_cells(app: &App, f: &Function) -> [Cell<'static>; 6] {
         Reading::NoData => Span::styled("—", t.style(Role::Muted)),
         Reading::Unavailable(_) => Span::styled("n/a", t.style(Role::Warning)),
     };
-    let throttles = count(&row.throttles);
+    let throttles = count_reading(&row.throttles);
     let throttle_role = if row.throttles.value().is_some_and(|v| v > 0.0) {
         Role::Error
     } else {
@@ -389,9 +371,9 @@ fn metric_cells(app: &App, f: &Function) -> [Cell<'static>; 6] {
     };
     [
         health,
-        Cell::from(count(&row.invocations)),
+        Cell::from(count_reading(&row.invocations)),
         Cell::from(err_pct),
-        Cell::from(millis(&row.duration)),
+        Cell::from(millis_reading(&row.duration)),
         Cell::from(Span::styled(throttles, t.style(throttle_role))),
         Cell::from(Span::styled(
             sparkline(&row.sparkline, 12),

@@ -11,7 +11,7 @@ use crate::theme::Role;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = &app.theme;
-    let popup = super::centered(area, 84, 100);
+    let popup = super::centered(area, 110, 100);
     if popup.width < 3 || popup.height < 3 {
         return;
     }
@@ -26,6 +26,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         Scope::Invocations,
         Scope::Dlq,
         Scope::DlqMessages,
+        Scope::Metrics,
+        Scope::Cost,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title(),
@@ -33,7 +35,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         )));
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", b.keys_label()), t.style(Role::Key)),
+                Span::styled(
+                    format!("  {:<16}", app.config.keys.label(b)),
+                    t.style(Role::Key),
+                ),
                 Span::styled(b.desc, t.style(Role::Text)),
             ]));
         }
@@ -55,7 +60,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         (":alarms", "the alarms of the account/region"),
         (":aliases", "the selected function's aliases and versions"),
         (":dlq", "the dead-letter queues of every function"),
-        (":metrics", "not built yet: say so"),
+        (":metrics", "the selected function's metrics (charts)"),
+        (":cost", "the estimated cost of every function"),
         (":q", "quit"),
     ] {
         lines.push(Line::from(vec![

@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::app::logs::{LogsPane, LogsView, TailState, TimeMode};
-use crate::domain::log::Level;
+use crate::app::logs::{BackfillState, LogsPane, LogsView, TailState, TimeMode};
+use crate::domain::log::{Level, Transport};
 use crate::logs::{LogLine, json};
 use crate::sanitize::{sanitize, sanitize_lines};
 use crate::theme::{Role, Theme};
@@ -37,12 +37,27 @@ fn title(app: &App, pane: &LogsPane) -> Line<'static> {
         t.style(Role::Title),
     )];
     let state = match &pane.state {
-        TailState::Starting => Span::styled(
+        TailState::Starting | TailState::Following if pane.backfill.is_some() => Span::styled(
             format!(
-                "{} loading the last {} events… ",
+                "{} fetching {}… ",
                 spinner(app.now),
-                pane.last_n
+                pane.range.map(|r| r.label()).unwrap_or_default()
             ),
+            t.style(Role::Info),
+        ),
+        TailState::Starting => Span::styled(
+            match pane.range {
+                Some(r) => format!("{} fetching {}… ", spinner(app.now), r.label()),
+                None => format!(
+                    "{} loading the last {} events… ",
+                    spinner(app.now),
+                    pane.last_n
+                ),
+            },
+            t.style(Role::Info),
+        ),
+        TailState::RangeShown => Span::styled(
+            "■ not following (Esc: back to the tail) ",
             t.style(Role::Info),
         ),
         TailState::Throttled { until } => Span::styled(
@@ -67,6 +82,20 @@ fn title(app: &App, pane: &LogsPane) -> Line<'static> {
         ),
     };
     spans.push(state);
+    if let Some(r) = pane.range
+        && pane.state != TailState::Starting
+        && pane.backfill.is_none()
+    {
+        spans.push(Span::styled(
+            format!("range {} ", r.label()),
+            t.style(Role::Accent),
+        ));
+    }
+    if let Some(transport) = &pane.transport
+        && pane.state != TailState::RangeShown
+    {
+        spans.push(transport_badge(t, transport));
+    }
     if let Some(p) = &pane.filter_pattern {
         spans.push(Span::styled(
             format!("filter {} ", sanitize(p)),
@@ -78,7 +107,7 @@ fn title(app: &App, pane: &LogsPane) -> Line<'static> {
             format!(
                 "/{} ({} matches) ",
                 sanitize(&pane.search),
-                pane.matches().len()
+                pane.match_count()
             ),
             t.style(Role::Accent),
         ));
@@ -94,6 +123,40 @@ fn title(app: &App, pane: &LogsPane) -> Line<'static> {
         t.style(Role::Muted),
     ));
     Line::from(spans)
+}
+
+/// `LIVE`, `LIVE · SAMPLED`, or `POLLING` with why not Live Tail (the flash says it in full too).
+fn transport_badge(t: &Theme, transport: &Transport) -> Span<'static> {
+    match transport {
+        Transport::Live { sampled: false } => Span::styled("LIVE TAIL ", t.style(Role::Ok)),
+        Transport::Live { sampled: true } => Span::styled(
+            "LIVE TAIL · SAMPLED (over 500 events/s: some not shown) ",
+            t.style(Role::Warning),
+        ),
+        Transport::Polling { why: None } => Span::styled("polling ", t.style(Role::Muted)),
+        Transport::Polling { why: Some(why) } => Span::styled(
+            format!("POLLING — {} ", truncate(&sanitize(why), 70)),
+            t.style(Role::Warning),
+        ),
+    }
+}
+
+/// The backfill's progress line: a bar, slices (× functions) done of all, events so far.
+fn backfill_line(t: &Theme, pane: &LogsPane, b: BackfillState, width: u16) -> Line<'static> {
+    const BAR: usize = 20;
+    let label = pane.range.map(|r| r.label()).unwrap_or_default();
+    let filled = (b.done * BAR).checked_div(b.total).unwrap_or(0).min(BAR);
+    let text = format!(
+        " {} fetching {label}: {}/{} slices, {} events — Esc cancels",
+        "█".repeat(filled) + &"░".repeat(BAR - filled),
+        b.done,
+        b.total,
+        b.events
+    );
+    Line::from(Span::styled(
+        truncate(&text, usize::from(width)),
+        t.style(Role::Info),
+    ))
 }
 
 /// `text` as spans, every case-insensitive occurrence of `needle` highlighted.
@@ -193,9 +256,25 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         draw_invocations(app, pane, frame, inner, *selected);
         return;
     }
+    let mut inner = inner;
+    if let Some(b) = pane.backfill {
+        let line = Rect { height: 1, ..inner };
+        frame.render_widget(Paragraph::new(backfill_line(t, pane, b, inner.width)), line);
+        inner.y += 1;
+        inner.height -= 1;
+        if inner.height == 0 {
+            return;
+        }
+    }
     let visible = pane.visible();
     if visible.is_empty() {
         let text = match &pane.state {
+            TailState::Starting if pane.range.is_some() => format!(
+                "{} Fetching {}…",
+                spinner(app.now),
+                pane.range.map(|r| r.label()).unwrap_or_default()
+            ),
+            TailState::RangeShown => "No log events in this range.".to_string(),
             TailState::Starting => format!("{} Loading the last {} events, whatever their age…", spinner(app.now), pane.last_n),
             TailState::Failed { error, .. } => format!("No lines yet: {} (retrying)", sanitize(error)),
             _ => "No log events yet for this function (its log group is empty or does not exist): following.".to_string(),

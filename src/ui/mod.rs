@@ -4,6 +4,7 @@
 mod alarms;
 mod aliases;
 mod confirm;
+mod cost;
 mod detail;
 mod dlq;
 pub mod format;
@@ -11,10 +12,13 @@ mod functions;
 mod header;
 mod help;
 mod logs;
+mod metrics;
 mod palette;
 mod status;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_metrics;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as RLayout, Rect};
@@ -59,6 +63,8 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         View::Alarms => alarms::draw(app, frame, area),
         View::Logs => logs::draw(app, frame, area),
         View::Dlq => dlq::draw(app, frame, area),
+        View::Metrics => metrics::draw(app, frame, area),
+        View::Cost => cost::draw(app, frame, area),
     }
 }
 

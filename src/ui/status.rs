@@ -53,6 +53,7 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                     InputPurpose::PublishDescription { .. } => "description for the new version: ",
                     InputPurpose::LogSearch => "search the buffer: /",
                     InputPurpose::LogFilter => "CloudWatch filter pattern (empty: none): ",
+                    InputPurpose::LogRange => "range (2h, or 2026-11-21T10:00..11:00 UTC): ",
                     InputPurpose::DlqSearch => "search the peeked messages: /",
                     InputPurpose::RedriveQueue { .. } => "redrive to queue (name or URL): ",
                 },
@@ -117,6 +118,8 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         View::Alarms => app.alarms.remote.last_ok,
         View::Dlq => app.dlq.remote.last_ok,
         View::Logs => None,
+        View::Metrics => app.metrics.as_ref().and_then(|m| m.remote.last_ok),
+        View::Cost => app.cost.remote.last_ok,
     };
     let refreshed = if app.view == View::Logs {
         app.logs
@@ -147,7 +150,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let budget = usize::from(area.width).saturating_sub(right.chars().count());
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, desc) in keymap::hints(app.scope()) {
+    for (keys, desc) in keymap::hints_with(&app.config.keys, app.scope()) {
         let width = keys.chars().count() + desc.chars().count() + 3;
         if used + width > budget {
             break;

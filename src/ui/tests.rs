@@ -8,7 +8,7 @@ use crate::app::tests::{app, function, loaded, t0};
 use crate::app::{App, Msg};
 use crate::domain::{AsyncConfig, EnvVar, EventSource, FunctionDetail};
 
-fn draw(app: &mut App, width: u16, height: u16) -> String {
+pub(super) fn draw(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut layout = None;
     terminal
@@ -209,16 +209,15 @@ fn help_overlay_lists_the_keymap() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('?'));
     let screen = draw(&mut app, 100, 104);
-    // The keymap is longer than the overlay: scroll to see the rest.
-    app.mode = crate::app::Mode::Help { scroll: 90 };
-    let rest = draw(&mut app, 100, 104);
+    // The keymap is longer than the overlay: scroll page by page (wide, so no line is cut) to see the rest.
+    let mut pages = String::new();
+    for page in 0..6_u16 {
+        app.mode = crate::app::Mode::Help { scroll: page * 90 };
+        pages.push_str(&draw(&mut app, 200, 104));
+    }
     app.mode = crate::app::Mode::Help { scroll: 0 };
     for b in crate::app::keymap::BINDINGS {
-        assert!(
-            screen.contains(b.desc) || rest.contains(b.desc),
-            "help lacks {:?}",
-            b.desc
-        );
+        assert!(pages.contains(b.desc), "help lacks {:?}", b.desc);
     }
     insta::assert_snapshot!(screen);
 }
@@ -653,5 +652,345 @@ fn dlq_purge_confirm_with_typed_name() {
     }
     let screen = draw(&mut app, 120, 20);
     assert!(screen.contains("> orders-d"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+fn logs_info(app: &mut App, info: crate::domain::log::TailInfo) {
+    let session = app.logs.as_ref().unwrap().session;
+    app.update(Msg::LogsInfo {
+        generation: 1,
+        session,
+        info,
+    });
+}
+
+#[test]
+fn logs_live_tail_sampled() {
+    use crate::domain::log::{TailInfo, Transport};
+    let mut app = crate::app::tests::with_logs();
+    logs_info(
+        &mut app,
+        TailInfo::Transport(Transport::Live { sampled: true }),
+    );
+    insta::assert_snapshot!(draw(&mut app, 140, 10));
+}
+
+#[test]
+fn logs_fallback_to_polling_says_why() {
+    use crate::domain::log::{TailInfo, Transport};
+    let mut app = crate::app::tests::with_logs();
+    logs_info(
+        &mut app,
+        TailInfo::Transport(Transport::Polling {
+            why: Some(
+                "Live Tail stream closed after 0.1s: the endpoint only sends a snapshot".into(),
+            ),
+        }),
+    );
+    insta::assert_snapshot!(draw(&mut app, 160, 10));
+}
+
+#[test]
+fn logs_backfill_in_progress() {
+    use crate::domain::log::TailInfo;
+    let mut app = crate::app::tests::with_logs();
+    key(&mut app, KeyCode::Char('2'));
+    let session = app.logs.as_ref().unwrap().session;
+    logs_info(
+        &mut app,
+        TailInfo::Backfill {
+            done: 3,
+            total: 8,
+            events: 1_234,
+        },
+    );
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: crate::app::tests::demo_log_events(),
+    });
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+#[test]
+fn logs_range_shown_not_followed() {
+    use crate::domain::log::TailInfo;
+    let mut app = crate::app::tests::with_logs();
+    key(&mut app, KeyCode::Char('R'));
+    for c in "2026-11-21T10:00..11:00".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let session = app.logs.as_ref().unwrap().session;
+    app.update(Msg::LogEvents {
+        generation: 1,
+        session,
+        events: crate::app::tests::demo_log_events(),
+    });
+    logs_info(&mut app, TailInfo::BackfillDone { following: false });
+    insta::assert_snapshot!(draw(&mut app, 120, 12));
+}
+
+// Issue #7: the versions behind an alias side by side, and CodeDeploy-managed aliases.
+
+/// The aliases pane with `live` (3 at 90 %, 4 at 10 %) selected and CodeDeploy answered (not managed).
+fn aliases_live_selected() -> App {
+    use crate::app::aliases::fixtures::answer_codedeploy;
+    let mut app = crate::app::tests::with_aliases(false);
+    answer_codedeploy(&mut app, Ok(("Succeeded", "other-alias")), t0());
+    key(&mut app, KeyCode::Char('j'));
+    app
+}
+
+#[test]
+fn aliases_side_by_side_ready() {
+    let mut app = aliases_live_selected();
+    crate::app::aliases::fixtures::answer_comparison(
+        &mut app,
+        "live",
+        &[(9_120.0, 18.0, 412.0), (1_004.0, 61.0, 1_870.0)],
+        false,
+        t0(),
+    );
+    insta::assert_snapshot!(draw(&mut app, 120, 24));
+}
+
+#[test]
+fn aliases_side_by_side_loading() {
+    let mut app = aliases_live_selected();
+    insta::assert_snapshot!(draw(&mut app, 120, 24));
+}
+
+#[test]
+fn aliases_side_by_side_percentiles_unavailable() {
+    let mut app = aliases_live_selected();
+    crate::app::aliases::fixtures::answer_comparison(
+        &mut app,
+        "live",
+        &[(9_120.0, 18.0, 2_310.0), (1_004.0, 2.0, 2_120.0)],
+        true,
+        t0(),
+    );
+    insta::assert_snapshot!(draw(&mut app, 120, 24));
+}
+
+#[test]
+fn aliases_side_by_side_error_keeps_stale_figures() {
+    use crate::app::aliases::fixtures::{answer_comparison, fail_comparison};
+    let mut app = aliases_live_selected();
+    answer_comparison(
+        &mut app,
+        "live",
+        &[(9_120.0, 18.0, 412.0), (1_004.0, 61.0, 1_870.0)],
+        false,
+        t0(),
+    );
+    let later = t0() + chrono::Duration::seconds(61);
+    app.update(Msg::Tick {
+        now: later,
+        api_calls_total: 0,
+    });
+    fail_comparison(
+        &mut app,
+        "live",
+        "GetMetricData: throttled by AWS (Rate exceeded)",
+        later,
+    );
+    insta::assert_snapshot!(draw(&mut app, 120, 24));
+}
+
+#[test]
+fn aliases_codedeploy_deploying_is_flagged() {
+    use crate::app::aliases::fixtures::answer_codedeploy;
+    let mut app = crate::app::tests::with_aliases(false);
+    answer_codedeploy(&mut app, Ok(("InProgress", "live")), t0());
+    key(&mut app, KeyCode::Char('j'));
+    let screen = draw(&mut app, 120, 24);
+    assert!(screen.contains("deploying d-7Q2XK4LMB"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn aliases_codedeploy_status_unknown() {
+    use crate::app::aliases::fixtures::answer_codedeploy;
+    let mut app = crate::app::tests::with_aliases(false);
+    answer_codedeploy(
+        &mut app,
+        Err(
+            "ListApplications: not supported by this endpoint (HTTP 500 without an AWS error code)",
+        ),
+        t0(),
+    );
+    let screen = draw(&mut app, 120, 24);
+    assert!(screen.contains("CodeDeploy status unknown"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn aliases_confirm_warns_about_codedeploy() {
+    use crate::app::aliases::fixtures::answer_codedeploy;
+    let mut app = crate::app::tests::with_aliases(false);
+    answer_codedeploy(&mut app, Ok(("InProgress", "live")), t0());
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('p'));
+    let screen = draw(&mut app, 120, 30);
+    assert!(screen.contains("overwrite this change"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// DLQ: functions pane flags, dry run, qualifiers, marks, unknown ages
+
+fn dlq_scanned(name: &str, event_invoke_config: bool) -> crate::domain::dlq::ScannedFunction {
+    crate::domain::dlq::ScannedFunction {
+        name: name.to_string(),
+        event_invoke_config,
+        complete: true,
+    }
+}
+
+#[test]
+fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
+    let mut app = loaded(&demo_names());
+    app.update(Msg::Tick {
+        now: t0(),
+        api_calls_total: 0,
+    });
+    app.update(Msg::RowMetrics {
+        generation: 1,
+        request: 1,
+        result: Ok(Box::new(crate::app::tests::row_batch(&[
+            ("email-sender", 120.0, 0.0, 0.0, 180.0),
+            ("nightly-report", 2.0, 0.0, 0.0, 900.0),
+            ("orders-api", 4_800.0, 12.0, 0.0, 240.0),
+            ("payments-webhook", 300.0, 3.0, 0.0, 400.0),
+            ("thumbnail-resizer", 60.0, 0.0, 0.0, 1_500.0),
+        ]))),
+        now: t0(),
+    });
+    // orders-dlq holds 44 messages; email-sender has an EventInvokeConfig and no DLQ.
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Ok(crate::aws::dlq::DlqDiscovery {
+            scanned: vec![
+                dlq_scanned("orders-api", false),
+                dlq_scanned("payments-webhook", true),
+                dlq_scanned("email-sender", true),
+                dlq_scanned("nightly-report", false),
+                dlq_scanned("thumbnail-resizer", false),
+            ],
+            topology_at: Some(t0()),
+            ..discovery(dlqs())
+        }),
+        now: t0(),
+    });
+    // orders-api is selected: its reason is shown.
+    let names: Vec<String> = app.functions.rows().map(|f| f.name.clone()).collect();
+    let orders = names.iter().position(|n| n == "orders-api").unwrap();
+    for _ in 0..orders {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let screen = draw(&mut app, 160, 12);
+    assert!(screen.contains("44 message(s) waiting"), "{screen}");
+    assert!(screen.contains("NO DLQ"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_dry_run_in_the_chooser() {
+    let mut app = with_dlqs();
+    key(&mut app, KeyCode::Char('-'));
+    key(&mut app, KeyCode::Char('-'));
+    key(&mut app, KeyCode::Char('n'));
+    app.update(Msg::RedrivePlanned {
+        generation: 1,
+        result: Ok(Box::new(redrive_plan())),
+    });
+    let screen = draw(&mut app, 140, 22);
+    assert!(screen.contains("DRY RUN — nothing was changed"), "{screen}");
+    assert!(screen.contains("250 msg/s"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_reinvoke_qualifier_list() {
+    use crate::app::dlq::{DlqMsg, QualifierChoice};
+    let mut app = with_dlqs();
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Enter);
+    let request = app
+        .dlq
+        .chooser
+        .as_ref()
+        .and_then(|c| c.qualifiers.as_ref())
+        .unwrap()
+        .request;
+    let alias = crate::domain::alias::Alias {
+        name: "live".into(),
+        description: String::new(),
+        state: crate::domain::alias::AliasState::plain("7"),
+        revision_id: None,
+        arn: "arn:aws:lambda:us-east-1:123456789012:function:payments-webhook:live".into(),
+    };
+    let version = crate::domain::alias::Version {
+        version: "7".into(),
+        description: "fix retries".into(),
+        code_sha256: String::new(),
+        runtime: Some("nodejs20.x".into()),
+        memory_mb: 256,
+        last_modified: None,
+    };
+    app.update(Msg::Dlq(DlqMsg::Qualifiers {
+        generation: 1,
+        request,
+        result: Ok(vec![
+            QualifierChoice::Alias(alias),
+            QualifierChoice::Version(version),
+        ]),
+    }));
+    key(&mut app, KeyCode::Char('j'));
+    let screen = draw(&mut app, 140, 20);
+    assert!(screen.contains("› alias live → 7"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_marked_messages() {
+    let mut app = with_dlqs();
+    peeked(
+        &mut app,
+        vec![
+            dlq_message("m-1", r#"{"order": 1}"#),
+            dlq_message("m-2", r#"{"order": 2}"#),
+            dlq_message("m-3", r#"{"order": 3}"#),
+        ],
+    );
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char(' '));
+    let screen = draw(&mut app, 140, 10);
+    assert!(screen.contains("2 marked"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dlq_oldest_age_unknown_says_why() {
+    let mut app = with_dlqs();
+    let mut no_age = dlqs();
+    no_age[0].oldest_age_s = None;
+    no_age[0].age_source = None;
+    no_age[0].age_unavailable = Some(crate::domain::dlq::AgeUnavailable::NoDatapoint);
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Ok(discovery(no_age)),
+        now: t0(),
+    });
+    let screen = draw(&mut app, 190, 10);
+    assert!(screen.contains("— (no CloudWatch datapoint)"), "{screen}");
+    assert!(
+        screen.contains("oldest age of orders-dlq: unknown"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }

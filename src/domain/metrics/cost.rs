@@ -466,6 +466,58 @@ pub fn estimate_costs(inputs: &[CostInput], range: Duration, prices: &Prices) ->
     }
 }
 
+/// A function whose cost could not be estimated (its metrics could not be fetched, or there were
+/// none): listed apart, never costed at 0.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unestimated {
+    pub function: String,
+    pub reason: String,
+}
+
+/// The series a cost estimate needs for `function`: invocations and the summed duration.
+pub fn cost_series(function: &str) -> [super::SeriesKey; 2] {
+    use super::{MetricName, SeriesKey, Stat};
+    [
+        SeriesKey::new(function, MetricName::Invocations, Stat::Sum),
+        SeriesKey::new(function, MetricName::Duration, Stat::Sum),
+    ]
+}
+
+/// Usage per function from a batch holding [`cost_series`]; functions whose series failed are set
+/// apart with the reason.
+pub fn cost_inputs(
+    functions: &[(Function, Option<i32>)],
+    batch: &super::MetricsBatch,
+) -> (Vec<CostInput>, Vec<Unestimated>) {
+    use super::Reading;
+    let mut inputs = Vec::new();
+    let mut unestimated = Vec::new();
+    for (f, storage) in functions {
+        let [inv, dur] = cost_series(&f.name);
+        match (batch.reading(&inv), batch.reading(&dur)) {
+            (Reading::Value(invocations), Reading::Value(sum_duration_ms)) => {
+                inputs.push(CostInput {
+                    function: f.clone(),
+                    invocations,
+                    sum_duration_ms,
+                    ephemeral_storage_mb: *storage,
+                });
+            }
+            (Reading::Unavailable(why), _) | (_, Reading::Unavailable(why)) => {
+                unestimated.push(Unestimated {
+                    function: f.name.clone(),
+                    reason: why,
+                });
+            }
+            _ => unestimated.push(Unestimated {
+                function: f.name.clone(),
+                reason: "no data".into(),
+            }),
+        }
+    }
+    (inputs, unestimated)
+}
+
 /// Provisioned concurrency cost: `units` environments of `memory_mb` kept warm for `seconds`, plus
 /// the duration they served (`served_ms`) at the provisioned duration price. `None` when the price
 /// file has no provisioned prices for the architecture.

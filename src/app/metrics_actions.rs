@@ -1,0 +1,306 @@
+//! The metrics and cost panes' actions and answers.
+
+use chrono::{DateTime, Utc};
+
+use super::keymap::Action;
+use super::metrics::{CostData, MetricsPane, PaneMetrics};
+use super::msg::{Cmd, PaneContext};
+use super::{App, FlashLevel, View};
+use crate::domain::metrics::{MetricsBatch, MetricsRange};
+
+impl App {
+    /// Opens the metrics pane for `function`; with `anchor`, the window is centred on that time (the
+    /// moment an alarm flipped) and marked on the charts.
+    pub(super) fn open_metrics(
+        &mut self,
+        function: Option<String>,
+        anchor: Option<DateTime<Utc>>,
+    ) -> Vec<Cmd> {
+        let Some(function) = function else {
+            self.flash(FlashLevel::Info, "select a function first");
+            return Vec::new();
+        };
+        let timeout = self
+            .functions
+            .all()
+            .iter()
+            .find(|f| f.name == function)
+            .map(|f| f.timeout_s);
+        let mut cmds = if matches!(self.view, View::Metrics | View::Cost) {
+            Vec::new()
+        } else {
+            self.leave_view()
+        };
+        if self.view != View::Metrics {
+            self.metrics_return = self.view;
+        }
+        let mut pane = MetricsPane::new(function, timeout, anchor);
+        // Keep the range the user chose last time.
+        if let Some(old) = &self.metrics {
+            pane.range = old.range;
+        }
+        self.metrics = Some(pane);
+        self.view = View::Metrics;
+        cmds.extend(self.fetch_pane_metrics(true));
+        cmds
+    }
+
+    /// Fetches what the metrics pane should show now (the caller decides whether it is due).
+    fn fetch_pane_metrics(&mut self, context: bool) -> Vec<Cmd> {
+        self.next_request += 1;
+        let (request, now, generation) = (self.next_request, self.now, self.generation);
+        let Some(pane) = self.metrics.as_mut() else {
+            return Vec::new();
+        };
+        let wanted = pane.wanted();
+        let qualifiers = wanted
+            .compare
+            .as_ref()
+            .map(|c| vec![c.a.qualifier.clone(), c.b.qualifier.clone()])
+            .unwrap_or_default();
+        let end = pane.anchor.map(|_| pane.window_end(now));
+        pane.request = request;
+        pane.in_flight = true;
+        pane.asked = Some(wanted);
+        pane.remote.start_loading(now);
+        vec![Cmd::FetchPaneMetrics {
+            generation,
+            request,
+            function: pane.function.clone(),
+            qualifiers,
+            range: pane.range.duration(),
+            period_s: pane.range.period_s(),
+            end,
+            context: context || pane.remote.data.is_none(),
+        }]
+    }
+
+    /// On every tick: refetch the metrics pane when its data is older than the period.
+    pub(super) fn maybe_fetch_pane_metrics(&mut self) -> Vec<Cmd> {
+        if self.view != View::Metrics || !self.connected {
+            return Vec::new();
+        }
+        match &self.metrics {
+            Some(p) if p.needs_fetch(self.now) => self.fetch_pane_metrics(false),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_pane_metrics(
+        &mut self,
+        request: u64,
+        result: Result<Box<MetricsBatch>, String>,
+        context: Option<Box<PaneContext>>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let Some(pane) = self.metrics.as_mut().filter(|p| p.request == request) else {
+            return Vec::new();
+        };
+        pane.in_flight = false;
+        let failure = match result {
+            Ok(batch) => {
+                self.metrics_spend.push_back((now, batch.cost_usd()));
+                let (alarms, aliases) = match (context, pane.remote.data.take()) {
+                    (Some(c), _) => (c.alarms, c.aliases),
+                    (None, Some(old)) => (old.alarms, old.aliases),
+                    (None, None) => (
+                        Err("not fetched yet".to_string()),
+                        Err("not fetched yet".to_string()),
+                    ),
+                };
+                pane.remote.succeed(
+                    PaneMetrics {
+                        batch: *batch,
+                        alarms,
+                        aliases,
+                    },
+                    now,
+                );
+                // The comparisons come from the aliases: keep the index in range.
+                if pane.compare.is_some_and(|i| i >= pane.comparisons().len()) {
+                    pane.compare = None;
+                }
+                None
+            }
+            Err(e) => {
+                pane.remote.fail(e.clone(), now);
+                Some(format!("metrics of {}: {e}", pane.function))
+            }
+        };
+        if let Some(text) = failure {
+            self.flash(FlashLevel::Error, text);
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_metrics_action(&mut self, action: Action) -> Vec<Cmd> {
+        let Some(pane) = self.metrics.as_mut() else {
+            return self.show_functions();
+        };
+        match action {
+            Action::Range(i) => {
+                if let Some(r) = MetricsRange::ALL.get(i) {
+                    pane.range = *r;
+                    pane.scroll = 0;
+                }
+            }
+            Action::Now if pane.anchor.take().is_none() => {
+                self.flash(FlashLevel::Info, "already showing the range up to now");
+            }
+            Action::Compare => {
+                let n = pane.comparisons().len();
+                if n == 0 {
+                    let why = match pane.remote.data.as_ref().map(|d| &d.aliases) {
+                        Some(Err(e)) => {
+                            format!("no comparison: the aliases could not be read ({e})")
+                        }
+                        Some(Ok(a)) if a.is_empty() => {
+                            "no comparison: the function has no aliases".to_string()
+                        }
+                        Some(Ok(_)) => {
+                            "no comparison: one alias without a canary; nothing to compare it with"
+                                .to_string()
+                        }
+                        None => "no comparison yet: the aliases are still loading".to_string(),
+                    };
+                    self.flash(FlashLevel::Info, why);
+                    return Vec::new();
+                }
+                pane.compare = match pane.compare {
+                    None => Some(0),
+                    Some(i) if i + 1 < n => Some(i + 1),
+                    Some(_) => None,
+                };
+                let text = pane.comparison().map_or_else(
+                    || "comparison off: the whole function".to_string(),
+                    |c| format!("comparing {}", c.label),
+                );
+                self.flash(FlashLevel::Info, text);
+            }
+            Action::Up => pane.scroll = pane.scroll.saturating_sub(1),
+            Action::Down => pane.scroll = pane.scroll.saturating_add(1),
+            Action::Top => pane.scroll = 0,
+            Action::Bottom | Action::PageDown => pane.scroll = pane.scroll.saturating_add(4),
+            Action::PageUp => pane.scroll = pane.scroll.saturating_sub(4),
+            Action::Refresh => return self.fetch_pane_metrics(true),
+            Action::OpenLogs => {
+                let name = pane.function.clone();
+                return self.open_logs(vec![name]);
+            }
+            Action::Back | Action::NextPane => return self.leave_metrics(),
+            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
+            _ => {}
+        }
+        self.maybe_fetch_pane_metrics()
+    }
+
+    /// Esc from the metrics pane: back to the pane it was opened from.
+    fn leave_metrics(&mut self) -> Vec<Cmd> {
+        match self.metrics_return {
+            View::Alarms => self.open_alarms(),
+            View::Cost => {
+                self.view = View::Cost;
+                Vec::new()
+            }
+            View::Detail if self.detail.is_some() => {
+                self.view = View::Detail;
+                Vec::new()
+            }
+            _ => self.show_functions(),
+        }
+    }
+
+    pub(super) fn open_cost(&mut self) -> Vec<Cmd> {
+        let mut cmds = self.leave_view();
+        self.view = View::Cost;
+        let due = self.cost.asked != Some(self.cost.range)
+            || self
+                .cost
+                .remote
+                .last_ok
+                .is_none_or(|at| self.now - at >= chrono::Duration::minutes(5));
+        if due && !self.cost.remote.is_loading() {
+            cmds.extend(self.fetch_cost());
+        }
+        cmds
+    }
+
+    fn fetch_cost(&mut self) -> Vec<Cmd> {
+        self.next_request += 1;
+        self.cost.request = self.next_request;
+        self.cost.asked = Some(self.cost.range);
+        self.cost.remote.start_loading(self.now);
+        vec![Cmd::FetchCost {
+            generation: self.generation,
+            request: self.next_request,
+            range: self.cost.range.duration(),
+        }]
+    }
+
+    pub(super) fn on_cost(
+        &mut self,
+        request: u64,
+        result: Result<Box<CostData>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if request != self.cost.request {
+            return Vec::new();
+        }
+        match result {
+            Ok(data) => {
+                let usd = data.calls_metrics_cost_usd();
+                self.metrics_spend.push_back((now, usd));
+                self.cost.remote.succeed(*data, now);
+                self.cost.move_by(0);
+            }
+            Err(e) => {
+                self.cost.remote.fail(e.clone(), now);
+                self.flash(FlashLevel::Error, format!("cost: {e}"));
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_cost_action(&mut self, action: Action) -> Vec<Cmd> {
+        let rows = self.page_rows();
+        match action {
+            Action::Range(i) => {
+                if let Some(r) = MetricsRange::ALL.get(i)
+                    && *r != self.cost.range
+                {
+                    self.cost.range = *r;
+                    return self.fetch_cost();
+                }
+            }
+            Action::Refresh => return self.fetch_cost(),
+            Action::Up => self.cost.move_by(-1),
+            Action::Down => self.cost.move_by(1),
+            Action::Top => self.cost.selected = 0,
+            Action::Bottom => self.cost.move_by(isize::MAX / 2),
+            Action::PageUp => self.cost.move_by(-(rows as isize)),
+            Action::PageDown => self.cost.move_by(rows as isize),
+            Action::OpenMetrics | Action::Enter => {
+                let name = self
+                    .cost
+                    .remote
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.report.rows.get(self.cost.selected))
+                    .map(|r| r.function.clone());
+                return self.open_metrics(name, None);
+            }
+            Action::Back | Action::NextPane => return self.show_functions(),
+            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
+            _ => {}
+        }
+        self.cost.scroll_into_view(rows);
+        Vec::new()
+    }
+}
+
+impl CostData {
+    /// What the estimate's GetMetricData calls cost (it is counted in lambdash's own spend).
+    pub fn calls_metrics_cost_usd(&self) -> f64 {
+        self.metrics_requested as f64 * crate::domain::metrics::USD_PER_METRIC_REQUESTED
+    }
+}

@@ -1,0 +1,216 @@
+//! The DLQ tasks: the poller (topology rarely, depths often), the redrive planning before a confirm,
+//! and the aliases/versions a re-invoke can target.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+use super::tasks::{backoff, jitter};
+use crate::app::Msg;
+use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
+use crate::aws::Clients;
+use crate::aws::dlq::DlqDiscovery;
+use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path};
+
+/// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
+/// `lambdash dlq redrive`: `domain::dlq::plan_path`). The rate is the app's to set.
+pub(super) async fn plan_redrive(
+    clients: &Clients,
+    mut dlq: Dlq,
+    target: &RedriveTarget,
+    selected: Option<Vec<String>>,
+) -> Result<RedrivePlan, String> {
+    let url = dlq
+        .queue_url
+        .clone()
+        .filter(|_| dlq.inspectable)
+        .ok_or_else(|| format!("{} is not an SQS queue: it cannot be redriven", dlq.name))?;
+    let (from, depth) = clients.queue_info(&url).await.map_err(|e| e.to_string())?;
+    let sources = clients
+        .source_queues(&url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let destination = match target {
+        RedriveTarget::Queue(q) => Some(clients.resolve_queue(q).await.map_err(|e| e.to_string())?),
+        _ => None,
+    };
+    dlq.visible = depth.visible;
+    dlq.in_flight = depth.in_flight;
+    dlq.delayed = depth.delayed;
+    let inputs = PlanInputs {
+        from: &from,
+        dlq: &dlq,
+        sources: &sources,
+        queue: destination.as_ref(),
+    };
+    let path = plan_path(&inputs, target, selected.is_some(), None).map_err(|e| e.to_string())?;
+    Ok(RedrivePlan {
+        from,
+        path,
+        selected,
+        rate: None,
+        visible: depth.visible,
+        in_flight: depth.in_flight,
+    })
+}
+
+/// Starts the DLQ poller; the returned `Notify` wakes it (`Cmd::RefreshNow`).
+pub(super) fn spawn_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    generation: u64,
+    plan: DlqPollPlan,
+) -> (JoinHandle<()>, Arc<Notify>) {
+    let wake = Arc::new(Notify::new());
+    let task = tokio::spawn(dlq_poller(clients, tx, generation, plan, wake.clone()));
+    (task, wake)
+}
+
+/// Whether this pass reads the topology: never read, older than `every`, or asked for.
+fn topology_due(known: Option<&DlqDiscovery>, every: Duration, reread: bool) -> bool {
+    let now = Utc::now();
+    reread
+        || known
+            .and_then(|k| k.topology_at)
+            .is_none_or(|at| (now - at).to_std().unwrap_or(Duration::ZERO).ge(&every))
+}
+
+/// The DLQ poller: every function's DLQ topology (which queue belongs to which function, ≈ 3 calls a
+/// function) when due, the known queues' depths and ages (one GetQueueAttributes a queue, one
+/// GetMetricData) on every other pass. Each pass sends the whole picture as `Msg::Dlqs`.
+async fn dlq_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    generation: u64,
+    plan: DlqPollPlan,
+    wake: Arc<Notify>,
+) {
+    let DlqPollPlan {
+        depth_every,
+        topology_every,
+        first_in,
+        seed,
+        reread,
+    } = plan;
+    let mut topology_errors: Vec<String> = seed
+        .as_ref()
+        .map(|s| s.partial_errors.clone())
+        .unwrap_or_default();
+    let mut known = seed.filter(|s| s.topology_at.is_some());
+    let mut delay = first_in;
+    let mut failures: u32 = 0;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = wake.notified() => {}
+        }
+        let asked = reread.take();
+        let result = match known.as_ref() {
+            Some(k) if !topology_due(Some(k), topology_every, asked) => {
+                let mut next = k.clone();
+                clients
+                    .refresh_dlq_depths(&mut next.dlqs)
+                    .await
+                    .map(|errors| {
+                        next.partial_errors = topology_errors.clone();
+                        next.partial_errors.extend(errors);
+                        next
+                    })
+            }
+            _ => {
+                let started = Utc::now();
+                clients.discover_dlqs(None).await.map(|mut d| {
+                    d.topology_at = Some(started);
+                    topology_errors.clone_from(&d.partial_errors);
+                    d
+                })
+            }
+        };
+        delay = match &result {
+            Ok(d) => {
+                failures = 0;
+                known = Some(d.clone());
+                jitter(depth_every)
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(error = %e, "DLQ poll failed");
+                if asked {
+                    // Asked for and not done: the next pass tries again.
+                    reread.raise();
+                }
+                backoff(failures, e.is_throttling(), depth_every)
+            }
+        };
+        let msg = Msg::Dlqs {
+            generation,
+            result: result.map_err(|e| e.to_string()),
+            now: Utc::now(),
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// Runs a [`DlqCmd`] in its own task; the answer comes back as `Msg::Dlq`.
+pub(super) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: DlqCmd) {
+    match cmd {
+        DlqCmd::FetchQualifiers {
+            generation,
+            request,
+            function,
+        } => {
+            tokio::spawn(async move {
+                let result = tokio::try_join!(
+                    clients.list_aliases(&function),
+                    clients.list_versions(&function)
+                )
+                .map(|(aliases, versions)| {
+                    aliases
+                        .into_iter()
+                        .map(QualifierChoice::Alias)
+                        .chain(
+                            // Newest first, as ListVersionsByFunction is read by the aliases pane.
+                            versions
+                                .into_iter()
+                                .filter(|v| v.version != "$LATEST")
+                                .map(QualifierChoice::Version),
+                        )
+                        .collect()
+                })
+                .map_err(|e| e.to_string());
+                let _ = tx.send(Msg::Dlq(DlqMsg::Qualifiers {
+                    generation,
+                    request,
+                    result,
+                }));
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topology_is_read_when_never_read_old_or_asked_for() {
+        let every = Duration::from_mins(10);
+        assert!(topology_due(None, every, false));
+        let fresh = DlqDiscovery {
+            topology_at: Some(Utc::now()),
+            ..DlqDiscovery::default()
+        };
+        assert!(!topology_due(Some(&fresh), every, false));
+        assert!(topology_due(Some(&fresh), every, true));
+        let old = DlqDiscovery {
+            topology_at: Some(Utc::now() - chrono::Duration::minutes(11)),
+            ..DlqDiscovery::default()
+        };
+        assert!(topology_due(Some(&old), every, false));
+    }
+}

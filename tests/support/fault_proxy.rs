@@ -1,0 +1,685 @@
+//! A fault-injecting, recording HTTP/1.1 proxy for the reliability tests (and `examples/fault_proxy.rs`).
+//!
+//! lambdash is pointed at it with `--endpoint-url`; it forwards every request to the emulator and, at the
+//! configured rates, instead:
+//!
+//! - answers with the throttling error of the request's protocol (the SDK crates lambdash uses speak
+//!   three): awsJson (CloudWatch Logs, SQS: `X-Amz-Target`) gets HTTP 400
+//!   `{"__type":"ThrottlingException"}`; awsQuery (CloudWatch, STS: a form body with `Action=`) gets
+//!   HTTP 400 `<ErrorResponse><Error><Code>Throttling</Code>…`; restJson (Lambda) gets HTTP 429 with
+//!   `x-amzn-ErrorType: TooManyRequestsException` — the codes `src/aws/error.rs` and the SDK's retry
+//!   classifier both read as throttling;
+//! - answers HTTP 500 (`InternalServerError`) or 503 (`ServiceUnavailable`), in the same shapes;
+//! - resets the connection (RST, after reading the request);
+//! - adds latency before answering (every request).
+//!
+//! It records every request it receives (method, path, `X-Amz-Target`, the query `Action`, the body) so a
+//! test can prove which operations reached the endpoint. When the upstream cannot be reached it resets
+//! the client's connection, as a dead endpoint would.
+//!
+//! Control over HTTP (for scripts): `GET /__proxy/stats` returns the counters as JSON;
+//! `POST /__proxy/faults` with a body like `throttle=0.3,5xx=0.1,reset=0.05,latency=2s` sets the faults
+//! (`none` turns them off).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// What to inject, as probabilities per request (0.0–1.0) and a latency added to every request.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Faults {
+    pub throttle: f64,
+    pub server_error: f64,
+    pub reset: f64,
+    pub latency: Duration,
+}
+
+impl Faults {
+    /// No faults: a transparent proxy.
+    pub const NONE: Faults = Faults {
+        throttle: 0.0,
+        server_error: 0.0,
+        reset: 0.0,
+        latency: Duration::ZERO,
+    };
+
+    /// The issue's soak mix: 30 % throttling, 10 % 5xx, 5 % resets, 2 s latency.
+    pub fn soak() -> Self {
+        Self {
+            throttle: 0.3,
+            server_error: 0.1,
+            reset: 0.05,
+            latency: Duration::from_secs(2),
+        }
+    }
+
+    /// Every request fails (throttling or 5xx, alternately by chance): the endpoint is unusable.
+    pub fn outage() -> Self {
+        Self {
+            throttle: 0.5,
+            server_error: 0.5,
+            reset: 0.0,
+            latency: Duration::ZERO,
+        }
+    }
+
+    /// Parses `throttle=0.3,5xx=0.1,reset=0.05,latency=2s` (any subset, any order) or `none`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut faults = Self::NONE;
+        let spec = spec.trim();
+        if spec.is_empty() || spec == "none" {
+            return Ok(faults);
+        }
+        for part in spec.split(',') {
+            let (key, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}`: expected KEY=VALUE"))?;
+            let rate = || -> Result<f64, String> {
+                let r: f64 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{key}: `{value}` is not a number"))?;
+                if (0.0..=1.0).contains(&r) {
+                    Ok(r)
+                } else {
+                    Err(format!("{key}: {r} is not between 0 and 1"))
+                }
+            };
+            match key.trim() {
+                "throttle" => faults.throttle = rate()?,
+                "5xx" | "server_error" => faults.server_error = rate()?,
+                "reset" => faults.reset = rate()?,
+                "latency" => {
+                    let v = value.trim();
+                    faults.latency = if let Some(ms) = v.strip_suffix("ms") {
+                        Duration::from_millis(ms.parse().map_err(|_| format!("latency: `{v}`"))?)
+                    } else if let Some(s) = v.strip_suffix('s') {
+                        Duration::from_secs_f64(s.parse().map_err(|_| format!("latency: `{v}`"))?)
+                    } else {
+                        return Err(format!("latency: `{v}` needs a unit (ms or s)"));
+                    };
+                }
+                other => {
+                    return Err(format!(
+                        "unknown fault `{other}` (throttle, 5xx, reset, latency)"
+                    ));
+                }
+            }
+        }
+        if faults.throttle + faults.server_error + faults.reset > 1.0 {
+            return Err("throttle + 5xx + reset must not exceed 1".to_string());
+        }
+        Ok(faults)
+    }
+}
+
+/// Counters since the proxy started (or since [`FaultProxy::reset_stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests received (control requests excluded).
+    pub requests: u64,
+    /// Forwarded to the upstream and answered by it.
+    pub forwarded: u64,
+    pub throttled: u64,
+    pub server_errors: u64,
+    pub resets: u64,
+    /// Requests that waited the added latency.
+    pub delayed: u64,
+    /// Requests whose upstream could not be reached (the client's connection was reset).
+    pub upstream_down: u64,
+}
+
+impl Stats {
+    /// Faults injected on purpose (upstream failures excluded).
+    pub fn injected(&self) -> u64 {
+        self.throttled + self.server_errors + self.resets
+    }
+
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"requests\":{},\"forwarded\":{},\"throttled\":{},\"server_errors\":{},\"resets\":{},\"delayed\":{},\"upstream_down\":{}}}",
+            self.requests,
+            self.forwarded,
+            self.throttled,
+            self.server_errors,
+            self.resets,
+            self.delayed,
+            self.upstream_down
+        )
+    }
+}
+
+/// The wire protocol of a request, which decides the shape of an injected error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// awsJson1.0 / 1.1: `POST /` with `X-Amz-Target: Service.Operation` (CloudWatch Logs, SQS).
+    AwsJson,
+    /// awsQuery: `POST /` with a form body `Action=Operation&…` (CloudWatch, STS).
+    AwsQuery,
+    /// restJson1: the operation is in the method and path (Lambda).
+    RestJson,
+}
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query string.
+    pub path: String,
+    /// `X-Amz-Target`, if any.
+    pub target: Option<String>,
+    /// `Action=` from the query string or the form body, if any.
+    pub action: Option<String>,
+    pub protocol: Protocol,
+    /// The body as text (lossy), at most 8 KiB.
+    pub body: String,
+}
+
+impl Recorded {
+    /// The operation's name for JSON and query protocols (`FilterLogEvents`, `DescribeAlarms`), or
+    /// `METHOD /path` for REST.
+    pub fn operation(&self) -> String {
+        if let Some(target) = &self.target {
+            return target.rsplit('.').next().unwrap_or(target).to_string();
+        }
+        if let Some(action) = &self.action {
+            return action.clone();
+        }
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+struct Shared {
+    upstream: Mutex<String>,
+    faults: Mutex<Faults>,
+    stats: Mutex<Stats>,
+    recorded: Mutex<Vec<Recorded>>,
+    rng: Mutex<fastrand::Rng>,
+    next_id: Mutex<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A running proxy; stops when dropped.
+pub struct FaultProxy {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    accept: JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// `http://host:port[/]` → `host:port`.
+fn host_port(url: &str) -> String {
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+impl FaultProxy {
+    /// Listens on `127.0.0.1:0` (a free port) and forwards to `upstream` (`http://127.0.0.1:5000`).
+    pub async fn start(upstream: &str) -> std::io::Result<Self> {
+        Self::start_on("127.0.0.1:0", upstream, 0x5eed).await
+    }
+
+    /// Listens on `listen`; `seed` makes the fault draws repeatable.
+    pub async fn start_on(listen: &str, upstream: &str, seed: u64) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            upstream: Mutex::new(host_port(upstream)),
+            faults: Mutex::new(Faults::NONE),
+            stats: Mutex::new(Stats::default()),
+            recorded: Mutex::new(Vec::new()),
+            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+            next_id: Mutex::new(0),
+        });
+        let accept_shared = shared.clone();
+        let accept = tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = client.set_nodelay(true);
+                tokio::spawn(serve(client, accept_shared.clone()));
+            }
+        });
+        Ok(Self {
+            addr,
+            shared,
+            accept,
+        })
+    }
+
+    /// The URL to give lambdash (`--endpoint-url`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.shared.faults) = faults;
+    }
+
+    pub fn faults(&self) -> Faults {
+        *lock(&self.shared.faults)
+    }
+
+    pub fn stats(&self) -> Stats {
+        *lock(&self.shared.stats)
+    }
+
+    pub fn reset_stats(&self) {
+        *lock(&self.shared.stats) = Stats::default();
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn recorded(&self) -> Vec<Recorded> {
+        lock(&self.shared.recorded).clone()
+    }
+
+    pub fn clear_recorded(&self) {
+        lock(&self.shared.recorded).clear();
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    /// Header lines as received, `(name, value)`.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn protocol(&self) -> Protocol {
+        if self.header("x-amz-target").is_some() {
+            Protocol::AwsJson
+        } else if self
+            .header("content-type")
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+        {
+            Protocol::AwsQuery
+        } else {
+            Protocol::RestJson
+        }
+    }
+
+    fn action(&self) -> Option<String> {
+        let from = |s: &str| {
+            s.split('&')
+                .find_map(|kv| kv.strip_prefix("Action="))
+                .map(ToString::to_string)
+        };
+        self.path
+            .split_once('?')
+            .and_then(|(_, q)| from(q))
+            .or_else(|| from(&String::from_utf8_lossy(&self.body)))
+    }
+
+    fn record(&self) -> Recorded {
+        let cut = self.body.len().min(8 * 1024);
+        Recorded {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            target: self.header("x-amz-target").map(ToString::to_string),
+            action: self.action(),
+            protocol: self.protocol(),
+            body: String::from_utf8_lossy(&self.body[..cut]).into_owned(),
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Reads one request: the head, then a `Content-Length` body. `None` when the client closed first.
+async fn read_request(client: &mut TcpStream) -> std::io::Result<Option<Request>> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i;
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(std::io::Error::other("request head too large"));
+        }
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split(' ');
+    let method = first.next().unwrap_or_default().to_string();
+    let path = first.next().unwrap_or("/").to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut req = Request {
+        method,
+        path,
+        headers,
+        body: buf[head_end + 4..].to_vec(),
+    };
+    if req
+        .header("transfer-encoding")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+    {
+        return Err(std::io::Error::other(
+            "chunked request bodies are not supported by the fault proxy",
+        ));
+    }
+    if req
+        .header("expect")
+        .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+    {
+        client.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await?;
+    }
+    let length: usize = req
+        .header("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    while req.body.len() < length {
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        req.body.extend_from_slice(&chunk[..n]);
+    }
+    req.body.truncate(length);
+    Ok(Some(req))
+}
+
+async fn respond(
+    client: &mut TcpStream,
+    status: u16,
+    reason: &str,
+    headers: &[(&str, String)],
+    body: &str,
+) -> std::io::Result<()> {
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    client.write_all(out.as_bytes()).await?;
+    client.flush().await
+}
+
+/// An AWS error in the request's protocol: `status`, `code`, `message`.
+async fn aws_error(
+    client: &mut TcpStream,
+    req: &Request,
+    status: u16,
+    code: &str,
+    message: &str,
+    id: u64,
+) -> std::io::Result<()> {
+    let reason = match status {
+        400 => "Bad Request",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+    let request_id = format!("fault-proxy-{id:08}");
+    match req.protocol() {
+        Protocol::AwsJson => {
+            let content_type = req
+                .header("content-type")
+                .unwrap_or("application/x-amz-json-1.1")
+                .to_string();
+            let body = format!("{{\"__type\":\"{code}\",\"message\":\"{message}\"}}");
+            respond(
+                client,
+                status,
+                reason,
+                &[
+                    ("Content-Type", content_type),
+                    ("x-amzn-RequestId", request_id),
+                ],
+                &body,
+            )
+            .await
+        }
+        Protocol::AwsQuery => {
+            let kind = if status >= 500 { "Receiver" } else { "Sender" };
+            let body = format!(
+                "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>{message}</Message></Error>\
+                 <RequestId>{request_id}</RequestId></ErrorResponse>"
+            );
+            respond(
+                client,
+                status,
+                reason,
+                &[
+                    ("Content-Type", "text/xml".to_string()),
+                    ("x-amzn-RequestId", request_id),
+                ],
+                &body,
+            )
+            .await
+        }
+        Protocol::RestJson => {
+            let body = format!("{{\"message\":\"{message}\",\"Type\":\"User\"}}");
+            respond(
+                client,
+                status,
+                reason,
+                &[
+                    ("Content-Type", "application/json".to_string()),
+                    ("x-amzn-ErrorType", format!("{code}:")),
+                    ("x-amzn-RequestId", request_id),
+                ],
+                &body,
+            )
+            .await
+        }
+    }
+}
+
+/// Sends RST instead of a FIN: the client sees "connection reset by peer".
+fn reset(client: TcpStream) {
+    let _ = client.set_zero_linger();
+    drop(client);
+}
+
+enum Fate {
+    Reset,
+    Throttle,
+    ServerError(u16),
+    Forward,
+}
+
+async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
+    let Ok(Some(req)) = read_request(&mut client).await else {
+        return;
+    };
+    if req.path.starts_with("/__proxy/") {
+        let _ = control(&mut client, &req, &shared).await;
+        return;
+    }
+    let id = {
+        let mut next = lock(&shared.next_id);
+        *next += 1;
+        *next
+    };
+    lock(&shared.recorded).push(req.record());
+    let faults = *lock(&shared.faults);
+    lock(&shared.stats).requests += 1;
+    if !faults.latency.is_zero() {
+        lock(&shared.stats).delayed += 1;
+        tokio::time::sleep(faults.latency).await;
+    }
+    let fate = {
+        let mut rng = lock(&shared.rng);
+        let draw = rng.f64();
+        if draw < faults.reset {
+            Fate::Reset
+        } else if draw < faults.reset + faults.throttle {
+            Fate::Throttle
+        } else if draw < faults.reset + faults.throttle + faults.server_error {
+            Fate::ServerError(if rng.bool() { 500 } else { 503 })
+        } else {
+            Fate::Forward
+        }
+    };
+    match fate {
+        Fate::Reset => {
+            lock(&shared.stats).resets += 1;
+            reset(client);
+        }
+        Fate::Throttle => {
+            lock(&shared.stats).throttled += 1;
+            let (status, code) = match req.protocol() {
+                Protocol::AwsJson => (400, "ThrottlingException"),
+                Protocol::AwsQuery => (400, "Throttling"),
+                Protocol::RestJson => (429, "TooManyRequestsException"),
+            };
+            let _ = aws_error(&mut client, &req, status, code, "Rate exceeded", id).await;
+        }
+        Fate::ServerError(status) => {
+            lock(&shared.stats).server_errors += 1;
+            let (code, message) = if status == 503 {
+                (
+                    "ServiceUnavailable",
+                    "Service is unavailable, try again later",
+                )
+            } else {
+                ("InternalServerError", "We encountered an internal error")
+            };
+            let _ = aws_error(&mut client, &req, status, code, message, id).await;
+        }
+        Fate::Forward => {
+            let upstream = lock(&shared.upstream).clone();
+            match forward(&mut client, &req, &upstream).await {
+                Ok(()) => lock(&shared.stats).forwarded += 1,
+                Err(Upstream::Unreachable) => {
+                    lock(&shared.stats).upstream_down += 1;
+                    reset(client);
+                }
+                Err(Upstream::Broken) => {
+                    lock(&shared.stats).upstream_down += 1;
+                }
+            }
+        }
+    }
+}
+
+enum Upstream {
+    /// Could not connect or send: nothing was written to the client yet.
+    Unreachable,
+    /// Failed after part of the answer was written.
+    Broken,
+}
+
+/// Sends `req` to `upstream` with `Connection: close`, and copies its answer back (with
+/// `Connection: close` too: one request per client connection keeps the proxy simple).
+async fn forward(client: &mut TcpStream, req: &Request, upstream: &str) -> Result<(), Upstream> {
+    let connect = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(upstream));
+    let mut up = match connect.await {
+        Ok(Ok(s)) => s,
+        _ => return Err(Upstream::Unreachable),
+    };
+    let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.path);
+    for (name, value) in &req.headers {
+        if ["connection", "keep-alive", "expect", "proxy-connection"]
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+        {
+            continue;
+        }
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(&req.body);
+    if up.write_all(&out).await.is_err() {
+        return Err(Upstream::Unreachable);
+    }
+    // The answer's head: rewrite its connection headers, then stream the rest as it comes.
+    let mut buf = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i;
+        }
+        match up.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Err(Upstream::Unreachable),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut rewritten = String::new();
+    for (i, line) in head.split("\r\n").enumerate() {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if i > 0
+            && (name.eq_ignore_ascii_case("connection") || name.eq_ignore_ascii_case("keep-alive"))
+        {
+            continue;
+        }
+        rewritten.push_str(line);
+        rewritten.push_str("\r\n");
+    }
+    rewritten.push_str("Connection: close\r\n\r\n");
+    let mut sent = rewritten.into_bytes();
+    sent.extend_from_slice(&buf[head_end + 4..]);
+    if client.write_all(&sent).await.is_err() {
+        return Err(Upstream::Broken);
+    }
+    if tokio::io::copy(&mut up, client).await.is_err() {
+        return Err(Upstream::Broken);
+    }
+    let _ = client.shutdown().await;
+    Ok(())
+}
+
+async fn control(client: &mut TcpStream, req: &Request, shared: &Shared) -> std::io::Result<()> {
+    let json = ("Content-Type", "application/json".to_string());
+    match (req.method.as_str(), req.path.as_str()) {
+        ("GET", "/__proxy/stats") => {
+            let stats = *lock(&shared.stats);
+            respond(client, 200, "OK", &[json], &stats.to_json()).await
+        }
+        ("POST", "/__proxy/faults") => match Faults::parse(&String::from_utf8_lossy(&req.body)) {
+            Ok(f) => {
+                *lock(&shared.faults) = f;
+                respond(client, 200, "OK", &[json], &format!("\"{f:?}\"")).await
+            }
+            Err(e) => respond(client, 400, "Bad Request", &[], &e).await,
+        },
+        ("POST", "/__proxy/reset-stats") => {
+            *lock(&shared.stats) = Stats::default();
+            respond(client, 200, "OK", &[], "").await
+        }
+        _ => respond(client, 404, "Not Found", &[], "unknown proxy control path").await,
+    }
+}
