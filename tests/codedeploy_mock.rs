@@ -165,7 +165,7 @@ async fn aliases_targeted_by_codedeploy_are_found_from_aws_shaped_answers() {
                 (Some("2"), Some("3"))
             );
         }
-        other => panic!("live: {other:?}"),
+        other @ AliasManagement::Deploying(_) => panic!("live: {other:?}"),
     }
     match &f.aliases["beta"] {
         AliasManagement::Deploying(m) => {
@@ -173,7 +173,7 @@ async fn aliases_targeted_by_codedeploy_are_found_from_aws_shaped_answers() {
             assert_eq!(m.status, "InProgress");
             assert_eq!(m.config, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
         }
-        other => panic!("beta: {other:?}"),
+        other @ AliasManagement::Managed(_) => panic!("beta: {other:?}"),
     }
     assert_eq!(
         f.unreadable.len(),

@@ -135,7 +135,7 @@ async fn a_deployment_targeting_an_alias_is_flagged_and_the_others_are_not_manag
             assert_eq!(m.status, "Created", "moto never advances a deployment");
             assert_eq!(m.target_version.as_deref(), Some("2"));
         }
-        other => panic!("live: {other:?}"),
+        other @ AliasManagement::Managed(_) => panic!("live: {other:?}"),
     }
     assert!(!found.aliases.contains_key("beta"));
 

@@ -30,38 +30,38 @@ const ARN: &str = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/ord
 fn clients(logs: &[&Rule]) -> Clients {
     use aws_config::retry::RetryConfig;
     let region = aws_config::Region::new("eu-west-1");
-    let conf = || (aws_config::BehaviorVersion::latest(), region.clone());
+    let version = aws_config::BehaviorVersion::latest();
     Clients {
         lambda: aws_sdk_lambda::Client::from_conf(
             aws_sdk_lambda::Config::builder()
-                .behavior_version(conf().0)
-                .region(conf().1)
+                .behavior_version(version)
+                .region(region.clone())
                 .build(),
         ),
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, logs, |c| c
             .retry_config(RetryConfig::disabled())),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
             aws_sdk_cloudwatch::Config::builder()
-                .behavior_version(conf().0)
-                .region(conf().1)
+                .behavior_version(version)
+                .region(region.clone())
                 .build(),
         ),
         codedeploy: aws_sdk_codedeploy::Client::from_conf(
             aws_sdk_codedeploy::Config::builder()
-                .behavior_version(conf().0)
-                .region(conf().1)
+                .behavior_version(version)
+                .region(region.clone())
                 .build(),
         ),
         sqs: aws_sdk_sqs::Client::from_conf(
             aws_sdk_sqs::Config::builder()
-                .behavior_version(conf().0)
-                .region(conf().1)
+                .behavior_version(version)
+                .region(region.clone())
                 .build(),
         ),
         sts: aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::Config::builder()
-                .behavior_version(conf().0)
-                .region(conf().1)
+                .behavior_version(version)
+                .region(region.clone())
                 .build(),
         ),
         calls: ApiCounter::default(),
@@ -138,7 +138,7 @@ fn session_update(sampled: bool, events: &[(i64, &str, i64)]) -> Vec<u8> {
     )
 }
 
-fn stream_response(frames: Vec<Vec<u8>>) -> aws_smithy_runtime_api::http::Response {
+fn stream_response(frames: &[Vec<u8>]) -> aws_smithy_runtime_api::http::Response {
     aws_smithy_runtime_api::http::Response::new(
         StatusCode::try_from(200).unwrap(),
         SdkBody::from(frames.concat()),
@@ -218,7 +218,7 @@ impl Recorder {
     }
 
     fn messages(&self) -> Vec<&str> {
-        self.events.iter().map(|e| e.text()).collect()
+        self.events.iter().map(LogEvent::text).collect()
     }
 }
 
@@ -262,7 +262,7 @@ async fn live_tail_delivers_each_event_once_across_a_reconnect_and_reports_sampl
     let live = mock!(aws_sdk_cloudwatchlogs::Client::start_live_tail)
         .sequence()
         .http_response(move || {
-            stream_response(vec![
+            stream_response(&[
                 session_start(ARN),
                 session_update(false, &[(t(1), "a", ing(1)), (t(2), "b", ing(2))]),
                 session_update(true, &[(t(3), "c", ing(3))]),
@@ -270,7 +270,7 @@ async fn live_tail_delivers_each_event_once_across_a_reconnect_and_reports_sampl
         })
         // The second session streams c again (ingested as it started) and d.
         .http_response(move || {
-            stream_response(vec![
+            stream_response(&[
                 session_start(ARN),
                 session_update(false, &[(t(3), "c", ing(3)), (t(5), "d", ing(5))]),
             ])
@@ -328,7 +328,7 @@ async fn a_snapshot_then_close_endpoint_falls_back_to_polling_and_says_why() {
     let now = Utc::now().timestamp_millis();
     let live =
         mock!(aws_sdk_cloudwatchlogs::Client::start_live_tail).then_http_response(move || {
-            stream_response(vec![
+            stream_response(&[
                 session_start(ARN),
                 // What the emulator sends: everything it has, old events included, then it closes.
                 session_update(
@@ -366,7 +366,7 @@ async fn a_snapshot_then_close_endpoint_falls_back_to_polling_and_says_why() {
 #[tokio::test]
 async fn another_log_group_in_the_session_falls_back_to_polling() {
     let live = mock!(aws_sdk_cloudwatchlogs::Client::start_live_tail).then_http_response(|| {
-        stream_response(vec![session_start(
+        stream_response(&[session_start(
             "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/last-created",
         )])
     });
@@ -397,7 +397,7 @@ async fn live_mode_tries_live_tail_again_after_a_failure() {
         .sequence()
         .http_response(|| error_response("LimitExceededException"))
         .http_response(move || {
-            stream_response(vec![
+            stream_response(&[
                 session_start(ARN),
                 session_update(false, &[(now - 500, "live again", now - 400)]),
             ])

@@ -302,20 +302,20 @@ fn tui_write_keys_under_read_only_send_no_write() {
         refused(&tmux, &["5"], &["Enter"], "canary 50 % refused");
         refused(&tmux, &["h", "R"], &["y"], "rollback refused");
         refused(&tmux, &["P"], &["y"], "publish refused");
-        tmux.keys(&["Escape"]);
+        tmux.escape(1);
 
         // Alarms: mute the seeded alarm (marked, then the bulk mute).
-        tmux.wait_for("the functions again", |s| s.contains(FUNCTION));
+        tmux.wait_for("the functions again", |s| s.contains("┌ Functions"));
         tmux.keys(&["A"]);
         tmux.wait_for("the alarms", |s| s.contains(ALARM));
         tmux.type_text("/orders-api-errors");
         tmux.keys(&["Enter"]);
         refused(&tmux, &["M"], &["y"], "mute refused");
         refused(&tmux, &["Space", "M"], &["Enter"], "bulk mute refused");
-        tmux.keys(&["Escape", "Escape"]);
+        tmux.escape(3);
 
         // DLQs: redrive and purge the queue, then peek (a read) and delete / redrive / purge messages.
-        tmux.wait_for("the functions again", |s| s.contains(FUNCTION));
+        tmux.wait_for("the functions again", |s| s.contains("┌ Functions"));
         tmux.keys(&["D"]);
         tmux.wait_for("the DLQs", |s| s.contains(lambdash::seed::DLQ));
         let screen = tmux.screen();
@@ -331,22 +331,17 @@ fn tui_write_keys_under_read_only_send_no_write() {
         for _ in 0..index {
             tmux.keys(&["j"]);
         }
-        refused(&tmux, &["R"], &["Enter", "y"], "redrive refused");
-        refused(&tmux, &["P"], &[], "purge refused");
-        tmux.type_text(lambdash::seed::DLQ);
-        tmux.keys(&["Enter"]);
-        tmux.keys(&["Escape"]);
+        // Refused before any dialog opens, so there is no name to type: `y` is pressed anyway.
+        refused(&tmux, &["R"], &["y"], "redrive refused");
+        refused(&tmux, &["P"], &["y"], "purge refused");
         tmux.keys(&["p"]);
-        tmux.wait_for("the peeked messages", |s| {
-            s.contains("Body") || s.contains("body") || s.contains("message")
-        });
-        refused(&tmux, &["d"], &[], "delete refused");
-        tmux.type_text(lambdash::seed::DLQ);
-        tmux.keys(&["Enter"]);
-        refused(&tmux, &["R"], &["Enter", "y"], "message redrive refused");
-        refused(&tmux, &["P"], &[], "purge from the messages refused");
-        tmux.type_text(lambdash::seed::DLQ);
-        tmux.keys(&["Enter", "Escape", "Escape", "Escape", "q"]);
+        tmux.wait_for("the peeked messages", |s| s.contains("Peek of"));
+        refused(&tmux, &["d"], &["y"], "delete refused");
+        refused(&tmux, &["R"], &["y"], "message redrive refused");
+        refused(&tmux, &["P"], &["y"], "purge from the messages refused");
+        tmux.escape(3);
+        tmux.wait_for("the functions again", |s| s.contains("┌ Functions"));
+        tmux.keys(&["q"]);
         let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
         assert!(screen.contains("EXITED-0"), "{screen}");
     }

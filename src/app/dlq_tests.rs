@@ -543,3 +543,23 @@ fn esc_leaves_the_qualifier_list_before_the_chooser() {
     assert!(app.dlq.chooser.is_none());
     assert_eq!(app.view, View::Dlq);
 }
+
+#[test]
+fn dlq_poll_errors_flash_in_the_dlq_pane_only() {
+    let mut app = loaded(&["orders-api"]);
+    app.sync_dlq_poller();
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Err("SQS: AccessDenied".into()),
+        now: t0(),
+    });
+    assert!(app.flash.is_none(), "the functions pane is not interrupted");
+    assert_eq!(app.dlq.remote.error(), Some("SQS: AccessDenied"));
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::Dlqs {
+        generation: 1,
+        result: Err("SQS: AccessDenied".into()),
+        now: t0(),
+    });
+    assert!(app.flash.as_ref().unwrap().text.contains("AccessDenied"));
+}

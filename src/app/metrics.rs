@@ -40,11 +40,17 @@ pub fn comparisons(aliases: &[Alias]) -> Vec<Comparison> {
                 ),
                 a: Side {
                     label: format!("v{primary}"),
-                    qualifier: (QualifierKind::ExecutedVersion, primary.clone()),
+                    qualifier: (
+                        QualifierKind::ExecutedVersion,
+                        format!("{}:{primary}", alias.name),
+                    ),
                 },
                 b: Side {
                     label: format!("v{canary}"),
-                    qualifier: (QualifierKind::ExecutedVersion, canary.to_string()),
+                    qualifier: (
+                        QualifierKind::ExecutedVersion,
+                        format!("{}:{canary}", alias.name),
+                    ),
                 },
             });
         }

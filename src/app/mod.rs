@@ -686,7 +686,10 @@ impl App {
                         }
                         Err(e) => {
                             self.dlq.remote.fail(e.clone(), now);
-                            self.flash(FlashLevel::Error, format!("DLQs: {e}"));
+                            // The poller also runs for the functions pane's flags: flash only here.
+                            if self.view == View::Dlq {
+                                self.flash(FlashLevel::Error, format!("DLQs: {e}"));
+                            }
                         }
                     }
                 }

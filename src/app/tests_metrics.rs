@@ -242,8 +242,8 @@ fn compare_cycles_through_the_canary_s_versions_and_alias_pairs_then_off() {
     assert_eq!(
         qualifiers,
         vec![
-            (QualifierKind::ExecutedVersion, "6".to_string()),
-            (QualifierKind::ExecutedVersion, "7".to_string()),
+            (QualifierKind::ExecutedVersion, "live:6".to_string()),
+            (QualifierKind::ExecutedVersion, "live:7".to_string()),
         ]
     );
     assert!(
@@ -295,11 +295,11 @@ fn comparisons_come_from_weighted_aliases_first_then_neighbouring_aliases() {
     assert_eq!(c.len(), 2);
     assert_eq!(
         c[0].a.qualifier,
-        (QualifierKind::ExecutedVersion, "4".into())
+        (QualifierKind::ExecutedVersion, "live:4".into())
     );
     assert_eq!(
         c[0].b.qualifier,
-        (QualifierKind::ExecutedVersion, "5".into())
+        (QualifierKind::ExecutedVersion, "live:5".into())
     );
     assert!(c[0].label.contains("75 %"));
     assert_eq!(c[1].label, "alias blue vs alias live");

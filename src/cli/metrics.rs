@@ -29,10 +29,11 @@ pub struct MetricsArgs {
     /// How far back: 15m, 1h, 3h, 12h, 24h, 7d, … (default 1h).
     #[arg(long, default_value = "1h", value_name = "DURATION")]
     pub since: String,
-    /// Only this alias (the `Resource` dimension).
-    #[arg(long, value_name = "ALIAS", conflicts_with = "version")]
+    /// Only invocations through this alias (the `Resource` dimension, `FUNCTION:ALIAS`).
+    #[arg(long, value_name = "ALIAS")]
     pub alias: Option<String>,
-    /// Only this executed version (the `ExecutedVersion` dimension).
+    /// Only this version: invoked by number (`Resource = FUNCTION:N`), or with `--alias` the version
+    /// that ran behind the alias (`Resource` + `ExecutedVersion`, e.g. a canary's).
     #[arg(long, value_name = "N")]
     pub version: Option<String>,
     /// One JSON object instead of text.
@@ -366,15 +367,12 @@ pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
             return super::aws_error(&err);
         }
     }
-    let qualifier = args
-        .alias
-        .clone()
-        .map(|a| (QualifierKind::Resource, a))
-        .or_else(|| {
-            args.version
-                .clone()
-                .map(|v| (QualifierKind::ExecutedVersion, v))
-        });
+    let qualifier = match (args.alias.clone(), args.version.clone()) {
+        (Some(a), Some(v)) => Some((QualifierKind::ExecutedVersion, format!("{a}:{v}"))),
+        (Some(a), None) => Some((QualifierKind::Resource, a)),
+        (None, Some(v)) => Some((QualifierKind::Resource, v)),
+        (None, None) => None,
+    };
     let keys = detail_series(&args.function, qualifier.as_ref(), false, false, false);
     let support = PercentileSupport::default();
     let batch = match clients

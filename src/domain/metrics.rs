@@ -129,7 +129,9 @@ impl Stat {
 pub enum QualifierKind {
     /// `Resource = FUNCTION:ALIAS` (per alias; also works for a version number).
     Resource,
-    /// `ExecutedVersion = N` (per version that actually ran, e.g. during a canary).
+    /// `Resource = FUNCTION:ALIAS` and `ExecutedVersion = N`: the version that actually ran behind a
+    /// weighted alias (a canary). AWS publishes per-version series only with both dimensions; the
+    /// value is `ALIAS:N`.
     ExecutedVersion,
 }
 
@@ -160,10 +162,10 @@ impl SeriesKey {
         self
     }
 
-    /// The same series narrowed to an executed version (the `ExecutedVersion` dimension).
+    /// The same series narrowed to the version that ran behind `alias` (`Resource` + `ExecutedVersion`).
     #[must_use]
-    pub fn for_version(mut self, version: impl Into<String>) -> Self {
-        self.qualifier = Some((QualifierKind::ExecutedVersion, version.into()));
+    pub fn for_version(mut self, alias: &str, version: &str) -> Self {
+        self.qualifier = Some((QualifierKind::ExecutedVersion, format!("{alias}:{version}")));
         self
     }
 
@@ -184,9 +186,13 @@ impl SeriesKey {
             Some((QualifierKind::Resource, alias)) => {
                 dims.push(("Resource", format!("{}:{alias}", self.function)));
             }
-            Some((QualifierKind::ExecutedVersion, version)) => {
-                dims.push(("ExecutedVersion", version.clone()));
-            }
+            Some((QualifierKind::ExecutedVersion, value)) => match value.split_once(':') {
+                Some((alias, version)) => {
+                    dims.push(("Resource", format!("{}:{alias}", self.function)));
+                    dims.push(("ExecutedVersion", version.to_string()));
+                }
+                None => dims.push(("ExecutedVersion", value.clone())),
+            },
             None => {}
         }
         dims
@@ -716,8 +722,12 @@ mod tests {
             ("Resource", "orders:live".to_string())
         );
         assert_eq!(
-            k.for_version("7").dimensions()[1],
-            ("ExecutedVersion", "7".to_string())
+            k.for_version("live", "7").dimensions(),
+            vec![
+                ("FunctionName", "orders".to_string()),
+                ("Resource", "orders:live".to_string()),
+                ("ExecutedVersion", "7".to_string())
+            ]
         );
     }
 

@@ -77,7 +77,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, confirm: &Confirm) {
             Span::styled(" cancel", t.style(Role::Text)),
         ]));
     }
-    let height = u16::try_from(lines.len())
+    // Height of the wrapped text, so a long warning never pushes "y / Enter" out of the box.
+    let inner_width = usize::from(area.width.min(90).saturating_sub(2).max(1));
+    let wrapped: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .sum();
+    let height = u16::try_from(wrapped)
         .unwrap_or(u16::MAX)
         .saturating_add(2);
     let popup = super::centered(area, 90, height);

@@ -534,6 +534,9 @@ fn draw_message(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     );
 }
 
+/// Qualifiers shown at once in the chooser.
+const SHOWN: usize = 8;
+
 /// The re-invoke's qualifier list: the unqualified function, then aliases and versions.
 fn qualifier_lines(
     t: &Theme,
@@ -545,7 +548,6 @@ fn qualifier_lines(
         t.style(Role::Text),
     ))];
     // A window of the list around the selection: a function may have hundreds of versions.
-    const SHOWN: usize = 8;
     let total = list.choices().len();
     let first = list
         .selected

@@ -45,7 +45,10 @@ fn key(function: &str, q: Option<&(QualifierKind, String)>, m: MetricName, s: St
     let k = SeriesKey::new(function, m, s);
     match q {
         Some((QualifierKind::Resource, a)) => k.for_alias(a.clone()),
-        Some((QualifierKind::ExecutedVersion, v)) => k.for_version(v.clone()),
+        Some((QualifierKind::ExecutedVersion, v)) => SeriesKey {
+            qualifier: Some((QualifierKind::ExecutedVersion, v.clone())),
+            ..k
+        },
         None => k,
     }
 }

@@ -52,7 +52,10 @@ fn hour(q: Option<&(QualifierKind, String)>, percentiles: bool, scale: f64) -> V
         let k = SeriesKey::new("orders-api", m, s);
         match q {
             Some((QualifierKind::Resource, a)) => k.for_alias(a.clone()),
-            Some((QualifierKind::ExecutedVersion, v)) => k.for_version(v.clone()),
+            Some((QualifierKind::ExecutedVersion, v)) => SeriesKey {
+                qualifier: Some((QualifierKind::ExecutedVersion, v.clone())),
+                ..k
+            },
             None => k,
         }
     };
@@ -240,12 +243,12 @@ fn metrics_comparing_a_canary_s_versions() {
         .unwrap();
     let mut results = hour(None, false, 1.0);
     results.extend(hour(
-        Some(&(QualifierKind::ExecutedVersion, "6".into())),
+        Some(&(QualifierKind::ExecutedVersion, "live:6".into())),
         false,
         0.9,
     ));
     results.extend(hour(
-        Some(&(QualifierKind::ExecutedVersion, "7".into())),
+        Some(&(QualifierKind::ExecutedVersion, "live:7".into())),
         false,
         0.1,
     ));

@@ -21,6 +21,7 @@
 //! `POST /__proxy/faults` with a body like `throttle=0.3,5xx=0.1,reset=0.05,latency=2s` sets the faults
 //! (`none` turns them off).
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -139,7 +140,7 @@ impl Stats {
         self.throttled + self.server_errors + self.resets
     }
 
-    pub fn to_json(&self) -> String {
+    pub fn to_json(self) -> String {
         format!(
             "{{\"requests\":{},\"forwarded\":{},\"throttled\":{},\"server_errors\":{},\"resets\":{},\"delayed\":{},\"upstream_down\":{}}}",
             self.requests,
@@ -357,7 +358,7 @@ const MAX_HEAD: usize = 64 * 1024;
 /// Reads one request: the head, then a `Content-Length` body. `None` when the client closed first.
 async fn read_request(client: &mut TcpStream) -> std::io::Result<Option<Request>> {
     let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 8192];
+    let mut chunk = vec![0u8; 8192];
     let head_end = loop {
         if let Some(i) = find(&buf, b"\r\n\r\n") {
             break i;
@@ -424,12 +425,13 @@ async fn respond(
 ) -> std::io::Result<()> {
     let mut out = format!("HTTP/1.1 {status} {reason}\r\n");
     for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(out, "{name}: {value}\r\n");
     }
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    ));
+    );
     client.write_all(out.as_bytes()).await?;
     client.flush().await
 }
@@ -605,9 +607,8 @@ enum Upstream {
 /// `Connection: close` too: one request per client connection keeps the proxy simple).
 async fn forward(client: &mut TcpStream, req: &Request, upstream: &str) -> Result<(), Upstream> {
     let connect = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(upstream));
-    let mut up = match connect.await {
-        Ok(Ok(s)) => s,
-        _ => return Err(Upstream::Unreachable),
+    let Ok(Ok(mut up)) = connect.await else {
+        return Err(Upstream::Unreachable);
     };
     let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.path);
     for (name, value) in &req.headers {
@@ -617,7 +618,7 @@ async fn forward(client: &mut TcpStream, req: &Request, upstream: &str) -> Resul
         {
             continue;
         }
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     head.push_str("Connection: close\r\n\r\n");
     let mut out = head.into_bytes();
@@ -627,7 +628,7 @@ async fn forward(client: &mut TcpStream, req: &Request, upstream: &str) -> Resul
     }
     // The answer's head: rewrite its connection headers, then stream the rest as it comes.
     let mut buf = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 16 * 1024];
+    let mut chunk = vec![0u8; 16 * 1024];
     let head_end = loop {
         if let Some(i) = find(&buf, b"\r\n\r\n") {
             break i;

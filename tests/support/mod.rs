@@ -248,6 +248,14 @@ impl Tmux {
         assert!(Command::new("tmux").args(&args).status().unwrap().success());
     }
 
+    /// Presses Esc `n` times, apart: escapes sent together arrive as one escape sequence.
+    pub fn escape(&self, n: usize) {
+        for _ in 0..n {
+            self.keys(&["Escape"]);
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// Sends text literally (no key-name lookup).
     pub fn type_text(&self, text: &str) {
         assert!(

@@ -125,7 +125,7 @@ pub fn action_name(action: Action) -> String {
         }
     }
     if let Some(n) = index {
-        out.push_str(&format!("_{}", n + 1));
+        out = format!("{out}_{}", n + 1);
     }
     out
 }
