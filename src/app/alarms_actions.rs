@@ -151,16 +151,28 @@ impl App {
                 }
             }
             Action::JumpLogs => {
-                let function = self
-                    .alarms
-                    .selected_alarm()
-                    .and_then(|a| a.function_name().map(ToString::to_string));
-                match function {
-                    Some(f) => return self.open_logs(vec![f]),
-                    None => self.flash(
+                let target = self.alarms.selected_alarm().map(|a| {
+                    (
+                        a.function_name().map(ToString::to_string),
+                        crate::domain::alarm::Alarm::since(a),
+                    )
+                });
+                match target {
+                    Some((Some(f), at)) => {
+                        let range = at.map(|at| logs_around(at, self.now));
+                        if let Some(r) = &range {
+                            self.flash(
+                                FlashLevel::Info,
+                                format!("logs around the alarm: {}", r.label()),
+                            );
+                        }
+                        return self.open_logs_in(vec![f], range);
+                    }
+                    Some((None, _)) => self.flash(
                         FlashLevel::Info,
                         "this alarm is not about a Lambda function (no FunctionName dimension)",
                     ),
+                    None => {}
                 }
             }
             Action::JumpMetrics => {
@@ -184,5 +196,18 @@ impl App {
         }
         self.alarms.scroll_into_view(rows);
         Vec::new()
+    }
+}
+
+/// The logs shown for an alarm that flipped at `at`: from 15 minutes before to 15 minutes after (then
+/// followed, when that is not yet over).
+pub(super) fn logs_around(
+    at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::logs::range::RangeSpec {
+    let end = at + chrono::Duration::minutes(15);
+    crate::logs::range::RangeSpec::Between {
+        start: at - chrono::Duration::minutes(15),
+        end: (end < now).then_some(end),
     }
 }

@@ -10,6 +10,16 @@ impl App {
     /// Opens the logs pane on `functions` (tailed together): the last N events whatever their age,
     /// then follow.
     pub(super) fn open_logs(&mut self, functions: Vec<String>) -> Vec<Cmd> {
+        self.open_logs_in(functions, None)
+    }
+
+    /// Opens the logs pane on `functions` showing `range` (backfilled in slices; followed when it
+    /// ends now), or the last N events with `None`.
+    pub(super) fn open_logs_in(
+        &mut self,
+        functions: Vec<String>,
+        range: Option<RangeSpec>,
+    ) -> Vec<Cmd> {
         if functions.is_empty() {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
@@ -18,6 +28,10 @@ impl App {
         self.next_session += 1;
         let mut pane = LogsPane::new(functions, self.next_session, LOG_BUFFER_LINES, LOG_LAST_N);
         pane.mode = self.config.logs_mode;
+        if range.is_some() {
+            pane.range = range;
+            pane.backfill = Some(logs::BackfillState::default());
+        }
         cmds.push(self.start_logs_cmd(&pane));
         self.logs = Some(pane);
         self.view = View::Logs;

@@ -511,3 +511,57 @@ fn palette_opens_metrics_and_cost() {
     assert_eq!(app.view, View::Cost);
     assert!(cmds.iter().any(|c| matches!(c, Cmd::FetchCost { .. })));
 }
+
+#[test]
+fn l_on_an_alarm_opens_the_logs_around_the_flip() {
+    use crate::logs::range::RangeSpec;
+    let range_of = |cmds: &[Cmd]| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::StartLogs {
+                    functions, range, ..
+                } => Some((functions.clone(), *range)),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let mut app = with_alarms();
+    let flip = t0() - TD::minutes(7);
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.view, View::Logs);
+    assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Alarms)));
+    let (functions, range) = range_of(&cmds);
+    assert_eq!(functions, vec!["payments-webhook".to_string()]);
+    assert_eq!(
+        range,
+        Some(RangeSpec::Between {
+            start: flip - TD::minutes(15),
+            end: None
+        }),
+        "a flip 7 minutes ago: from 15 minutes before it, then followed"
+    );
+    assert!(
+        app.logs.as_ref().unwrap().backfill.is_some(),
+        "progress shown"
+    );
+    // An older flip: a closed window around it.
+    let old = t0() - TD::hours(3);
+    let mut app = with_alarms();
+    let mut alarms = app.alarms.all().to_vec();
+    for a in &mut alarms {
+        a.updated = Some(old);
+    }
+    app.update(Msg::Alarms {
+        generation: 1,
+        result: Ok(alarms),
+        now: t0(),
+    });
+    let (_, range) = range_of(&key(&mut app, KeyCode::Char('l')));
+    assert_eq!(
+        range,
+        Some(RangeSpec::Between {
+            start: old - TD::minutes(15),
+            end: Some(old + TD::minutes(15))
+        })
+    );
+}

@@ -83,9 +83,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, confirm: &Confirm) {
         .iter()
         .map(|l| l.width().div_ceil(inner_width).max(1))
         .sum();
-    let height = u16::try_from(wrapped)
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
+    let height = u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(2);
     let popup = super::centered(area, 90, height);
     if popup.width < 3 || popup.height < 3 {
         return;
