@@ -403,13 +403,7 @@ impl DlqPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        let rows = rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
-        self.offset = self.offset.min(self.all().len().saturating_sub(rows));
+        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.all().len());
     }
 }
 

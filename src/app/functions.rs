@@ -189,13 +189,6 @@ impl FunctionsPane {
 
     /// Keeps the selection on screen for a table body `rows` high.
     pub fn scroll_into_view(&mut self, rows: usize) {
-        let rows = rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
-        let max_offset = self.view.len().saturating_sub(rows);
-        self.offset = self.offset.min(max_offset);
+        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.view.len());
     }
 }

@@ -223,11 +223,6 @@ impl CostPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        let rows = rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
+        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.rows());
     }
 }

@@ -1612,6 +1612,20 @@ impl App {
     }
 }
 
+/// The first row to show so that `selected` is on screen in a table body `rows` high, moving the
+/// current `offset` as little as possible and never past the end of `len` rows.
+pub(crate) fn scrolled_offset(selected: usize, offset: usize, rows: usize, len: usize) -> usize {
+    let rows = rows.max(1);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(rows))
+}
+
 fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
 }
