@@ -15,6 +15,9 @@
 //! pattern = "prod*"
 //! theme = "prod"
 //! read_only = true
+//!
+//! [keys]                     # action name → keys (see `app::keymap::overrides`)
+//! open_logs = ["L"]
 //! ```
 //!
 //! Every error, syntactic or semantic, is reported as a [`ConfigError`] with the file, the

@@ -72,9 +72,9 @@ fn start_pane(home: &Home, url: &str, name: &'static str) -> Pane {
         "logs" => {
             tmux.type_text("/orders-api");
             tmux.keys(&["Enter", "l"]);
-            // Its poll is 1 s, but after a failure it backs off up to 10 s (FilterLogEvents is 5 TPS
-            // per account, shared with everyone).
-            (Duration::from_secs(10), |s| s.contains("RequestId"))
+            // Its poll is 1 s, but after failures it backs off up to 30 s (src/aws/livetail.rs:
+            // FilterLogEvents is 5 TPS per account, shared with everyone).
+            (Duration::from_secs(30), |s| s.contains("RequestId"))
         }
         "alarms" => {
             tmux.keys(&["A"]);
@@ -93,7 +93,7 @@ fn start_pane(home: &Home, url: &str, name: &'static str) -> Pane {
         data,
     };
     pane.tmux
-        .wait_within(Duration::from_secs(60), name, |s| pane.healthy(s));
+        .wait_within(Duration::from_mins(1), name, |s| pane.healthy(s));
     pane
 }
 
@@ -136,7 +136,8 @@ fn subcommands() -> Vec<Vec<String>> {
         vec!["alias", "list", FUNCTION],
         vec!["metrics", FUNCTION, "--since", "15m", "--json"],
         vec!["cost", "--since", "15m"],
-        vec!["dlq", "list"],
+        // One function's DLQs: the account-wide scan makes ~150 calls (87 s at 2 s latency).
+        vec!["dlq", "list", "--function", lambdash::seed::SQS_FUNCTION],
         vec!["dlq", "peek", dlq, "-n", "2"],
         vec!["tail", FUNCTION, "--lines", "20"],
         vec!["alarms", "mute", ALARM, "--yes"],
@@ -167,6 +168,32 @@ fn subcommands() -> Vec<Vec<String>> {
     .collect()
 }
 
+/// Watches every pane at once until each is healthy: the time from `from`, or the last screen.
+fn watch_recovery(
+    panes: &[Pane],
+    bounds: &[Duration],
+    from: Instant,
+) -> Vec<Result<Duration, String>> {
+    let limit = bounds.iter().max().copied().unwrap_or_default() + Duration::from_secs(30);
+    let mut out: Vec<Option<Result<Duration, String>>> = panes.iter().map(|_| None).collect();
+    while out.iter().any(Option::is_none) {
+        let timed_out = from.elapsed() > limit;
+        for (pane, slot) in panes.iter().zip(out.iter_mut()) {
+            if slot.is_some() {
+                continue;
+            }
+            let screen = pane.tmux.screen();
+            if pane.healthy(&screen) {
+                *slot = Some(Ok(from.elapsed()));
+            } else if timed_out {
+                *slot = Some(Err(screen));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    out.into_iter().flatten().collect()
+}
+
 #[derive(Default)]
 struct SubcommandFigures {
     runs: u64,
@@ -174,40 +201,68 @@ struct SubcommandFigures {
     aws_errors: u64,
     problems: Vec<String>,
     slowest: Duration,
+    /// `(subcommand, runs, ok, slowest)`.
+    each: Vec<(String, u64, u64, Duration)>,
 }
 
-/// Runs every subcommand in turn until `stop` (at least once each). Exit 0 or a one-line AWS error
-/// (exit 1) are fine under faults; a signal, a panic, another code or a hang are not.
-fn subcommand_loop(home: &Home, url: &str, stop: &AtomicBool) -> SubcommandFigures {
+/// Runs one subcommand again and again until `stop` (at least once). Exit 0, or exit 1 with a one-line
+/// AWS error, are fine under faults; a signal, a panic, another code or a hang are not.
+fn subcommand_loop(
+    home: &Home,
+    url: &str,
+    args: &[String],
+    stop: &AtomicBool,
+) -> SubcommandFigures {
     let mut f = SubcommandFigures::default();
-    let mut first_pass = true;
-    while first_pass || !stop.load(Ordering::SeqCst) {
-        for args in subcommands() {
-            let mut cmd = home.command(url, REGION);
-            cmd.args(&args);
-            f.runs += 1;
-            match run_bounded(cmd, Duration::from_secs(150)) {
-                Err(e) => f.problems.push(format!("{args:?}: {e}")),
-                Ok((code, took, stderr)) => {
-                    f.slowest = f.slowest.max(took);
-                    match code {
-                        Some(0) => f.ok += 1,
-                        Some(1)
-                            if stderr.lines().any(|l| l.starts_with("error: "))
-                                && !stderr.contains("panicked") =>
-                        {
-                            f.aws_errors += 1;
-                        }
-                        other => f
-                            .problems
-                            .push(format!("{args:?}: exit {other:?} after {took:?}: {stderr}")),
+    let mut first = true;
+    while first || !stop.load(Ordering::SeqCst) {
+        first = false;
+        let mut cmd = home.command(url, REGION);
+        cmd.args(args);
+        f.runs += 1;
+        match run_bounded(cmd, Duration::from_secs(150)) {
+            Err(e) => f.problems.push(format!("{args:?}: {e}")),
+            Ok((code, took, stderr)) => {
+                f.slowest = f.slowest.max(took);
+                match code {
+                    Some(0) => f.ok += 1,
+                    Some(1)
+                        if stderr.lines().any(|l| l.starts_with("error: "))
+                            && !stderr.contains("panicked") =>
+                    {
+                        f.aws_errors += 1;
                     }
+                    other => f
+                        .problems
+                        .push(format!("{args:?}: exit {other:?} after {took:?}: {stderr}")),
                 }
             }
         }
-        first_pass = false;
     }
+    f.each.push((args.join(" "), f.runs, f.ok, f.slowest));
     f
+}
+
+/// Every subcommand at once, each in its own loop.
+fn all_subcommands(home: &Home, url: &str, stop: &AtomicBool) -> SubcommandFigures {
+    let all = subcommands();
+    let results: Vec<SubcommandFigures> = std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .iter()
+            .map(|args| scope.spawn(move || subcommand_loop(home, url, args, stop)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut total = SubcommandFigures::default();
+    for f in results {
+        total.runs += f.runs;
+        total.ok += f.ok;
+        total.aws_errors += f.aws_errors;
+        total.problems.extend(f.problems);
+        total.slowest = total.slowest.max(f.slowest);
+        total.each.extend(f.each);
+    }
+    total
 }
 
 #[test]
@@ -238,7 +293,7 @@ fn tui_and_subcommands_survive_faults_and_recover() {
     let stop = Arc::new(AtomicBool::new(false));
     let soak_started = Instant::now();
     let figures = std::thread::scope(|scope| {
-        let subcommands = scope.spawn(|| subcommand_loop(&home, &url, &stop));
+        let subcommands = scope.spawn(|| all_subcommands(&home, &url, &stop));
         let mut key_latencies = Vec::new();
         let mut problems = Vec::new();
         while soak_started.elapsed() < soak {
@@ -256,7 +311,7 @@ fn tui_and_subcommands_survive_faults_and_recover() {
                 {
                     Ok(_) => key_latencies.push(pressed.elapsed()),
                     Err(s) => {
-                        problems.push(format!("{}: `?` not answered in 5 s:\n{s}", pane.name))
+                        problems.push(format!("{}: `?` not answered in 5 s:\n{s}", pane.name));
                     }
                 }
                 pane.tmux.escape(1);
@@ -296,6 +351,12 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         subs.problems.len(),
         subs.slowest.as_secs_f64()
     );
+    for (args, runs, ok, slowest) in &subs.each {
+        println!(
+            "SOAK   {args}: {runs} runs, {ok} ok, slowest {:.1} s",
+            slowest.as_secs_f64()
+        );
+    }
     println!(
         "SOAK keys: `?` answered {} times, median {} ms, max {} ms; TUI problems {}",
         key_latencies.len(),
@@ -337,6 +398,11 @@ fn tui_and_subcommands_survive_faults_and_recover() {
             &format!("{}: STALE with the last good data", pane.name),
             |s| pane.failing(s),
         );
+        println!(
+            "SOAK outage: {} STALE with its last good data after {:.1} s",
+            pane.name,
+            outage_started.elapsed().as_secs_f64()
+        );
         if pane.name == "functions" {
             assert!(
                 screen.contains("functions: "),
@@ -352,30 +418,33 @@ fn tui_and_subcommands_survive_faults_and_recover() {
     // Recovery, on its own: no key is pressed.
     proxy.set_faults(Faults::NONE);
     let recovered_from = Instant::now();
-    let mut recoveries = Vec::new();
-    for pane in &panes {
-        // One poll (+10 % jitter), plus the time a call takes when it meets the tail of the outage.
-        let bound = pane.poll.mul_f64(1.1) + Duration::from_secs(15);
-        pane.tmux.wait_within(
-            bound + Duration::from_secs(30),
-            &format!("{} to recover", pane.name),
-            |s| pane.healthy(s),
-        );
-        let took = recovered_from.elapsed();
-        println!(
-            "SOAK recovery: {} in {:.1} s (poll {} s)",
-            pane.name,
-            took.as_secs_f64(),
-            pane.poll.as_secs()
-        );
-        recoveries.push((pane.name, took, bound));
+    // One poll (+10 % jitter), plus the time a call takes when it meets the tail of the outage.
+    let bounds: Vec<Duration> = panes
+        .iter()
+        .map(|p| p.poll.mul_f64(1.1) + Duration::from_secs(15))
+        .collect();
+    let recoveries = watch_recovery(&panes, &bounds, recovered_from);
+    let mut late = Vec::new();
+    for ((pane, bound), took) in panes.iter().zip(&bounds).zip(&recoveries) {
+        match took {
+            Ok(took) => {
+                println!(
+                    "SOAK recovery: {} in {:.1} s (poll {} s)",
+                    pane.name,
+                    took.as_secs_f64(),
+                    pane.poll.as_secs()
+                );
+                if took > bound {
+                    late.push(format!("{} took {took:?} (bound {bound:?})", pane.name));
+                }
+            }
+            Err(screen) => {
+                println!("SOAK recovery: {} NOT recovered", pane.name);
+                late.push(format!("{} never recovered:\n{screen}", pane.name));
+            }
+        }
     }
-    for (name, took, bound) in &recoveries {
-        assert!(
-            took <= bound,
-            "{name} took {took:?} to recover (bound {bound:?})"
-        );
-    }
+    assert!(late.is_empty(), "recovery:\n{}", late.join("\n"));
     for pane in &panes {
         assert!(
             !pane.tmux.screen().contains("EXITED-"),
@@ -389,7 +458,7 @@ fn tui_and_subcommands_survive_faults_and_recover() {
     for args in subcommands() {
         let mut cmd = home.command(&url, REGION);
         cmd.args(&args);
-        match run_bounded(cmd, Duration::from_secs(60)) {
+        match run_bounded(cmd, Duration::from_mins(1)) {
             Ok((Some(0), _, _)) => {}
             other => failures.push(format!("{args:?}: {other:?}")),
         }

@@ -229,6 +229,8 @@ const PAGE_FALLBACK_ROWS: usize = 20;
 /// How often the header's count of alarms in ALARM is refreshed (DescribeAlarms StateValue=ALARM is
 /// cheap: 9 TPS quota, 100 alarms a page).
 pub const FIRING_POLL_EVERY: Duration = Duration::from_secs(30);
+/// A failed GetCallerIdentity is asked again after this many seconds.
+pub const IDENTITY_RETRY_S: i64 = 30;
 /// Row metrics are refreshed no faster than their period (60 s).
 pub const ROW_METRICS_EVERY_S: i64 = 60;
 /// Lines the logs buffer holds (a ring: the oldest go first).
@@ -450,6 +452,7 @@ impl App {
                 }
                 let mut cmds = self.maybe_fetch_row_metrics();
                 cmds.extend(self.maybe_fetch_pane_metrics());
+                cmds.extend(self.maybe_retry_identity());
                 cmds.extend(self.maybe_fetch_comparison());
                 cmds
             }
@@ -1302,6 +1305,23 @@ impl App {
             generation: self.generation,
             request,
             function: detail.function.clone(),
+        }]
+    }
+
+    /// Asks STS again when the identity failed (an endpoint not up yet, a blip) at least
+    /// [`IDENTITY_RETRY_S`] ago: the account is needed for the header and for alias writes.
+    fn maybe_retry_identity(&mut self) -> Vec<Cmd> {
+        let due = matches!(
+            &self.identity.phase,
+            crate::domain::Phase::Failed { at, .. }
+                if self.now - *at >= chrono::Duration::seconds(IDENTITY_RETRY_S)
+        );
+        if !self.connected || !due {
+            return Vec::new();
+        }
+        self.identity.start_loading(self.now);
+        vec![Cmd::FetchIdentity {
+            generation: self.generation,
         }]
     }
 

@@ -565,3 +565,21 @@ fn l_on_an_alarm_opens_the_logs_around_the_flip() {
         })
     );
 }
+
+#[test]
+fn a_failed_identity_is_asked_again_after_30_s() {
+    let mut app = loaded(&["orders-api"]);
+    app.update(Msg::Identity {
+        generation: 1,
+        result: Err("dispatch failure: connection refused".into()),
+    });
+    assert!(app.identity.error().is_some());
+    let asked = |cmds: &[Cmd]| cmds.iter().any(|c| matches!(c, Cmd::FetchIdentity { .. }));
+    assert!(!asked(&tick(&mut app, t0() + TD::seconds(10))));
+    assert!(asked(&tick(&mut app, t0() + TD::seconds(31))));
+    assert!(app.identity.is_loading());
+    assert!(
+        !asked(&tick(&mut app, t0() + TD::seconds(32))),
+        "one at a time"
+    );
+}

@@ -292,7 +292,8 @@ pub trait FollowSink {
     fn transport(&mut self, transport: &Transport);
     /// A polling round failed with an error the pacer does not retry; true: wait and go on.
     fn failed(&mut self, err: &AwsError) -> bool;
-    /// Polling works again after a failure.
+    /// A polling round succeeded (after a failure, or after retries inside the round): the sink
+    /// clears whatever error it showed.
     fn recovered(&mut self) {}
     /// A stall longer than the catch-up cap left this part of a function's log out.
     fn skipped(&mut self, _function: &str, _gap: TimeWindow) {}
@@ -422,10 +423,9 @@ impl<'a> Follower<'a> {
             }
             match self.poll_round(sink).await {
                 Ok(true) => {
-                    if failures > 0 {
-                        failures = 0;
-                        sink.recovered();
-                    }
+                    // Also after a round whose calls were retried inside it (throttled, then fine).
+                    failures = 0;
+                    sink.recovered();
                 }
                 Ok(false) => return Ok(()),
                 Err(e) => {

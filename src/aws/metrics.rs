@@ -234,7 +234,18 @@ impl Ctx<'_> {
         let mut metrics_requested = 0;
         if !(pct && self.support.is_unavailable()) {
             let sent = batch.len() as u64;
-            match self.run(&batch, probe && pct).await {
+            let answer = match self.run(&batch, probe && pct).await {
+                // The probe goes without SDK retries so a refusal costs one call; a throttle or a
+                // transient error is not a refusal: send it again, with the retries.
+                Err(e) if probe && pct && !e.is_unsupported() => {
+                    tracing::debug!("percentile probe failed ({e}); sending it again with retries");
+                    calls += 1;
+                    metrics_requested += sent;
+                    self.run(&batch, false).await
+                }
+                other => other,
+            };
+            match answer {
                 Ok((fetched, n)) => {
                     if pct {
                         self.support.mark_supported();
@@ -242,8 +253,8 @@ impl Ctx<'_> {
                     return Ok(BatchOutcome {
                         fetched,
                         refused: Vec::new(),
-                        calls: n,
-                        metrics_requested: sent * u64::from(n),
+                        calls: calls + n,
+                        metrics_requested: metrics_requested + sent * u64::from(n),
                     });
                 }
                 Err(e) if pct && e.is_unsupported() => {
@@ -593,6 +604,49 @@ mod tests {
         .unwrap();
         assert!(batch.percentiles_unavailable);
         assert!(support.is_unknown(), "a named error may be transient");
+    }
+
+    #[tokio::test]
+    async fn a_throttled_probe_is_sent_again_with_retries_instead_of_failing_the_refresh() {
+        let throttle = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_error(|| {
+            aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("Throttling")
+                    .message("Rate exceeded")
+                    .build(),
+            )
+        });
+        let answer =
+            mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(aws_like_answer);
+        let client = mock_client!(
+            aws_sdk_cloudwatch,
+            RuleMode::Sequential,
+            [&throttle, &answer]
+        );
+        let support = PercentileSupport::default();
+        let batch = get_metric_data(
+            &client,
+            "default",
+            &row_series("f"),
+            Duration::from_mins(15),
+            60,
+            end(),
+            &support,
+        )
+        .await
+        .unwrap();
+        assert_eq!((throttle.num_calls(), answer.num_calls()), (1, 1));
+        assert_eq!(
+            batch.calls, 2,
+            "the throttled probe and the same batch again"
+        );
+        assert!(
+            !batch.percentiles_unavailable,
+            "a throttle is not a refusal"
+        );
+        let p99 = SeriesKey::new("f", MetricName::Duration, Stat::P99);
+        assert_eq!(batch.reading(&p99), Reading::Value(871.5));
+        assert!(!support.is_unknown() && !support.is_unavailable());
     }
 
     #[tokio::test]

@@ -178,17 +178,22 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
         Ok(d) => d,
         Err(e) => return aws_fail(&e),
     };
-    for e in &found.partial_errors {
-        eprintln!("warning: {e}");
-    }
-    if only.is_some()
+    if let Some(name) = only.as_ref().and_then(|o| o.first())
         && found.dlqs.is_empty()
         && found
             .partial_errors
             .iter()
             .any(|e| e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
     {
+        eprintln!(
+            "error: unknown function {:?} in {}",
+            crate::sanitize::sanitize(name),
+            clients.region
+        );
         return ExitCode::from(EXIT_USAGE);
+    }
+    for e in &found.partial_errors {
+        eprintln!("warning: {e}");
     }
     let text = if json {
         match serde_json::to_string_pretty(&found.dlqs) {

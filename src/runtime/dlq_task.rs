@@ -102,32 +102,52 @@ async fn dlq_poller(
     let mut known = seed.filter(|s| s.topology_at.is_some());
     let mut delay = first_in;
     let mut failures: u32 = 0;
+    // A periodic rescan runs in its own task while the depths keep being refreshed on the topology
+    // already known: under a slow or failing endpoint a rescan can take minutes, and the pane must
+    // keep showing fresh depths (or the outage) meanwhile.
+    let mut rescan: Option<Rescan> = None;
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = wake.notified() => {}
-        }
+        let rescanned = tokio::select! {
+            () = tokio::time::sleep(delay) => None,
+            () = wake.notified() => None,
+            done = async {
+                match rescan.as_mut() {
+                    Some(Rescan(handle)) => handle.await.ok(),
+                    None => std::future::pending().await,
+                }
+            } => { rescan = None; done }
+        };
         let asked = reread.take();
-        let result = match known.as_ref() {
-            Some(k) if !topology_due(Some(k), topology_every, asked) => {
-                let mut next = k.clone();
-                clients
-                    .refresh_dlq_depths(&mut next.dlqs)
-                    .await
-                    .map(|errors| {
-                        next.partial_errors = topology_errors.clone();
-                        next.partial_errors.extend(errors);
-                        next
-                    })
+        let result = if let Some((found, started)) = rescanned {
+            found.map(|mut d| {
+                d.topology_at = Some(started);
+                topology_errors.clone_from(&d.partial_errors);
+                d
+            })
+        } else if let Some(k) = known.as_ref() {
+            if topology_due(Some(k), topology_every, asked) && rescan.is_none() {
+                let clients = clients.clone();
+                rescan = Some(Rescan(tokio::spawn(async move {
+                    let started = Utc::now();
+                    (clients.discover_dlqs(None).await, started)
+                })));
             }
-            _ => {
-                let started = Utc::now();
-                clients.discover_dlqs(None).await.map(|mut d| {
-                    d.topology_at = Some(started);
-                    topology_errors.clone_from(&d.partial_errors);
-                    d
+            let mut next = k.clone();
+            clients
+                .refresh_dlq_depths(&mut next.dlqs)
+                .await
+                .map(|errors| {
+                    next.partial_errors = topology_errors.clone();
+                    next.partial_errors.extend(errors);
+                    next
                 })
-            }
+        } else {
+            let started = Utc::now();
+            clients.discover_dlqs(None).await.map(|mut d| {
+                d.topology_at = Some(started);
+                topology_errors.clone_from(&d.partial_errors);
+                d
+            })
         };
         delay = match &result {
             Ok(d) => {
@@ -153,6 +173,22 @@ async fn dlq_poller(
         if tx.send(msg).is_err() {
             return;
         }
+    }
+}
+
+/// What a rescan brings back, and when it started.
+type Rescanned = (
+    Result<DlqDiscovery, crate::aws::AwsError>,
+    chrono::DateTime<Utc>,
+);
+
+/// A topology rescan running beside the depth passes; aborted when the poller is (dropping the
+/// poller's task drops this).
+struct Rescan(JoinHandle<Rescanned>);
+
+impl Drop for Rescan {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

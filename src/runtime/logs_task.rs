@@ -5,6 +5,8 @@
 //! never fatal. A restarted tail (new filter, range or mode) is a new task with a new session id:
 //! messages of the old one are dropped by the app.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -84,6 +86,8 @@ impl Out {
 /// The pane as a [`FollowSink`].
 struct PaneSink {
     out: Out,
+    /// Set when an error or a retry was shown, cleared when a round succeeds and says so.
+    degraded: Arc<AtomicBool>,
 }
 
 impl FollowSink for PaneSink {
@@ -97,12 +101,16 @@ impl FollowSink for PaneSink {
 
     fn failed(&mut self, err: &AwsError) -> bool {
         tracing::warn!(error = %err, "logs: poll failed");
+        self.degraded.store(true, Ordering::Relaxed);
         self.out.state(LogsPoll::Failed(err.to_string()));
         true
     }
 
     fn recovered(&mut self) {
-        self.out.state(LogsPoll::Following);
+        // Only when something was shown: a failed round, or a retry inside a round (the pacer's hook).
+        if self.degraded.swap(false, Ordering::Relaxed) {
+            self.out.state(LogsPoll::Following);
+        }
     }
 
     fn skipped(&mut self, function: &str, gap: TimeWindow) {
@@ -111,6 +119,7 @@ impl FollowSink for PaneSink {
             ?gap,
             "logs: stalled too long, part of the log was not fetched"
         );
+        self.degraded.store(true, Ordering::Relaxed);
         self.out.state(LogsPoll::Failed(format!(
             "{function}: events from {} to {} were not fetched (polling stalled too long)",
             gap.start.format("%H:%M:%S"),
@@ -132,7 +141,10 @@ pub(super) async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>
         session: spec.session,
     };
     let retry_out = out.clone();
+    let degraded = Arc::new(AtomicBool::new(false));
+    let retry_degraded = degraded.clone();
     let pacer = Pacer::default().on_retry(move |err, delay| {
+        retry_degraded.store(true, Ordering::Relaxed);
         retry_out.state(if err.is_throttling() {
             LogsPoll::Throttled { retry_in: delay }
         } else {
@@ -265,7 +277,10 @@ pub(super) async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>
     // Follow.
     let opts = FollowOptions::new(spec.mode, queries.len());
     let follower = Follower::new(&clients, &queries, tailers, dedup, &pacer, opts);
-    let mut sink = PaneSink { out: out.clone() };
+    let mut sink = PaneSink {
+        out: out.clone(),
+        degraded,
+    };
     if let Err(e) = follower.run(&mut sink).await {
         // The pane's sink waits out every failure; this is only reached if that changes.
         out.state(LogsPoll::Failed(e.to_string()));
