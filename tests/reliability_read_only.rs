@@ -335,7 +335,11 @@ fn tui_write_keys_under_read_only_send_no_write() {
         refused(&tmux, &["R"], &["y"], "redrive refused");
         refused(&tmux, &["P"], &["y"], "purge refused");
         tmux.keys(&["p"]);
-        tmux.wait_for("the peeked messages", |s| s.contains("Peek of"));
+        // The title appears while the peek is still loading ("0 message(s)"): wait for the rows, or
+        // `d` finds no message to delete and says so instead of refusing.
+        tmux.wait_for("the peeked messages", |s| {
+            s.contains("Peek of") && !s.contains("(0 message(s)")
+        });
         refused(&tmux, &["d"], &["y"], "delete refused");
         refused(&tmux, &["R"], &["y"], "message redrive refused");
         refused(&tmux, &["P"], &["y"], "purge from the messages refused");

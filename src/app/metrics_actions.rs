@@ -26,11 +26,7 @@ impl App {
             .iter()
             .find(|f| f.name == function)
             .map(|f| f.timeout_s);
-        let mut cmds = if matches!(self.view, View::Metrics | View::Cost) {
-            Vec::new()
-        } else {
-            self.leave_view()
-        };
+        let mut cmds = self.leave_view();
         if self.view != View::Metrics {
             self.metrics_return = self.view;
         }
@@ -144,8 +140,12 @@ impl App {
                     pane.scroll = 0;
                 }
             }
-            Action::Now if pane.anchor.take().is_none() => {
-                self.flash(FlashLevel::Info, "already showing the range up to now");
+            Action::Now => {
+                if pane.anchor.is_some() {
+                    pane.anchor = None;
+                } else {
+                    self.flash(FlashLevel::Info, "already showing the range up to now");
+                }
             }
             Action::Compare => {
                 let n = pane.comparisons().len();

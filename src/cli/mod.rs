@@ -200,7 +200,7 @@ pub fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return aws_error(&e),
             };
-            tail::run(&clients, args).await
+            tail::run(&clients, args, config.logs_mode).await
         }),
         Some(Command::Alarms(args)) => alarms::run(args, &opts, &runtime),
         Some(Command::Alias(args)) => {

@@ -78,8 +78,9 @@ pub struct TailArgs {
     pub budget_tps: f64,
     /// How --follow gets new events: auto (Live Tail while it works, else polling, saying why on
     /// stderr), live (Live Tail; polling fills in while it is retried), poll (FilterLogEvents only).
-    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = TailMode::parse, requires = "follow")]
-    pub mode: TailMode,
+    /// Default: `[logs] mode` from the config file, else auto.
+    #[arg(long, value_name = "MODE", value_parser = TailMode::parse, requires = "follow")]
+    pub mode: Option<TailMode>,
 }
 
 /// One event as `--json` prints it.
@@ -204,7 +205,9 @@ fn failed(err: &AwsError) -> ExitCode {
     super::aws_error(err)
 }
 
-pub async fn run(clients: &Clients, args: TailArgs) -> ExitCode {
+/// `configured`: the config file's `[logs] mode`, used when `--mode` is not given.
+pub async fn run(clients: &Clients, mut args: TailArgs, configured: TailMode) -> ExitCode {
+    args.mode = args.mode.or(Some(configured));
     let mut names: Vec<String> = Vec::new();
     for name in &args.functions {
         if !names.contains(name) {
@@ -286,7 +289,7 @@ async fn tail(
         return Ok(());
     }
 
-    let opts = FollowOptions::new(args.mode, queries.len());
+    let opts = FollowOptions::new(args.mode.unwrap_or(TailMode::Auto), queries.len());
     let follower = Follower::new(clients, queries, tailers, dedup, pacer, opts);
     let mut sink = CliSink {
         printer,
@@ -482,9 +485,9 @@ mod tests {
             tail: TailArgs,
         }
         let cli = Cli::try_parse_from(["t", "f", "--follow"]).unwrap();
-        assert_eq!(cli.tail.mode, TailMode::Auto);
+        assert_eq!(cli.tail.mode, None, "the config's [logs] mode, else auto");
         let cli = Cli::try_parse_from(["t", "f", "--follow", "--mode", "poll"]).unwrap();
-        assert_eq!(cli.tail.mode, TailMode::Poll);
+        assert_eq!(cli.tail.mode, Some(TailMode::Poll));
         assert!(Cli::try_parse_from(["t", "f", "--mode", "live"]).is_err());
         assert!(Cli::try_parse_from(["t", "f", "--follow", "--mode", "stream"]).is_err());
     }
