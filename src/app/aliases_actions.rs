@@ -6,11 +6,7 @@ use aliases::CodeDeployStatus;
 
 impl App {
     pub(super) fn open_aliases(&mut self) -> Vec<Cmd> {
-        let name = match self.view {
-            View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-            _ => self.functions.selected_function().map(|f| f.name.clone()),
-        };
-        let Some(name) = name else {
+        let Some(name) = self.current_function() else {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
         };

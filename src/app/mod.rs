@@ -1219,10 +1219,7 @@ impl App {
             Command::Open(PaneName::Alarms) => self.open_alarms(),
             Command::Open(PaneName::Dlq) => self.open_dlq(None),
             Command::Open(PaneName::Metrics) => {
-                let name = match self.view {
-                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                    _ => self.functions.selected_function().map(|f| f.name.clone()),
-                };
+                let name = self.current_function();
                 self.open_metrics(name, None)
             }
             Command::Open(PaneName::Cost) => self.open_cost(),
@@ -1241,6 +1238,14 @@ impl App {
                 self.reconnect(Some(profile), None)
             }
             Command::Theme(name) => vec![Cmd::LoadTheme(name)],
+        }
+    }
+
+    /// The function a pane opened from here is about: the detail's, else the selected row's.
+    fn current_function(&self) -> Option<String> {
+        match self.view {
+            View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+            _ => self.functions.selected_function().map(|f| f.name.clone()),
         }
     }
 
@@ -1438,10 +1443,7 @@ impl App {
             return self.on_cost_action(action);
         }
         if action == Action::OpenMetrics {
-            let name = match self.view {
-                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                _ => self.functions.selected_function().map(|f| f.name.clone()),
-            };
+            let name = self.current_function();
             return self.open_metrics(name, None);
         }
         if action == Action::OpenCost {
