@@ -125,17 +125,21 @@ fn canary() -> Alias {
     }
 }
 
-/// The metrics pane of `orders-api` opened from the functions pane; answered unless `answer` is None.
-fn metrics_app(answer: Option<MetricsBatch>) -> (App, u64) {
-    let mut app = loaded(&["orders-api", "payments-webhook"]);
-    let cmds = key(&mut app, KeyCode::Char('m'));
-    let request = cmds
-        .iter()
+/// The request id of the metrics pane's fetch among `cmds`.
+fn pane_request(cmds: &[Cmd]) -> u64 {
+    cmds.iter()
         .find_map(|c| match c {
             Cmd::FetchPaneMetrics { request, .. } => Some(*request),
             _ => None,
         })
-        .unwrap();
+        .unwrap()
+}
+
+/// The metrics pane of `orders-api` opened from the functions pane; answered unless `answer` is None.
+fn metrics_app(answer: Option<MetricsBatch>) -> (App, u64) {
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    let cmds = key(&mut app, KeyCode::Char('m'));
+    let request = pane_request(&cmds);
     if let Some(batch) = answer {
         let mut high_duration = alarm(
             "orders-api-slow",
@@ -206,13 +210,7 @@ fn metrics_percentiles_unavailable() {
 fn metrics_error_keeps_stale_charts() {
     let (mut app, _) = metrics_app(Some(batch(hour(None, false, 1.0), true)));
     let cmds = key(&mut app, KeyCode::Char('r'));
-    let request = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::FetchPaneMetrics { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = pane_request(&cmds);
     app.update(Msg::PaneMetrics {
         generation: 1,
         request,
@@ -234,13 +232,7 @@ fn metrics_error_keeps_stale_charts() {
 fn metrics_comparing_a_canary_s_versions() {
     let (mut app, _) = metrics_app(Some(batch(hour(None, false, 1.0), true)));
     let cmds = key(&mut app, KeyCode::Char('c'));
-    let request = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::FetchPaneMetrics { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = pane_request(&cmds);
     let mut results = hour(None, false, 1.0);
     results.extend(hour(
         Some(&(QualifierKind::ExecutedVersion, "live:6".into())),
