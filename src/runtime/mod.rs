@@ -104,6 +104,22 @@ impl Executor {
         self.clients.read().ok().and_then(|c| c.clone())
     }
 
+    /// Runs `task` with the current clients (and the session's percentile support) in its own tokio
+    /// task and feeds the message it ends with to `update`. Nothing happens before the first connection.
+    fn answer<F, Fut>(&self, task: F)
+    where
+        F: FnOnce(Clients, crate::domain::metrics::PercentileSupport) -> Fut,
+        Fut: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        if let Some(clients) = self.clients() {
+            let tx = self.tx.clone();
+            let fut = task(clients, self.percentiles.clone());
+            tokio::spawn(async move {
+                let _ = tx.send(fut.await);
+            });
+        }
+    }
+
     fn stop(&mut self, kind: PollerKind) {
         if let Some(p) = self.pollers.remove(&kind) {
             p.task.abort();
@@ -167,37 +183,27 @@ impl Executor {
                     self.pollers.insert(kind, Poller { task, wake });
                 }
             }
-            Cmd::FetchIdentity { generation } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = clients.identity().await.map_err(|e| e.to_string());
-                        let _ = tx.send(Msg::Identity { generation, result });
-                    });
-                }
-            }
+            Cmd::FetchIdentity { generation } => self.answer(move |clients, _| async move {
+                let result = clients.identity().await.map_err(|e| e.to_string());
+                Msg::Identity { generation, result }
+            }),
             Cmd::FetchDetail {
                 generation,
                 request,
                 function,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = clients
-                            .function_detail(&function)
-                            .await
-                            .map(Box::new)
-                            .map_err(|e| e.to_string());
-                        let _ = tx.send(Msg::Detail {
-                            generation,
-                            request,
-                            result,
-                            now: Utc::now(),
-                        });
-                    });
+            } => self.answer(move |clients, _| async move {
+                let result = clients
+                    .function_detail(&function)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                Msg::Detail {
+                    generation,
+                    request,
+                    result,
+                    now: Utc::now(),
                 }
-            }
+            }),
             Cmd::Reconnect {
                 generation,
                 profile,
@@ -250,25 +256,20 @@ impl Executor {
                 generation,
                 request,
                 function,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = tokio::try_join!(
-                            clients.list_aliases(&function),
-                            clients.list_versions(&function)
-                        )
-                        .map(|(aliases, versions)| AliasData { aliases, versions })
-                        .map_err(|e| e.to_string());
-                        let _ = tx.send(Msg::Aliases {
-                            generation,
-                            request,
-                            result,
-                            now: Utc::now(),
-                        });
-                    });
+            } => self.answer(move |clients, _| async move {
+                let result = tokio::try_join!(
+                    clients.list_aliases(&function),
+                    clients.list_versions(&function)
+                )
+                .map(|(aliases, versions)| AliasData { aliases, versions })
+                .map_err(|e| e.to_string());
+                Msg::Aliases {
+                    generation,
+                    request,
+                    result,
+                    now: Utc::now(),
                 }
-            }
+            }),
             Cmd::StartLogs {
                 generation,
                 session,
@@ -317,28 +318,23 @@ impl Executor {
                 generation,
                 request,
                 functions,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
-                    tokio::spawn(async move {
-                        let series: Vec<_> = functions
-                            .iter()
-                            .flat_map(|f| crate::domain::metrics::row_series(f))
-                            .collect();
-                        let result = clients
-                            .get_metrics(&series, Duration::from_hours(1), 60, Utc::now(), &support)
-                            .await
-                            .map(Box::new)
-                            .map_err(|e| e.to_string());
-                        let _ = tx.send(Msg::RowMetrics {
-                            generation,
-                            request,
-                            result,
-                            now: Utc::now(),
-                        });
-                    });
+            } => self.answer(move |clients, support| async move {
+                let series: Vec<_> = functions
+                    .iter()
+                    .flat_map(|f| crate::domain::metrics::row_series(f))
+                    .collect();
+                let result = clients
+                    .get_metrics(&series, Duration::from_hours(1), 60, Utc::now(), &support)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                Msg::RowMetrics {
+                    generation,
+                    request,
+                    result,
+                    now: Utc::now(),
                 }
-            }
+            }),
             Cmd::FetchPaneMetrics {
                 generation,
                 request,
@@ -349,60 +345,43 @@ impl Executor {
                 end,
                 context,
             } => {
-                if let Some(clients) = self.clients() {
-                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
-                    let ask = metrics_task::PaneAsk {
-                        generation,
-                        request,
-                        function,
-                        qualifiers,
-                        range,
-                        period_s,
-                        end,
-                        context,
-                    };
-                    tokio::spawn(async move {
-                        let _ =
-                            tx.send(metrics_task::fetch_pane_metrics(clients, support, ask).await);
-                    });
-                }
+                let ask = metrics_task::PaneAsk {
+                    generation,
+                    request,
+                    function,
+                    qualifiers,
+                    range,
+                    period_s,
+                    end,
+                    context,
+                };
+                self.answer(move |clients, support| {
+                    metrics_task::fetch_pane_metrics(clients, support, ask)
+                });
             }
             Cmd::FetchCost {
                 generation,
                 request,
                 range,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let (tx, support) = (self.tx.clone(), self.percentiles.clone());
-                    tokio::spawn(async move {
-                        let msg =
-                            metrics_task::fetch_cost(clients, support, generation, request, range)
-                                .await;
-                        let _ = tx.send(msg);
-                    });
-                }
-            }
+            } => self.answer(move |clients, support| {
+                metrics_task::fetch_cost(clients, support, generation, request, range)
+            }),
             Cmd::FetchAlarmHistory {
                 generation,
                 request,
                 name,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = clients
-                            .alarm_history(&name)
-                            .await
-                            .map_err(|e| (e.to_string(), e.is_unsupported()));
-                        let _ = tx.send(Msg::AlarmHistory {
-                            generation,
-                            request,
-                            result,
-                            now: Utc::now(),
-                        });
-                    });
+            } => self.answer(move |clients, _| async move {
+                let result = clients
+                    .alarm_history(&name)
+                    .await
+                    .map_err(|e| (e.to_string(), e.is_unsupported()));
+                Msg::AlarmHistory {
+                    generation,
+                    request,
+                    result,
+                    now: Utc::now(),
                 }
-            }
+            }),
             Cmd::FetchAliasComparison {
                 generation,
                 request,
@@ -437,27 +416,17 @@ impl Executor {
                 account,
                 function,
                 alias,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = plan_rollback(&clients, account, &function, &alias).await;
-                        let _ = tx.send(Msg::RollbackPlanned { generation, result });
-                    });
+            } => self.answer(move |clients, _| async move {
+                let result = plan_rollback(&clients, account, &function, &alias).await;
+                Msg::RollbackPlanned { generation, result }
+            }),
+            Cmd::Write { generation, write } => self.answer(move |clients, _| async move {
+                let result = crate::writes::execute(&clients, &write).await;
+                if let Err(e) = &result {
+                    tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
                 }
-            }
-            Cmd::Write { generation, write } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = crate::writes::execute(&clients, &write).await;
-                        if let Err(e) = &result {
-                            tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
-                        }
-                        let _ = tx.send(Msg::WriteDone { generation, result });
-                    });
-                }
-            }
+                Msg::WriteDone { generation, result }
+            }),
             Cmd::StartDlqPoller { generation, plan } => {
                 self.stop(PollerKind::Dlq);
                 if let Some(clients) = self.clients() {
@@ -476,36 +445,26 @@ impl Executor {
                 request,
                 queue_url,
                 n,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = clients.peek(&queue_url, n).await.map_err(|e| e.to_string());
-                        let _ = tx.send(Msg::DlqPeeked {
-                            generation,
-                            request,
-                            result,
-                            now: Utc::now(),
-                        });
-                    });
+            } => self.answer(move |clients, _| async move {
+                let result = clients.peek(&queue_url, n).await.map_err(|e| e.to_string());
+                Msg::DlqPeeked {
+                    generation,
+                    request,
+                    result,
+                    now: Utc::now(),
                 }
-            }
+            }),
             Cmd::PlanRedrive {
                 generation,
                 dlq,
                 target,
                 selected,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let result = plan_redrive(&clients, *dlq, &target, selected)
-                            .await
-                            .map(Box::new);
-                        let _ = tx.send(Msg::RedrivePlanned { generation, result });
-                    });
-                }
-            }
+            } => self.answer(move |clients, _| async move {
+                let result = plan_redrive(&clients, *dlq, &target, selected)
+                    .await
+                    .map(Box::new);
+                Msg::RedrivePlanned { generation, result }
+            }),
             Cmd::Redrive {
                 generation,
                 run,
