@@ -4,6 +4,7 @@
 //! lambdash-demo seed      --endpoint URL [--region us-east-1]
 //! lambdash-demo traffic   --endpoint URL [--region us-east-1] [--every 1s] [--verbose]
 //! lambdash-demo functions --endpoint URL --prefix P --count N [--concurrency 16] [--region us-east-1]
+//! lambdash-demo seed-scale --endpoint URL --functions N [--prefix scale] [--concurrency 32] [--region us-east-1]
 //! ```
 //!
 //! `--endpoint` defaults to `$AWS_ENDPOINT_URL`, `--region` to `$AWS_REGION`, then `us-east-1`.
@@ -18,6 +19,7 @@ usage:
   lambdash-demo seed      --endpoint URL [--region REGION]
   lambdash-demo traffic   --endpoint URL [--region REGION] [--every 1s] [--verbose]
   lambdash-demo functions --endpoint URL --prefix P --count N [--concurrency C] [--region REGION]
+  lambdash-demo seed-scale --endpoint URL --functions N [--prefix scale] [--concurrency C] [--region REGION]
 
 Seeds the local AWS emulator (moto, see scripts/moto) for lambdash's demo and tests.
 --endpoint defaults to $AWS_ENDPOINT_URL, --region to $AWS_REGION, then us-east-1.";
@@ -30,6 +32,7 @@ struct Args {
     every: Option<Duration>,
     prefix: Option<String>,
     count: Option<usize>,
+    functions: Option<usize>,
     concurrency: Option<usize>,
     verbose: bool,
 }
@@ -73,6 +76,13 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     take(&mut raw)?
                         .parse()
                         .map_err(|_| "--count needs a number".to_owned())?,
+                );
+            }
+            "--functions" => {
+                args.functions = Some(
+                    take(&mut raw)?
+                        .parse()
+                        .map_err(|_| "--functions needs a number".to_owned())?,
                 );
             }
             "--concurrency" => {
@@ -175,8 +185,53 @@ async fn run(args: Args) -> Result<(), String> {
             );
             Ok(())
         }
+        "seed-scale" => {
+            let count = args.functions.ok_or("seed-scale needs --functions")?;
+            let prefix = args.prefix.unwrap_or_else(|| "scale".to_owned());
+            seed_scale(&e, &prefix, count, args.concurrency.unwrap_or(32)).await
+        }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
+}
+
+async fn seed_scale(
+    e: &seed::Emulator,
+    prefix: &str,
+    count: usize,
+    concurrency: usize,
+) -> Result<(), String> {
+    let plan = seed::ScalePlan::new(prefix, count);
+    eprintln!(
+        "seeding {count} functions ({prefix}-00000…), {} queues into {}, {concurrency} requests at a time…",
+        plan.queues(),
+        e.region
+    );
+    let started = Instant::now();
+    let s = seed::seed_scale(e, &plan, concurrency)
+        .await
+        .map_err(|err| err.to_string())?;
+    eprintln!(
+        "created {} functions ({} already existed) in {:.1} s, {} queues in {:.1} s, {} event source mappings and {} EventInvokeConfigs in {:.1} s, {} AsyncEventsReceived datapoints in {:.1} s; {} DLQs to discover; total {:.1} s",
+        s.functions_created,
+        s.functions_existing,
+        s.functions_took.as_secs_f64(),
+        s.queues,
+        s.queues_took.as_secs_f64(),
+        s.mappings,
+        s.invoke_configs,
+        s.wiring_took.as_secs_f64(),
+        s.datapoints,
+        s.metrics_took.as_secs_f64(),
+        plan.expected_dlqs(),
+        started.elapsed().as_secs_f64()
+    );
+    // For scripts: the only line on stdout.
+    println!(
+        "{{\"functions\":{count},\"expected_dlqs\":{},\"seconds\":{:.1}}}",
+        plan.expected_dlqs(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 #[tokio::main]
@@ -217,6 +272,8 @@ mod tests {
         assert_eq!(a.endpoint.as_deref(), Some("http://x:1"));
         assert_eq!(a.region.as_deref(), Some("eu-west-1"));
         assert_eq!(a.every, Some(Duration::from_millis(500)));
+        let a = parse("seed-scale --functions 10000 --concurrency 48").expect("ok");
+        assert_eq!((a.functions, a.concurrency), (Some(10_000), Some(48)));
         let a = parse("functions --prefix p --count 12").expect("ok");
         assert_eq!((a.prefix.as_deref(), a.count), (Some("p"), Some(12)));
         assert_eq!(parse_duration("2").expect("ok"), Duration::from_secs(2));

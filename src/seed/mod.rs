@@ -6,6 +6,8 @@
 //! - [`seed_demo`] creates the demo account: ~28 functions, versions and aliases, queues, alarms,
 //!   hours of log history and three hours of per-minute metrics.
 //! - [`seed_functions`] creates many bare functions (for the 1,200-function test and benchmarks).
+//! - [`seed_scale`] creates a large account (10,000 functions in minutes) with event source mappings,
+//!   EventInvokeConfigs and DLQs spread across it, for `scripts/scale` and the quota proxy test.
 //! - [`traffic_tick`], called every second, appends fresh log lines, publishes a minute of metrics
 //!   every minute, flips an alarm now and then and drops new messages in the DLQ.
 //!
@@ -16,6 +18,7 @@ mod catalog;
 mod demo;
 mod logs;
 mod model;
+mod scale;
 mod traffic;
 mod zip;
 
@@ -33,6 +36,7 @@ pub use catalog::{
     ON_FAILURE_QUEUE, SOURCE_QUEUE, SQS_FUNCTION,
 };
 pub use demo::seed_demo;
+pub use scale::{ScalePlan, ScaleSummary, seed_scale};
 pub use traffic::{TickSummary, TrafficState, traffic_tick};
 pub use zip::stored_zip;
 

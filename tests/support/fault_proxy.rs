@@ -17,9 +17,17 @@
 //! test can prove which operations reached the endpoint. When the upstream cannot be reached it resets
 //! the client's connection, as a dead endpoint would.
 //!
-//! Control over HTTP (for scripts): `GET /__proxy/stats` returns the counters as JSON;
-//! `POST /__proxy/faults` with a body like `throttle=0.3,5xx=0.1,reset=0.05,latency=2s` sets the faults
-//! (`none` turns them off).
+//! Quota mode (`super::quota`): AWS's request quotas per (region, quota group) as token buckets, a
+//! request over its quota answered with AWS's throttling error for its protocol (Lambda:
+//! `{"Reason":"CallerRateLimitExceeded","Type":"User","message":"Rate exceeded"}`), a simulated rest of
+//! the account drawing a share of every quota from the same buckets, per-operation and per-group counts,
+//! and optionally ListFunctions in pages of 50 (the emulator answers in one page).
+//!
+//! Control over HTTP (for scripts): `GET /__proxy/stats` returns the counters as JSON (with a `quota`
+//! object in quota mode); `POST /__proxy/faults` with a body like
+//! `throttle=0.3,5xx=0.1,reset=0.05,latency=2s` sets the faults (`none` turns them off);
+//! `POST /__proxy/quota` with `scale=1,rest=0.667,pages=50` (or `on`, or `off`) sets the quota mode;
+//! `POST /__proxy/reset-stats` zeroes every counter.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -29,6 +37,15 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+
+// Explicit paths: this file is also compiled as `examples/fault_proxy.rs`'s `#[path]` module.
+#[path = "fault_proxy/pages.rs"]
+mod pages;
+#[path = "fault_proxy/quota.rs"]
+pub mod quota;
+
+use pages::list_functions_page;
+use quota::{Call, Quota, QuotaSpec, identify};
 
 /// What to inject, as probabilities per request (0.0–1.0) and a latency added to every request.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -201,6 +218,7 @@ struct Shared {
     recorded: Mutex<Vec<Recorded>>,
     rng: Mutex<fastrand::Rng>,
     next_id: Mutex<u64>,
+    quota: Mutex<Option<Quota>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -212,11 +230,14 @@ pub struct FaultProxy {
     addr: SocketAddr,
     shared: Arc<Shared>,
     accept: JoinHandle<()>,
+    /// The simulated rest of the account (idle unless the quota mode has a `rest` share).
+    rest: JoinHandle<()>,
 }
 
 impl Drop for FaultProxy {
     fn drop(&mut self) {
         self.accept.abort();
+        self.rest.abort();
     }
 }
 
@@ -246,6 +267,18 @@ impl FaultProxy {
             recorded: Mutex::new(Vec::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(seed)),
             next_id: Mutex::new(0),
+            quota: Mutex::new(None),
+        });
+        let rest_shared = shared.clone();
+        let rest = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_millis(20));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Some(q) = lock(&rest_shared.quota).as_mut() {
+                    q.rest_tick(std::time::Instant::now());
+                }
+            }
         });
         let accept_shared = shared.clone();
         let accept = tokio::spawn(async move {
@@ -261,6 +294,7 @@ impl FaultProxy {
             addr,
             shared,
             accept,
+            rest,
         })
     }
 
@@ -283,6 +317,21 @@ impl FaultProxy {
 
     pub fn reset_stats(&self) {
         *lock(&self.shared.stats) = Stats::default();
+        if let Some(q) = lock(&self.shared.quota).as_mut() {
+            q.reset_stats(std::time::Instant::now());
+        }
+    }
+
+    /// Turns the quota mode on (or changes it: counters kept) or off (`None`).
+    pub fn set_quota(&self, spec: Option<QuotaSpec>) {
+        set_quota(&self.shared, spec);
+    }
+
+    /// The quota mode's counters (see [`Quota::to_json`]), `None` when it is off.
+    pub fn quota_stats(&self) -> Option<serde_json::Value> {
+        lock(&self.shared.quota)
+            .as_ref()
+            .map(|q| q.to_json(std::time::Instant::now()))
     }
 
     /// Every request received so far, in arrival order.
@@ -346,6 +395,14 @@ impl Request {
             protocol: self.protocol(),
             body: String::from_utf8_lossy(&self.body[..cut]).into_owned(),
         }
+    }
+}
+
+fn set_quota(shared: &Shared, spec: Option<QuotaSpec>) {
+    let mut quota = lock(&shared.quota);
+    match (quota.as_mut(), spec) {
+        (Some(q), Some(spec)) => q.set_spec(spec),
+        (_, spec) => *quota = spec.map(|s| Quota::new(s, std::time::Instant::now())),
     }
 }
 
@@ -491,7 +548,14 @@ async fn aws_error(
             .await
         }
         Protocol::RestJson => {
-            let body = format!("{{\"message\":\"{message}\",\"Type\":\"User\"}}");
+            // Lambda's rate-limit answer carries a reason (`CallerRateLimitExceeded`).
+            let body = if status == 429 {
+                format!(
+                    "{{\"Reason\":\"CallerRateLimitExceeded\",\"Type\":\"User\",\"message\":\"{message}\"}}"
+                )
+            } else {
+                format!("{{\"message\":\"{message}\",\"Type\":\"User\"}}")
+            };
             respond(
                 client,
                 status,
@@ -512,6 +576,40 @@ async fn aws_error(
 fn reset(client: TcpStream) {
     let _ = client.set_zero_linger();
     drop(client);
+}
+
+/// AWS's throttling error in the request's protocol.
+async fn throttle(client: &mut TcpStream, req: &Request, id: u64) {
+    let (status, code) = match req.protocol() {
+        Protocol::AwsJson => (400, "ThrottlingException"),
+        Protocol::AwsQuery => (400, "Throttling"),
+        Protocol::RestJson => (429, "TooManyRequestsException"),
+    };
+    let _ = aws_error(client, req, status, code, "Rate exceeded", id).await;
+}
+
+/// The request's quota call, when the quota mode is on, and whether its quota admits it.
+fn quota_verdict(shared: &Shared, req: &Request) -> Option<(Call, bool)> {
+    let mut quota = lock(&shared.quota);
+    let q = quota.as_mut()?;
+    let rec = req.record();
+    let call = identify(
+        &rec.method,
+        &rec.path,
+        rec.target.as_deref(),
+        rec.action.as_deref(),
+        req.header("authorization"),
+    );
+    let admitted = q.admit(&call, std::time::Instant::now());
+    Some((call, admitted))
+}
+
+/// ListFunctions is answered page by page when the quota mode says so.
+fn paginates(shared: &Shared, call: Option<&Call>) -> bool {
+    call.is_some_and(|c| c.service == "lambda" && c.operation == "ListFunctions")
+        && lock(&shared.quota)
+            .as_ref()
+            .is_some_and(|q| q.spec.pages > 0)
 }
 
 enum Fate {
@@ -541,6 +639,12 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
         lock(&shared.stats).delayed += 1;
         tokio::time::sleep(faults.latency).await;
     }
+    let verdict = quota_verdict(&shared, &req);
+    if let Some((_, false)) = verdict {
+        throttle(&mut client, &req, id).await;
+        return;
+    }
+    let paginate = paginates(&shared, verdict.as_ref().map(|(c, _)| c));
     let fate = {
         let mut rng = lock(&shared.rng);
         let draw = rng.f64();
@@ -561,12 +665,7 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
         }
         Fate::Throttle => {
             lock(&shared.stats).throttled += 1;
-            let (status, code) = match req.protocol() {
-                Protocol::AwsJson => (400, "ThrottlingException"),
-                Protocol::AwsQuery => (400, "Throttling"),
-                Protocol::RestJson => (429, "TooManyRequestsException"),
-            };
-            let _ = aws_error(&mut client, &req, status, code, "Rate exceeded", id).await;
+            throttle(&mut client, &req, id).await;
         }
         Fate::ServerError(status) => {
             lock(&shared.stats).server_errors += 1;
@@ -582,7 +681,12 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
         }
         Fate::Forward => {
             let upstream = lock(&shared.upstream).clone();
-            match forward(&mut client, &req, &upstream).await {
+            let answered = if paginate {
+                list_functions_page(&mut client, &req, &upstream, &shared).await
+            } else {
+                forward(&mut client, &req, &upstream).await
+            };
+            match answered {
                 Ok(()) => lock(&shared.stats).forwarded += 1,
                 Err(Upstream::Unreachable) => {
                     lock(&shared.stats).upstream_down += 1;
@@ -668,7 +772,19 @@ async fn control(client: &mut TcpStream, req: &Request, shared: &Shared) -> std:
     match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/__proxy/stats") => {
             let stats = *lock(&shared.stats);
-            respond(client, 200, "OK", &[json], &stats.to_json()).await
+            let quota = lock(&shared.quota)
+                .as_ref()
+                .map(|q| q.to_json(std::time::Instant::now()));
+            let body = match quota {
+                Some(q) => {
+                    let mut all: serde_json::Value =
+                        serde_json::from_str(&stats.to_json()).unwrap_or_default();
+                    all["quota"] = q;
+                    all.to_string()
+                }
+                None => stats.to_json(),
+            };
+            respond(client, 200, "OK", &[json], &body).await
         }
         ("POST", "/__proxy/faults") => match Faults::parse(&String::from_utf8_lossy(&req.body)) {
             Ok(f) => {
@@ -677,8 +793,18 @@ async fn control(client: &mut TcpStream, req: &Request, shared: &Shared) -> std:
             }
             Err(e) => respond(client, 400, "Bad Request", &[], &e).await,
         },
+        ("POST", "/__proxy/quota") => match QuotaSpec::parse(&String::from_utf8_lossy(&req.body)) {
+            Ok(spec) => {
+                set_quota(shared, spec);
+                respond(client, 200, "OK", &[json], &format!("\"{spec:?}\"")).await
+            }
+            Err(e) => respond(client, 400, "Bad Request", &[], &e).await,
+        },
         ("POST", "/__proxy/reset-stats") => {
             *lock(&shared.stats) = Stats::default();
+            if let Some(q) = lock(&shared.quota).as_mut() {
+                q.reset_stats(std::time::Instant::now());
+            }
             respond(client, 200, "OK", &[], "").await
         }
         _ => respond(client, 404, "Not Found", &[], "unknown proxy control path").await,
