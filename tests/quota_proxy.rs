@@ -411,7 +411,10 @@ async fn over_quota_requests_get_each_protocols_throttle() {
         "logs-filter-log-events"
     );
     assert_eq!(group(&stats, REGION, "sts")["lambdash"]["throttled"], 0);
-    assert_eq!(stats["operations"]["GetCallerIdentity"]["total"], 10, "{stats:#}");
+    assert_eq!(
+        stats["operations"]["GetCallerIdentity"]["total"], 10,
+        "{stats:#}"
+    );
 }
 
 /// The emulator answers ListFunctions in one page; in quota mode the proxy answers in pages of 50 and

@@ -349,7 +349,7 @@ mod tests {
         let configured = (0..1234)
             .filter(|&i| ScalePlan::has_invoke_config(i))
             .count();
-        assert_eq!((mapped, configured), (62, 123));
+        assert_eq!((mapped, configured), (62, 124));
         assert_eq!((small.source_queues, small.on_failure_queues), (13, 13));
         assert_eq!(small.expected_dlqs(), 26);
         let large = ScalePlan::new("scale", 10_000);
