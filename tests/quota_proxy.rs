@@ -8,7 +8,8 @@
 //!   lambdash's share, the rest of the account refused ≤ 1 %, the DLQ topology complete in time. These
 //!   FAIL on main until the request scheduler (branch `sched`) and discovery in O(pages) (branch
 //!   `discovery`) land: main sends ≈ 3 Lambda control-plane calls per function as fast as the
-//!   endpoint answers.
+//!   endpoint answers. `#[ignore]`d so CI stays green meanwhile: `cargo test --test quota_proxy --
+//!   --ignored` runs it (about 110 s on main, where it fails).
 //!
 //! Regions of the shared emulator: ca-west-1 (pages, shapes), ap-northeast-3 (lambdash listing),
 //! mx-central-1 (scheduler test).
@@ -602,6 +603,7 @@ fn violations(stats: &Value) -> Vec<String> {
 /// lambdash has to know the quotas are scaled: [`scheduler_config`] writes its `[quota]` section (the
 /// format is the scheduler's; adjust it there when `sched` lands).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fails on main until the request scheduler (sched) and O(pages) discovery (discovery) land: run with --ignored, then drop this"]
 async fn needs_scheduler_lambdash_stays_within_its_share_and_leaves_the_account_alone() {
     const REGION: &str = "mx-central-1";
     let plan = seed(REGION, 250).await;
