@@ -7,6 +7,7 @@ Called by scripts/scale; see there for what is measured and how.
 
 import argparse
 import json
+import math
 import os
 import re
 import subprocess
@@ -175,7 +176,7 @@ def column(r):
     groups = r["stats"].get("groups", [])
     control = next((g for g in groups if g["group"] == "lambda-control"), None)
     per_min = control["lambdash"]["per_minute"] if control else []
-    full_minutes = int(r["window_s"] // 60)
+    full_minutes = max(1, math.ceil(r["window_s"] / 60 - 0.01))
     per_min = (per_min + [0] * full_minutes)[:full_minutes]
     first = sum(per_min[:5])
     after = per_min[5:]
