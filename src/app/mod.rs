@@ -3,25 +3,14 @@
 //! No `.await`, no I/O, no clock reads: time comes in on messages, effects go out as commands. Every key
 //! press and every poll result can be tested by calling `update` and looking at the state and the commands.
 
-mod alarms_actions;
-mod aliases_actions;
-mod dlq_actions;
-#[cfg(test)]
-mod dlq_tests;
-mod logs_actions;
-mod metrics_actions;
-mod writes_confirm;
-
-pub mod alarms;
-pub mod aliases;
-pub mod dlq;
-pub mod filter;
-pub mod functions;
 pub mod keymap;
-pub mod logs;
-pub mod metrics;
+pub mod modes;
 pub mod msg;
-pub mod palette;
+pub mod panes;
+
+// The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
+pub use modes::{filter, palette};
+pub use panes::{alarms, aliases, dlq, functions, logs, metrics};
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;

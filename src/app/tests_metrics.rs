@@ -3,10 +3,10 @@
 use chrono::{DateTime, Duration as TD, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::metrics::{CostData, comparisons};
 use super::msg::PaneContext;
 use super::tests::{alarm, loaded, t0, with_alarms};
 use super::*;
+use crate::app::metrics::{CostData, comparisons};
 use crate::domain::alias::{Alias, AliasState};
 use crate::domain::metrics::cost::{CostInput, Prices, Unestimated, estimate_costs};
 use crate::domain::metrics::{MetricsBatch, MetricsRange, QualifierKind};

@@ -30,15 +30,11 @@ use crate::app::{App, Cmd, Msg, PollerKind};
 use crate::aws::{ApiCounter, Clients, ConnectOptions};
 use crate::theme::Theme;
 
-mod aliases;
-mod logs_task;
-mod metrics_task;
 mod tasks;
 mod test_hooks;
-use logs_task::{LogsSpec, logs_poller};
-use tasks::{Schedule, alarms_poller, functions_poller, plan_rollback};
-mod dlq_task;
-use dlq_task::plan_redrive;
+use tasks::dlq::plan_redrive;
+use tasks::logs::{LogsSpec, logs_poller};
+use tasks::{Schedule, alarms_poller, aliases, functions_poller, plan_rollback};
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
@@ -345,7 +341,7 @@ impl Executor {
                 end,
                 context,
             } => {
-                let ask = metrics_task::PaneAsk {
+                let ask = tasks::metrics::PaneAsk {
                     generation,
                     request,
                     function,
@@ -356,7 +352,7 @@ impl Executor {
                     context,
                 };
                 self.answer(move |clients, support| {
-                    metrics_task::fetch_pane_metrics(clients, support, ask)
+                    tasks::metrics::fetch_pane_metrics(clients, support, ask)
                 });
             }
             Cmd::FetchCost {
@@ -364,7 +360,7 @@ impl Executor {
                 request,
                 range,
             } => self.answer(move |clients, support| {
-                metrics_task::fetch_cost(clients, support, generation, request, range)
+                tasks::metrics::fetch_cost(clients, support, generation, request, range)
             }),
             Cmd::FetchAlarmHistory {
                 generation,
@@ -431,13 +427,13 @@ impl Executor {
                 self.stop(PollerKind::Dlq);
                 if let Some(clients) = self.clients() {
                     let (task, wake) =
-                        dlq_task::spawn_poller(clients, self.tx.clone(), generation, *plan);
+                        tasks::dlq::spawn_poller(clients, self.tx.clone(), generation, *plan);
                     self.pollers.insert(PollerKind::Dlq, Poller { task, wake });
                 }
             }
             Cmd::Dlq(cmd) => {
                 if let Some(clients) = self.clients() {
-                    dlq_task::execute(clients, self.tx.clone(), cmd);
+                    tasks::dlq::execute(clients, self.tx.clone(), cmd);
                 }
             }
             Cmd::PeekDlq {

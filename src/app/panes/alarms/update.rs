@@ -1,12 +1,12 @@
 //! The alarms pane's actions, and the flips to ALARM seen by the background poller.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 impl App {
     /// Takes a fresh list of alarms in ALARM: the header count, and a flash plus the bell for every alarm
     /// that flipped to ALARM since the last look (not on the first look: those were already firing).
-    pub(super) fn observe_firing(
+    pub(in crate::app) fn observe_firing(
         &mut self,
         firing: Vec<crate::domain::alarm::Alarm>,
         now: DateTime<Utc>,
@@ -30,7 +30,7 @@ impl App {
         }
     }
 
-    pub(super) fn open_alarms(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn open_alarms(&mut self) -> Vec<Cmd> {
         if self.view == View::Alarms {
             return Vec::new();
         }
@@ -54,7 +54,7 @@ impl App {
         ]
     }
 
-    pub(super) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
         if let Some(d) = self.alarms.detail.as_mut() {
             match action {
@@ -75,7 +75,11 @@ impl App {
         self.on_alarms_list_action(action, rows)
     }
 
-    pub(super) fn on_alarms_list_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+    pub(in crate::app) fn on_alarms_list_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Vec<Cmd> {
         match action {
             Action::Up => self.alarms.move_by(-1),
             Action::Down => self.alarms.move_by(1),
@@ -201,7 +205,7 @@ impl App {
 
 /// The logs shown for an alarm that flipped at `at`: from 15 minutes before to 15 minutes after (then
 /// followed, when that is not yet over).
-pub(super) fn logs_around(
+pub(in crate::app) fn logs_around(
     at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::logs::range::RangeSpec {

@@ -22,16 +22,16 @@ use crate::logs::Tailer;
 use crate::logs::range::RangeSpec;
 
 /// What the logs tail follows.
-pub(super) struct LogsSpec {
-    pub(super) generation: u64,
-    pub(super) session: u64,
-    pub(super) functions: Vec<String>,
-    pub(super) filter: Option<String>,
-    pub(super) last_n: usize,
-    pub(super) window: Duration,
-    pub(super) mode: TailMode,
+pub(in crate::runtime) struct LogsSpec {
+    pub(in crate::runtime) generation: u64,
+    pub(in crate::runtime) session: u64,
+    pub(in crate::runtime) functions: Vec<String>,
+    pub(in crate::runtime) filter: Option<String>,
+    pub(in crate::runtime) last_n: usize,
+    pub(in crate::runtime) window: Duration,
+    pub(in crate::runtime) mode: TailMode,
     /// A range to backfill instead of the last N events.
-    pub(super) range: Option<RangeSpec>,
+    pub(in crate::runtime) range: Option<RangeSpec>,
 }
 
 /// Sends the task's messages, tagged with its generation and session.
@@ -131,10 +131,14 @@ impl FollowSink for PaneSink {
 /// Tells the pane a step failed (it keeps its lines and says so), then backs off before the retry.
 async fn failed_then_wait(out: &Out, err: &AwsError, failures: u32, cap: Duration) {
     out.state(LogsPoll::Failed(err.to_string()));
-    tokio::time::sleep(super::tasks::backoff(failures, err.is_throttling(), cap)).await;
+    tokio::time::sleep(super::backoff(failures, err.is_throttling(), cap)).await;
 }
 
-pub(super) async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: LogsSpec) {
+pub(in crate::runtime) async fn logs_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    spec: LogsSpec,
+) {
     let out = Out {
         tx,
         generation: spec.generation,

@@ -1,11 +1,11 @@
 //! The aliases pane's actions: switch, canary, promote, rollback, publish.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 use aliases::CodeDeployStatus;
 
 impl App {
-    pub(super) fn open_aliases(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn open_aliases(&mut self) -> Vec<Cmd> {
         let Some(name) = self.current_function() else {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
@@ -42,7 +42,7 @@ impl App {
     }
 
     /// Scans CodeDeploy again (the pane shows the last answer meanwhile).
-    pub(super) fn fetch_codedeploy(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn fetch_codedeploy(&mut self) -> Vec<Cmd> {
         self.next_request += 1;
         let (request, now) = (self.next_request, self.now);
         let Some(pane) = self.aliases.as_mut() else {
@@ -58,7 +58,7 @@ impl App {
 
     /// Asks for the selected alias's side-by-side figures when they are due (see
     /// [`AliasesPane::comparison_due`]): at most once a minute per alias and routing.
-    pub(super) fn maybe_fetch_comparison(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn maybe_fetch_comparison(&mut self) -> Vec<Cmd> {
         if self.view != View::Aliases || !self.connected {
             return Vec::new();
         }
@@ -85,7 +85,7 @@ impl App {
     }
 
     /// Applies the side-by-side figures of an alias; answers to an older request are dropped.
-    pub(super) fn on_alias_comparison(
+    pub(in crate::app) fn on_alias_comparison(
         &mut self,
         generation: u64,
         request: u64,
@@ -112,7 +112,7 @@ impl App {
     }
 
     /// Applies a CodeDeploy scan; answers to an older request are dropped.
-    pub(super) fn on_codedeploy(
+    pub(in crate::app) fn on_codedeploy(
         &mut self,
         generation: u64,
         request: u64,
@@ -137,7 +137,7 @@ impl App {
     }
 
     /// The confirm dialog's CodeDeploy warning (one line) and detail for a change of `function:alias`.
-    pub(super) fn codedeploy_warning(
+    pub(in crate::app) fn codedeploy_warning(
         &self,
         function: &str,
         alias: &str,
@@ -148,7 +148,7 @@ impl App {
         }
     }
 
-    pub(super) fn refresh_aliases(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn refresh_aliases(&mut self) -> Vec<Cmd> {
         self.next_request += 1;
         let (request, now) = (self.next_request, self.now);
         let Some(pane) = self.aliases.as_mut() else {
@@ -164,11 +164,11 @@ impl App {
     }
 
     /// The account id, needed to key the rollback memory; unknown when STS failed.
-    pub(super) fn account(&self) -> Option<String> {
+    pub(in crate::app) fn account(&self) -> Option<String> {
         self.identity.data.as_ref().map(|i| i.account.clone())
     }
 
-    pub(super) fn plan_alias_write(
+    pub(in crate::app) fn plan_alias_write(
         &mut self,
         plan: Result<crate::domain::alias::AliasChange, PlanError>,
     ) {
@@ -182,7 +182,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_aliases_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_aliases_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows() as isize;
         let Some(pane) = self.aliases.as_mut() else {
             return self.show_functions();
@@ -288,8 +288,8 @@ impl App {
 mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use super::*;
     use crate::app::tests::{alias_data, loaded, t0, with_aliases};
+    use crate::app::*;
     use crate::domain::alias::AliasState;
     use crate::domain::alias::codedeploy::{AppSpecTarget, CodeDeployScan, Deployment};
     use crate::domain::alias::compare::VersionComparison;

@@ -1,6 +1,8 @@
 //! The metrics pane (one function's charts over a range, two aliases/versions side by side on
 //! demand) and the cost pane (every function's estimated cost, most expensive first). Pure state.
 
+mod update;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::Remote;
@@ -223,6 +225,6 @@ impl CostPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.rows());
+        self.offset = crate::app::scrolled_offset(self.selected, self.offset, rows, self.rows());
     }
 }

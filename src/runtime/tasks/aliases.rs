@@ -10,7 +10,7 @@ use crate::domain::alias::AliasState;
 use crate::domain::metrics::PercentileSupport;
 
 /// GetMetricData for the versions behind `function:alias`; answers `Msg::AliasComparison`.
-pub(super) async fn compare(
+pub(in crate::runtime) async fn compare(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
     support: PercentileSupport,
@@ -36,7 +36,7 @@ pub(super) async fn compare(
 }
 
 /// The account's CodeDeploy deployments to Lambda aliases; answers `Msg::CodeDeploy`.
-pub(super) async fn codedeploy(
+pub(in crate::runtime) async fn codedeploy(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
     (generation, request): (u64, u64),

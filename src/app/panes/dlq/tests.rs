@@ -3,9 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::dlq::{DLQ_DEPTH_EVERY, DlqCmd, DlqMsg, DryRun, QualifierChoice};
-use super::tests::{discovery, dlq_message, dlqs, loaded, peeked, redrive_plan, t0, with_dlqs};
-use super::{App, Cmd, InputPurpose, Mode, Msg, PollerKind, View};
+use crate::app::dlq::{DLQ_DEPTH_EVERY, DlqCmd, DlqMsg, DryRun, QualifierChoice};
+use crate::app::tests::{
+    discovery, dlq_message, dlqs, loaded, peeked, redrive_plan, t0, with_dlqs,
+};
+use crate::app::{App, Cmd, InputPurpose, Mode, Msg, PollerKind, View};
 use crate::domain::dlq::{RedrivePath, RedriveTarget, ScannedFunction};
 use crate::writes::Write;
 
@@ -87,7 +89,7 @@ fn dlq_poller_runs_while_the_functions_or_dlq_pane_is_shown_and_restarts_without
 
 #[test]
 fn dlq_poller_waits_for_the_connection() {
-    let mut app = super::tests::app();
+    let mut app = crate::app::tests::app();
     assert!(app.sync_dlq_poller().is_empty());
 }
 
@@ -114,7 +116,7 @@ fn a_changed_function_list_rereads_the_dlq_topology() {
             run,
             page: names
                 .iter()
-                .map(|n| super::tests::function(n, "python3.12", 128))
+                .map(|n| crate::app::tests::function(n, "python3.12", 128))
                 .collect(),
         });
         app.update(Msg::FunctionsDone {

@@ -1,11 +1,11 @@
 //! The confirm step every write goes through (refused at once in read-only mode).
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 impl App {
     /// Opens the confirm step for a write, or refuses it at once in read-only mode.
-    pub(super) fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
+    pub(in crate::app) fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
         if self.read_only {
             self.flash(
                 FlashLevel::Warn,
@@ -160,7 +160,7 @@ impl App {
         }));
     }
 
-    pub(super) fn confirmed(&mut self, write: Write) -> Vec<Cmd> {
+    pub(in crate::app) fn confirmed(&mut self, write: Write) -> Vec<Cmd> {
         if self.read_only {
             self.flash(FlashLevel::Warn, "refused: read-only mode");
             return Vec::new();

@@ -3,7 +3,7 @@
 //! functions pane's DLQ flags.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 use crate::domain::dlq::{Dlq, PathChoice, RedrivePlan, RedriveTarget};
 use crate::domain::metrics::HealthExtras;
@@ -14,7 +14,7 @@ use dlq::{
 
 impl App {
     /// Opens the DLQ pane: every function's DLQs, or only `only`'s (from the function detail).
-    pub(super) fn open_dlq(&mut self, only: Option<String>) -> Vec<Cmd> {
+    pub(in crate::app) fn open_dlq(&mut self, only: Option<String>) -> Vec<Cmd> {
         if self.view == View::Dlq && self.dlq.for_function == only {
             return Vec::new();
         }
@@ -74,7 +74,7 @@ impl App {
 
     /// After a complete function listing: functions added or removed since the DLQ topology was read
     /// make the poller read it again now.
-    pub(super) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
         if !self.dlq.poller_on || self.dlq.topology_at.is_none() {
             return Vec::new();
         }
@@ -107,7 +107,7 @@ impl App {
     }
 
     /// Answers of [`DlqCmd`]s.
-    pub(super) fn on_dlq_msg(&mut self, msg: DlqMsg) -> Vec<Cmd> {
+    pub(in crate::app) fn on_dlq_msg(&mut self, msg: DlqMsg) -> Vec<Cmd> {
         match msg {
             DlqMsg::Qualifiers {
                 generation,
@@ -139,7 +139,7 @@ impl App {
         }
     }
 
-    pub(super) fn cancel_redrive(&mut self) -> bool {
+    pub(in crate::app) fn cancel_redrive(&mut self) -> bool {
         let Some(run) = self.dlq.redrive.as_ref() else {
             return false;
         };
@@ -149,7 +149,7 @@ impl App {
         true
     }
 
-    pub(super) fn start_peek(&mut self, dlq: Dlq) -> Vec<Cmd> {
+    pub(in crate::app) fn start_peek(&mut self, dlq: Dlq) -> Vec<Cmd> {
         let Some(url) = dlq.queue_url.clone().filter(|_| dlq.inspectable) else {
             self.flash(
                 FlashLevel::Info,
@@ -197,7 +197,7 @@ impl App {
 
     /// `R` (or `n` for a dry run): offers the paths that apply (the first is the one lambdash would
     /// use); `n` also shows the dry run of that first path at once.
-    pub(super) fn choose_redrive(
+    pub(in crate::app) fn choose_redrive(
         &mut self,
         dlq: &Dlq,
         message_ids: Option<Vec<String>>,
@@ -336,7 +336,7 @@ impl App {
 
     /// A redrive to a queue the user typed (the `RedriveQueue` input): a plan, or its dry run when the
     /// input was opened by `n`.
-    pub(super) fn plan_redrive(
+    pub(in crate::app) fn plan_redrive(
         &mut self,
         queue_arn: &str,
         target: RedriveTarget,
@@ -385,7 +385,7 @@ impl App {
 
     /// A plan arrived: shown in the chooser when it was a dry run, else taken to the confirm step. The
     /// rate chosen with `+` / `-` applies.
-    pub(super) fn on_redrive_planned(&mut self, result: Result<Box<RedrivePlan>, String>) {
+    pub(in crate::app) fn on_redrive_planned(&mut self, result: Result<Box<RedrivePlan>, String>) {
         let dry_run = self.dlq.planning_dry_run.take().unwrap_or(false);
         let rate = self.dlq.rate;
         let result = result.map(|p| Box::new(p.with_rate(rate)));
@@ -407,7 +407,7 @@ impl App {
         }
     }
 
-    pub(super) fn ask_purge(&mut self, dlq: &Dlq) {
+    pub(in crate::app) fn ask_purge(&mut self, dlq: &Dlq) {
         match &dlq.queue_url {
             Some(url) if dlq.inspectable => self.ask_confirm(
                 Write::Dlq(crate::writes::DlqWrite::Purge {
@@ -476,7 +476,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
         if matches!(action, Action::Quit | Action::Help | Action::Palette) {
             return self.on_global_action(action);
@@ -534,7 +534,11 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_dlq_messages_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+    pub(in crate::app) fn on_dlq_messages_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Vec<Cmd> {
         let Some(peek) = self.dlq.peek.as_mut() else {
             return Vec::new();
         };

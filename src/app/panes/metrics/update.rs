@@ -2,16 +2,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::keymap::Action;
-use super::metrics::{CostData, MetricsPane, PaneMetrics};
-use super::msg::{Cmd, PaneContext};
-use super::{App, FlashLevel, View};
+use crate::app::keymap::Action;
+use crate::app::metrics::{CostData, MetricsPane, PaneMetrics};
+use crate::app::msg::{Cmd, PaneContext};
+use crate::app::{App, FlashLevel, View};
 use crate::domain::metrics::{MetricsBatch, MetricsRange};
 
 impl App {
     /// Opens the metrics pane for `function`; with `anchor`, the window is centred on that time (the
     /// moment an alarm flipped) and marked on the charts.
-    pub(super) fn open_metrics(
+    pub(in crate::app) fn open_metrics(
         &mut self,
         function: Option<String>,
         anchor: Option<DateTime<Utc>>,
@@ -72,7 +72,7 @@ impl App {
     }
 
     /// On every tick: refetch the metrics pane when its data is older than the period.
-    pub(super) fn maybe_fetch_pane_metrics(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn maybe_fetch_pane_metrics(&mut self) -> Vec<Cmd> {
         if self.view != View::Metrics || !self.connected {
             return Vec::new();
         }
@@ -82,7 +82,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_pane_metrics(
+    pub(in crate::app) fn on_pane_metrics(
         &mut self,
         request: u64,
         result: Result<Box<MetricsBatch>, String>,
@@ -129,7 +129,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_metrics_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_metrics_action(&mut self, action: Action) -> Vec<Cmd> {
         let Some(pane) = self.metrics.as_mut() else {
             return self.show_functions();
         };
@@ -210,7 +210,7 @@ impl App {
         }
     }
 
-    pub(super) fn open_cost(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn open_cost(&mut self) -> Vec<Cmd> {
         let mut cmds = self.leave_view();
         self.view = View::Cost;
         let due = self.cost.asked != Some(self.cost.range)
@@ -237,7 +237,7 @@ impl App {
         }]
     }
 
-    pub(super) fn on_cost(
+    pub(in crate::app) fn on_cost(
         &mut self,
         request: u64,
         result: Result<Box<CostData>, String>,
@@ -261,7 +261,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_cost_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_cost_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
         match action {
             Action::Range(i) => {

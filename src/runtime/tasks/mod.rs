@@ -6,6 +6,11 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
+pub(super) mod aliases;
+pub(super) mod dlq;
+pub(super) mod logs;
+pub(super) mod metrics;
+
 /// Plans restoring an alias from the rollback memory: what lambdash replaced in its last change.
 pub(super) async fn plan_rollback(
     clients: &Clients,

@@ -2,6 +2,10 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
+#[cfg(test)]
+mod tests;
+mod update;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +20,7 @@ use crate::domain::dlq::{
     ScannedFunction, Trend, trend,
 };
 
-use super::msg::CancelFlag;
+use crate::app::msg::CancelFlag;
 
 /// Messages a peek asks for.
 pub const PEEK_N: usize = 10;
@@ -251,7 +255,7 @@ pub struct DlqPane {
     pub scanned: Vec<ScannedFunction>,
     /// When that topology was read (`None`: never).
     pub topology_at: Option<DateTime<Utc>>,
-    /// The DLQ poller runs (started by [`super::App::sync_dlq_poller`]).
+    /// The DLQ poller runs (started by [`crate::app::App::sync_dlq_poller`]).
     pub poller_on: bool,
     /// Raised to make the poller read the topology at its next wake (`r`, new functions).
     pub reread: RereadFlag,
@@ -403,7 +407,8 @@ impl DlqPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.all().len());
+        self.offset =
+            crate::app::scrolled_offset(self.selected, self.offset, rows, self.all().len());
     }
 }
 

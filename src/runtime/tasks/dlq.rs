@@ -8,7 +8,7 @@ use chrono::Utc;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
-use super::tasks::{backoff, jitter};
+use super::{backoff, jitter};
 use crate::app::Msg;
 use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
 use crate::aws::Clients;
@@ -17,7 +17,7 @@ use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path}
 
 /// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
 /// `lambdash dlq redrive`: `domain::dlq::plan_path`). The rate is the app's to set.
-pub(super) async fn plan_redrive(
+pub(in crate::runtime) async fn plan_redrive(
     clients: &Clients,
     mut dlq: Dlq,
     target: &RedriveTarget,
@@ -58,7 +58,7 @@ pub(super) async fn plan_redrive(
 }
 
 /// Starts the DLQ poller; the returned `Notify` wakes it (`Cmd::RefreshNow`).
-pub(super) fn spawn_poller(
+pub(in crate::runtime) fn spawn_poller(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
     generation: u64,
@@ -193,7 +193,7 @@ impl Drop for Rescan {
 }
 
 /// Runs a [`DlqCmd`] in its own task; the answer comes back as `Msg::Dlq`.
-pub(super) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: DlqCmd) {
+pub(in crate::runtime) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: DlqCmd) {
     match cmd {
         DlqCmd::FetchQualifiers {
             generation,
