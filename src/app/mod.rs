@@ -10,7 +10,8 @@ pub mod panes;
 
 // The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
 pub use modes::{filter, palette};
-pub use panes::{alarms, aliases, dlq, functions, logs, metrics};
+pub use panes::detail::DetailPane;
+pub use panes::{alarms, aliases, cost, dlq, functions, logs, metrics};
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -22,7 +23,7 @@ use ratatui::layout::Rect;
 
 use crate::aws::lambda::console_url;
 use crate::config::Config;
-use crate::domain::{FunctionDetail, Identity, Remote};
+use crate::domain::{Identity, Remote};
 use crate::theme::Theme;
 
 use alarms::{AlarmDetail, AlarmsPane};
@@ -124,17 +125,6 @@ pub struct Flash {
     pub until: DateTime<Utc>,
 }
 
-/// The detail view of one function.
-#[derive(Clone, Debug)]
-pub struct DetailPane {
-    pub function: String,
-    pub remote: Remote<FunctionDetail>,
-    pub request: u64,
-    /// Env values are masked until the user reveals them.
-    pub reveal_env: bool,
-    pub scroll: u16,
-}
-
 /// Where things were drawn last frame, so mouse clicks can be mapped to rows and columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
@@ -190,7 +180,7 @@ pub struct App {
     /// The metrics pane (one function's charts) and the view Esc goes back to from it.
     pub metrics: Option<metrics::MetricsPane>,
     metrics_return: View,
-    pub cost: metrics::CostPane,
+    pub cost: cost::CostPane,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
     row_metrics_for: std::collections::BTreeSet<String>,
@@ -262,7 +252,7 @@ impl App {
             dlq: DlqPane::default(),
             metrics: None,
             metrics_return: View::Functions,
-            cost: metrics::CostPane::default(),
+            cost: cost::CostPane::default(),
             next_session: 0,
             row_metrics: Remote::default(),
             row_metrics_for: std::collections::BTreeSet::new(),
@@ -388,9 +378,9 @@ impl App {
         self.dlq = DlqPane::default();
         self.logs = None;
         self.metrics = None;
-        self.cost = metrics::CostPane {
+        self.cost = cost::CostPane {
             range: self.cost.range,
-            ..metrics::CostPane::default()
+            ..cost::CostPane::default()
         };
         self.row_metrics = Remote::default();
         self.row_metrics_for.clear();
@@ -1259,47 +1249,6 @@ impl App {
             cmds.push(self.functions_poller());
         }
         cmds
-    }
-
-    fn open_detail(&mut self) -> Vec<Cmd> {
-        let Some(name) = self.functions.selected_function().map(|f| f.name.clone()) else {
-            return Vec::new();
-        };
-        self.next_request += 1;
-        let mut remote = Remote::default();
-        remote.start_loading(self.now);
-        self.detail = Some(DetailPane {
-            function: name.clone(),
-            remote,
-            request: self.next_request,
-            reveal_env: false,
-            scroll: 0,
-        });
-        self.view = View::Detail;
-        vec![
-            Cmd::StopPoller(PollerKind::Functions),
-            Cmd::FetchDetail {
-                generation: self.generation,
-                request: self.next_request,
-                function: name,
-            },
-        ]
-    }
-
-    fn refresh_detail(&mut self) -> Vec<Cmd> {
-        self.next_request += 1;
-        let request = self.next_request;
-        let now = self.now;
-        let Some(detail) = self.detail.as_mut() else {
-            return Vec::new();
-        };
-        detail.request = request;
-        detail.remote.start_loading(now);
-        vec![Cmd::FetchDetail {
-            generation: self.generation,
-            request,
-            function: detail.function.clone(),
-        }]
     }
 
     /// Asks STS again when the identity failed (an endpoint not up yet, a blip) at least

@@ -145,7 +145,7 @@ pub enum Msg {
     Cost {
         generation: u64,
         request: u64,
-        result: Result<Box<crate::app::metrics::CostData>, String>,
+        result: Result<Box<crate::app::cost::CostData>, String>,
         now: DateTime<Utc>,
     },
     /// Metrics of the functions pane's rows (4 series each, one batch).

@@ -3,6 +3,8 @@
 
 pub mod alarms;
 pub mod aliases;
+pub mod cost;
+pub mod detail;
 pub mod dlq;
 pub mod functions;
 pub mod logs;

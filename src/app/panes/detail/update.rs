@@ -1,0 +1,48 @@
+//! Opening and refreshing the detail pane.
+
+use super::DetailPane;
+use crate::app::{App, Cmd, PollerKind, View};
+use crate::domain::Remote;
+
+impl App {
+    pub(in crate::app) fn open_detail(&mut self) -> Vec<Cmd> {
+        let Some(name) = self.functions.selected_function().map(|f| f.name.clone()) else {
+            return Vec::new();
+        };
+        self.next_request += 1;
+        let mut remote = Remote::default();
+        remote.start_loading(self.now);
+        self.detail = Some(DetailPane {
+            function: name.clone(),
+            remote,
+            request: self.next_request,
+            reveal_env: false,
+            scroll: 0,
+        });
+        self.view = View::Detail;
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::FetchDetail {
+                generation: self.generation,
+                request: self.next_request,
+                function: name,
+            },
+        ]
+    }
+
+    pub(in crate::app) fn refresh_detail(&mut self) -> Vec<Cmd> {
+        self.next_request += 1;
+        let request = self.next_request;
+        let now = self.now;
+        let Some(detail) = self.detail.as_mut() else {
+            return Vec::new();
+        };
+        detail.request = request;
+        detail.remote.start_loading(now);
+        vec![Cmd::FetchDetail {
+            generation: self.generation,
+            request,
+            function: detail.function.clone(),
+        }]
+    }
+}
