@@ -190,12 +190,12 @@ impl App {
                     plan.path.to_name()
                 ),
             );
-            return vec![Cmd::Redrive {
+            return vec![Cmd::Dlq(DlqCmd::Redrive {
                 generation: self.generation,
                 run: self.next_request,
                 plan,
                 cancel,
-            }];
+            })];
         }
         if let Write::Dlq(crate::writes::DlqWrite::Delete { message_ids, .. }) = &write {
             self.dlq.pending_delete.clone_from(message_ids);
@@ -208,5 +208,31 @@ impl App {
             generation: self.generation,
             write: Box::new(write),
         }]
+    }
+}
+
+impl App {
+    /// A confirmed write finished: flash its summary and refresh what it changed.
+    pub(in crate::app) fn on_write_done(
+        &mut self,
+        generation: u64,
+        result: Result<String, String>,
+    ) -> Vec<Cmd> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let succeeded = result.is_ok();
+        match result {
+            Ok(summary) => self.flash(FlashLevel::Info, summary),
+            Err(e) => self.flash(
+                FlashLevel::Error,
+                format!("write failed, nothing else changed: {e}"),
+            ),
+        }
+        self.dlq.finish_delete(succeeded);
+        if self.view == View::Dlq {
+            return vec![Cmd::RefreshNow(PollerKind::Dlq)];
+        }
+        self.refresh_aliases()
     }
 }

@@ -215,3 +215,86 @@ pub(in crate::app) fn logs_around(
         end: (end < now).then_some(end),
     }
 }
+
+impl App {
+    /// The alarms pane's and the header's alarm answers.
+    pub(in crate::app) fn on_alarms_msg(&mut self, msg: AlarmsMsg) -> Vec<Cmd> {
+        match msg {
+            AlarmsMsg::Loaded {
+                generation,
+                result,
+                now,
+            } => self.on_alarms_loaded(generation, result, now),
+            AlarmsMsg::Firing {
+                generation,
+                result,
+                now,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(firing) => self.observe_firing(firing, now),
+                    Err(e) => {
+                        self.firing.fail(e.clone(), now);
+                        self.flash(FlashLevel::Error, format!("alarm count: {e}"));
+                        Vec::new()
+                    }
+                }
+            }
+            AlarmsMsg::History {
+                generation,
+                request,
+                result,
+                now,
+            } => self.on_alarm_history(generation, request, result, now),
+        }
+    }
+
+    fn on_alarms_loaded(
+        &mut self,
+        generation: u64,
+        result: Result<Vec<crate::domain::alarm::Alarm>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if generation == self.generation {
+            match result {
+                Ok(alarms) => {
+                    let firing: Vec<_> = alarms.iter().filter(|a| a.is_firing()).cloned().collect();
+                    self.alarms.set(alarms);
+                    self.alarms.remote.mark_ready(now);
+                    let rows = self.page_rows();
+                    self.alarms.scroll_into_view(rows);
+                    return self.observe_firing(firing, now);
+                }
+                Err(e) => {
+                    self.alarms.remote.fail(e.clone(), now);
+                    self.flash(FlashLevel::Error, format!("alarms: {e}"));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_alarm_history(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<Vec<crate::domain::alarm::AlarmHistoryItem>, (String, bool)>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if generation == self.generation
+            && let Some(d) = self.alarms.detail.as_mut()
+            && d.request == request
+        {
+            match result {
+                Ok(items) => d.history.succeed(items, now),
+                Err((e, unsupported)) => {
+                    d.history_unsupported = unsupported;
+                    d.history.fail(e, now);
+                }
+            }
+        }
+        Vec::new()
+    }
+}

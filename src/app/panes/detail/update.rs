@@ -1,8 +1,10 @@
-//! Opening and refreshing the detail pane.
+//! Opening and refreshing the detail pane, and its answer.
 
 use super::DetailPane;
-use crate::app::{App, Cmd, PollerKind, View};
-use crate::domain::Remote;
+use chrono::{DateTime, Utc};
+
+use crate::app::{App, Cmd, FlashLevel, PollerKind, View};
+use crate::domain::{FunctionDetail, Remote};
 
 impl App {
     pub(in crate::app) fn open_detail(&mut self) -> Vec<Cmd> {
@@ -44,5 +46,40 @@ impl App {
             request,
             function: detail.function.clone(),
         }]
+    }
+
+    /// GetFunction's answer (stale requests are dropped).
+    pub(in crate::app) fn on_detail(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<Box<FunctionDetail>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(detail) = self.detail.as_mut()
+            && detail.request == request
+        {
+            match result {
+                Ok(d) => {
+                    if !d.partial_errors.is_empty() {
+                        flash = Some(format!(
+                            "detail incomplete: {}",
+                            d.partial_errors.join("; ")
+                        ));
+                    }
+                    detail.remote.succeed(*d, now);
+                }
+                Err(e) => {
+                    detail.remote.fail(e.clone(), now);
+                    flash = Some(format!("{}: {e}", detail.function));
+                }
+            }
+        }
+        if let Some(text) = flash {
+            self.flash(FlashLevel::Error, text);
+        }
+        Vec::new()
     }
 }

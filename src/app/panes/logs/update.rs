@@ -39,7 +39,7 @@ impl App {
     }
 
     pub(in crate::app) fn start_logs_cmd(&self, pane: &LogsPane) -> Cmd {
-        Cmd::StartLogs {
+        Cmd::Logs(LogsCmd::Start {
             generation: self.generation,
             session: pane.session,
             functions: pane.functions.clone(),
@@ -48,7 +48,7 @@ impl App {
             window: LOG_WINDOW,
             mode: pane.mode,
             range: pane.range,
-        }
+        })
     }
 
     /// Restarts the tail in a new session (the buffer starts over; messages of the old session are
@@ -302,7 +302,7 @@ impl App {
                 }
                 let name = pane.functions.join("+");
                 let path = format!("lambdash-{name}-{}.log", self.now.format("%Y%m%d-%H%M%S"));
-                return vec![Cmd::SaveFile { path, text }];
+                return vec![Cmd::Logs(LogsCmd::SaveFile { path, text })];
             }
             Action::Refresh => {
                 let pattern = pane.filter_pattern.clone();
@@ -343,6 +343,80 @@ impl App {
             Action::NextPane => return self.show_functions(),
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
             _ => {}
+        }
+        Vec::new()
+    }
+}
+
+impl App {
+    /// What the tail and the save say.
+    pub(in crate::app) fn on_logs_msg(&mut self, msg: LogsMsg) -> Vec<Cmd> {
+        match msg {
+            LogsMsg::Events {
+                generation,
+                session,
+                events,
+            } => {
+                if generation == self.generation
+                    && let Some(pane) = self.logs.as_mut()
+                    && pane.session == session
+                {
+                    pane.ingest(events);
+                    if pane.state == TailState::Starting {
+                        pane.state = TailState::Following;
+                    }
+                }
+                Vec::new()
+            }
+            LogsMsg::State {
+                generation,
+                session,
+                state,
+                now,
+            } => self.on_logs_state(generation, session, state, now),
+            LogsMsg::Info {
+                generation,
+                session,
+                info,
+            } => {
+                self.on_logs_info(generation, session, info);
+                Vec::new()
+            }
+            LogsMsg::Saved(result) => {
+                match result {
+                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
+                    Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_logs_state(
+        &mut self,
+        generation: u64,
+        session: u64,
+        state: msg::LogsPoll,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(pane) = self.logs.as_mut()
+            && pane.session == session
+        {
+            pane.state = match state {
+                msg::LogsPoll::Following => TailState::Following,
+                msg::LogsPoll::Throttled { retry_in } => TailState::Throttled {
+                    until: now + chrono::Duration::from_std(retry_in).unwrap_or_default(),
+                },
+                msg::LogsPoll::Failed(error) => {
+                    flash = Some(format!("logs: {error} (retrying)"));
+                    TailState::Failed { error, at: now }
+                }
+            };
+        }
+        if let Some(text) = flash {
+            self.flash(FlashLevel::Error, text);
         }
         Vec::new()
     }
