@@ -2,6 +2,7 @@
 //! with 1,000 and 5,000 functions. Run: `cargo bench --bench functions_pane`.
 #![allow(clippy::unwrap_used)]
 
+use lambdash::app::FunctionsMsg;
 use std::hint::black_box;
 
 use chrono::{TimeZone, Utc};
@@ -66,11 +67,11 @@ fn connected_app() -> App {
         profile: "bench".into(),
         region: "us-east-1".into(),
     });
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 1,
         now,
-    });
+    }));
     app
 }
 
@@ -78,11 +79,11 @@ fn loaded(n: usize) -> App {
     let mut app = connected_app();
     let all: Vec<Function> = (0..n).map(function).collect();
     for page in all.chunks(50) {
-        app.update(Msg::FunctionsPage {
+        app.update(Msg::Functions(FunctionsMsg::Page {
             generation: 1,
             run: 1,
             page: page.to_vec(),
-        });
+        }));
     }
     app
 }
@@ -96,11 +97,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut app = connected_app();
                 for page in all.chunks(50) {
-                    app.update(Msg::FunctionsPage {
+                    app.update(Msg::Functions(FunctionsMsg::Page {
                         generation: 1,
                         run: 1,
                         page: page.to_vec(),
-                    });
+                    }));
                 }
                 black_box(app.functions.view.len())
             });

@@ -2,6 +2,7 @@
 //! search highlighted. Run: `cargo bench --bench logs_pane`.
 #![allow(clippy::unwrap_used)]
 
+use lambdash::app::{FunctionsMsg, LogsMsg};
 use std::hint::black_box;
 
 use chrono::{TimeZone, Utc};
@@ -39,12 +40,12 @@ fn app_with_lines(n: usize) -> App {
         profile: "bench".into(),
         region: "us-east-1".into(),
     });
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 1,
         now,
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 1,
         page: vec![Function {
@@ -60,7 +61,7 @@ fn app_with_lines(n: usize) -> App {
             package_type: "Zip".into(),
             log_group: None,
         }],
-    });
+    }));
     key(&mut app, KeyCode::Char('l'));
     let session = app.logs.as_ref().unwrap().session;
     let events: Vec<LogEvent> = (0..n)
@@ -79,11 +80,11 @@ fn app_with_lines(n: usize) -> App {
         })
         .collect();
     for chunk in events.chunks(10_000) {
-        app.update(Msg::LogEvents {
+        app.update(Msg::Logs(LogsMsg::Events {
             generation: 1,
             session,
             events: chunk.to_vec(),
-        });
+        }));
     }
     app
 }

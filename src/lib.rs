@@ -6,7 +6,8 @@
 //! - [`config`] and [`theme`]: the user's config file and the themes (palette + semantic roles).
 //! - [`aws`]: SDK calls mapped to domain types, and nothing else (no formatting, no ratatui).
 //! - [`domain`]: the types the rest of the program speaks (`Function`, `FunctionDetail`, `Remote`).
-//! - [`app`]: the pure state machine. `App::update(Msg) -> Vec<Cmd>`: no I/O, no clock reads.
+//! - [`app`]: the pure state machine. `App::update(Msg) -> Vec<Cmd>`: no I/O, no clock reads; one
+//!   directory per pane under `app/panes/`.
 //! - [`runtime`]: the terminal, the event loop, the pollers and one-shot tasks that execute `Cmd`s.
 //! - [`ui`]: draws `&App` into a ratatui frame; one file per pane, shared widgets apart.
 //! - [`sanitize`]: makes untrusted text (log lines, tags, env values) safe to put on a terminal.
@@ -17,6 +18,10 @@
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
 //! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
 //! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
+//!
+//! `ARCHITECTURE.md` at the repository root maps each pane across these trees (state and keys in
+//! `app/panes/<pane>/`, network in `runtime/tasks/<pane>.rs`, drawing in `ui/<pane>.rs`) and says where a
+//! new pane, poller, API call or key goes.
 
 pub mod app;
 pub mod audit;

@@ -3,25 +3,15 @@
 //! No `.await`, no I/O, no clock reads: time comes in on messages, effects go out as commands. Every key
 //! press and every poll result can be tested by calling `update` and looking at the state and the commands.
 
-mod alarms_actions;
-mod aliases_actions;
-mod dlq_actions;
-#[cfg(test)]
-mod dlq_tests;
-mod logs_actions;
-mod metrics_actions;
-mod writes_confirm;
-
-pub mod alarms;
-pub mod aliases;
-pub mod dlq;
-pub mod filter;
-pub mod functions;
 pub mod keymap;
-pub mod logs;
-pub mod metrics;
+pub mod modes;
 pub mod msg;
-pub mod palette;
+pub mod panes;
+
+// The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
+pub use modes::{filter, palette};
+pub use panes::detail::DetailPane;
+pub use panes::{alarms, aliases, cost, dlq, functions, logs, metrics};
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -33,7 +23,7 @@ use ratatui::layout::Rect;
 
 use crate::aws::lambda::console_url;
 use crate::config::Config;
-use crate::domain::{FunctionDetail, Identity, Remote};
+use crate::domain::{Identity, Remote};
 use crate::theme::Theme;
 
 use alarms::{AlarmDetail, AlarmsPane};
@@ -42,7 +32,10 @@ use dlq::{DlqPane, PathChooser, PeekView, RedriveRun};
 pub use functions::{FunctionsPane, SortColumn};
 pub use keymap::{Action, Scope};
 use logs::{LogsPane, LogsView, TailState};
-pub use msg::{Cmd, Msg, PollerKind};
+pub use msg::{
+    AlarmsMsg, AliasesCmd, AliasesMsg, Cmd, DlqCmd, DlqMsg, FunctionsMsg, LogsCmd, LogsMsg, Msg,
+    PollerKind,
+};
 use palette::{Command, PaneName};
 
 use crate::domain::alias::{CANARY_STEPS, PlanError};
@@ -135,17 +128,6 @@ pub struct Flash {
     pub until: DateTime<Utc>,
 }
 
-/// The detail view of one function.
-#[derive(Clone, Debug)]
-pub struct DetailPane {
-    pub function: String,
-    pub remote: Remote<FunctionDetail>,
-    pub request: u64,
-    /// Env values are masked until the user reveals them.
-    pub reveal_env: bool,
-    pub scroll: u16,
-}
-
 /// Where things were drawn last frame, so mouse clicks can be mapped to rows and columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
@@ -201,7 +183,7 @@ pub struct App {
     /// The metrics pane (one function's charts) and the view Esc goes back to from it.
     pub metrics: Option<metrics::MetricsPane>,
     metrics_return: View,
-    pub cost: metrics::CostPane,
+    pub cost: cost::CostPane,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
     row_metrics_for: std::collections::BTreeSet<String>,
@@ -273,7 +255,7 @@ impl App {
             dlq: DlqPane::default(),
             metrics: None,
             metrics_return: View::Functions,
-            cost: metrics::CostPane::default(),
+            cost: cost::CostPane::default(),
             next_session: 0,
             row_metrics: Remote::default(),
             row_metrics_for: std::collections::BTreeSet::new(),
@@ -399,9 +381,9 @@ impl App {
         self.dlq = DlqPane::default();
         self.logs = None;
         self.metrics = None;
-        self.cost = metrics::CostPane {
+        self.cost = cost::CostPane {
             range: self.cost.range,
-            ..metrics::CostPane::default()
+            ..cost::CostPane::default()
         };
         self.row_metrics = Remote::default();
         self.row_metrics_for.clear();
@@ -425,37 +407,15 @@ impl App {
     }
 
     /// Applies one message. Returns the side effects to run.
+    ///
+    /// A router: each pane's answers go to its `panes/<pane>/update.rs`, the app-wide ones to the
+    /// handlers below.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Tick {
                 now,
                 api_calls_total,
-            } => {
-                self.now = now;
-                self.api_samples.push_back((now, api_calls_total));
-                while self
-                    .api_samples
-                    .front()
-                    .is_some_and(|(t, _)| now - *t > chrono::Duration::seconds(60))
-                {
-                    self.api_samples.pop_front();
-                }
-                if self.flash.as_ref().is_some_and(|f| now >= f.until) {
-                    self.flash = None;
-                }
-                while self
-                    .metrics_spend
-                    .front()
-                    .is_some_and(|(t, _)| now - *t > chrono::Duration::hours(1))
-                {
-                    self.metrics_spend.pop_front();
-                }
-                let mut cmds = self.maybe_fetch_row_metrics();
-                cmds.extend(self.maybe_fetch_pane_metrics());
-                cmds.extend(self.maybe_retry_identity());
-                cmds.extend(self.maybe_fetch_comparison());
-                cmds
-            }
+            } => self.on_tick(now, api_calls_total),
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(ev) => self.on_mouse(ev),
             Msg::Resize => Vec::new(),
@@ -463,33 +423,7 @@ impl App {
                 generation,
                 profile,
                 region,
-            } => {
-                if generation != self.generation {
-                    return Vec::new();
-                }
-                self.connected = true;
-                self.profile = profile;
-                self.region = region;
-                let mut cmds = vec![Cmd::FetchIdentity { generation }];
-                let rule = self.config.rule_for_profile(&self.profile).cloned();
-                self.read_only = self.cli_read_only
-                    || self.config.read_only
-                    || rule.as_ref().and_then(|r| r.read_only) == Some(true);
-                if let Some(theme) = rule.and_then(|r| r.theme) {
-                    cmds.push(Cmd::LoadTheme(theme));
-                }
-                self.functions.remote.start_loading(self.now);
-                if self.view == View::Functions {
-                    cmds.push(self.functions_poller());
-                }
-                cmds.push(Cmd::StartPoller {
-                    kind: PollerKind::Firing,
-                    generation,
-                    every: FIRING_POLL_EVERY,
-                    first_in: Duration::ZERO,
-                });
-                cmds
-            }
+            } => self.on_connected(generation, profile, region),
             Msg::ConnectFailed { generation, error } => {
                 if generation == self.generation {
                     self.identity.fail(error.clone(), self.now);
@@ -498,416 +432,20 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Identity { generation, result } => {
-                if generation == self.generation {
-                    match result {
-                        Ok(id) => self.identity.succeed(id, self.now),
-                        Err(e) => {
-                            self.identity.fail(e.clone(), self.now);
-                            self.flash(FlashLevel::Error, e);
-                        }
-                    }
-                }
-                Vec::new()
-            }
-            Msg::FunctionsStarted {
-                generation,
-                run,
-                now,
-            } => {
-                if generation == self.generation {
-                    self.now = self.now.max(now);
-                    self.functions.begin_run(run);
-                    self.functions.remote.start_loading(now);
-                }
-                Vec::new()
-            }
-            Msg::FunctionsPage {
-                generation,
-                run,
-                page,
-            } => {
-                if generation == self.generation && run == self.functions.run {
-                    self.functions.apply_page(page);
-                    let rows = self.page_rows();
-                    self.functions.scroll_into_view(rows);
-                }
-                Vec::new()
-            }
-            Msg::FunctionsDone {
-                generation,
-                run,
-                result,
-                now,
-            } => {
-                if generation != self.generation || run != self.functions.run {
-                    return Vec::new();
-                }
-                match result {
-                    Ok(_) => {
-                        self.functions.finish_run();
-                        self.functions.remote.mark_ready(now);
-                        let rows = self.page_rows();
-                        self.functions.scroll_into_view(rows);
-                    }
-                    Err(e) => {
-                        self.functions.remote.fail(e.clone(), now);
-                        self.flash(FlashLevel::Error, format!("functions: {e}"));
-                    }
-                }
-                self.dlq_functions_listed()
-            }
+            Msg::Identity { generation, result } => self.on_identity(generation, result),
+            Msg::ThemeLoaded(result) => self.on_theme_loaded(result),
+            Msg::WriteDone { generation, result } => self.on_write_done(generation, result),
+            Msg::Functions(msg) => self.on_functions_msg(msg),
             Msg::Detail {
                 generation,
                 request,
                 result,
                 now,
-            } => {
-                let mut flash = None;
-                if generation == self.generation
-                    && let Some(detail) = self.detail.as_mut()
-                    && detail.request == request
-                {
-                    match result {
-                        Ok(d) => {
-                            if !d.partial_errors.is_empty() {
-                                flash = Some(format!(
-                                    "detail incomplete: {}",
-                                    d.partial_errors.join("; ")
-                                ));
-                            }
-                            detail.remote.succeed(*d, now);
-                        }
-                        Err(e) => {
-                            detail.remote.fail(e.clone(), now);
-                            flash = Some(format!("{}: {e}", detail.function));
-                        }
-                    }
-                }
-                if let Some(text) = flash {
-                    self.flash(FlashLevel::Error, text);
-                }
-                Vec::new()
-            }
-            Msg::ThemeLoaded(result) => {
-                match result {
-                    Ok(theme) => {
-                        let name = theme.name.clone();
-                        self.theme = *theme;
-                        self.flash(FlashLevel::Info, format!("theme: {name}"));
-                    }
-                    Err(e) => self.flash(FlashLevel::Error, e),
-                }
-                Vec::new()
-            }
-            Msg::Aliases {
-                generation,
-                request,
-                result,
-                now,
-            } => {
-                let mut flash = None;
-                if generation == self.generation
-                    && let Some(pane) = self.aliases.as_mut()
-                    && pane.request == request
-                {
-                    match result {
-                        Ok(data) => {
-                            pane.remote.succeed(data, now);
-                            pane.clamp();
-                        }
-                        Err(e) => {
-                            flash = Some(format!("aliases of {}: {e}", pane.function));
-                            pane.remote.fail(e, now);
-                        }
-                    }
-                }
-                if let Some(text) = flash {
-                    self.flash(FlashLevel::Error, text);
-                }
-                self.maybe_fetch_comparison()
-            }
-            Msg::AliasComparison {
-                generation,
-                request,
-                function,
-                alias,
-                result,
-                now,
-            } => {
-                self.on_alias_comparison(generation, request, (&function, &alias), result, now);
-                Vec::new()
-            }
-            Msg::CodeDeploy {
-                generation,
-                request,
-                result,
-                now,
-            } => {
-                self.on_codedeploy(generation, request, result, now);
-                Vec::new()
-            }
-            Msg::RollbackPlanned { generation, result } => {
-                if generation == self.generation {
-                    match result {
-                        Ok(write) => self.ask_confirm(*write, None),
-                        Err(e) => self.flash(FlashLevel::Warn, e),
-                    }
-                }
-                Vec::new()
-            }
-            Msg::WriteDone { generation, result } => {
-                if generation != self.generation {
-                    return Vec::new();
-                }
-                let succeeded = result.is_ok();
-                match result {
-                    Ok(summary) => self.flash(FlashLevel::Info, summary),
-                    Err(e) => self.flash(
-                        FlashLevel::Error,
-                        format!("write failed, nothing else changed: {e}"),
-                    ),
-                }
-                self.dlq.finish_delete(succeeded);
-                if self.view == View::Dlq {
-                    return vec![Cmd::RefreshNow(PollerKind::Dlq)];
-                }
-                self.refresh_aliases()
-            }
-            Msg::Dlqs {
-                generation,
-                result,
-                now,
-            } => {
-                if generation == self.generation {
-                    match result {
-                        Ok(found) => {
-                            self.dlq.take_discovery(found, now);
-                            self.dlq.remote.mark_ready(now);
-                            let rows = self.page_rows();
-                            self.dlq.scroll_into_view(rows);
-                        }
-                        Err(e) => {
-                            self.dlq.remote.fail(e.clone(), now);
-                            // The poller also runs for the functions pane's flags: flash only here.
-                            if self.view == View::Dlq {
-                                self.flash(FlashLevel::Error, format!("DLQs: {e}"));
-                            }
-                        }
-                    }
-                }
-                Vec::new()
-            }
-            Msg::DlqPeeked {
-                generation,
-                request,
-                result,
-                now,
-            } => {
-                let mut flash = None;
-                if generation == self.generation
-                    && let Some(peek) = self.dlq.peek.as_mut()
-                    && peek.request == request
-                {
-                    match result {
-                        Ok(p) => {
-                            if let Some(e) = &p.release_error {
-                                flash = Some((
-                                    FlashLevel::Warn,
-                                    format!(
-                                        "peeked messages not released at once ({e}): they reappear within 20 s"
-                                    ),
-                                ));
-                            }
-                            peek.release_error = p.release_error;
-                            peek.remote.succeed(p.messages, now);
-                            peek.move_by(0);
-                        }
-                        Err(e) => {
-                            flash = Some((FlashLevel::Error, format!("peek: {e}")));
-                            peek.remote.fail(e, now);
-                        }
-                    }
-                }
-                if let Some((level, text)) = flash {
-                    self.flash(level, text);
-                }
-                Vec::new()
-            }
-            Msg::RedrivePlanned { generation, result } => {
-                if generation == self.generation {
-                    self.on_redrive_planned(result);
-                }
-                Vec::new()
-            }
+            } => self.on_detail(generation, request, result, now),
+            Msg::Aliases(msg) => self.on_aliases_msg(msg),
+            Msg::Alarms(msg) => self.on_alarms_msg(msg),
+            Msg::Logs(msg) => self.on_logs_msg(msg),
             Msg::Dlq(msg) => self.on_dlq_msg(msg),
-            Msg::RedriveProgress {
-                generation,
-                run,
-                progress,
-            } => {
-                if generation == self.generation
-                    && let Some(r) = self.dlq.redrive.as_mut()
-                    && r.run == run
-                {
-                    if let Some(note) = &progress.note {
-                        let note = note.clone();
-                        self.flash(FlashLevel::Warn, note);
-                    }
-                    if let Some(r) = self.dlq.redrive.as_mut() {
-                        r.progress = progress;
-                    }
-                }
-                Vec::new()
-            }
-            Msg::RedriveDone {
-                generation,
-                run,
-                result,
-            } => {
-                if generation != self.generation
-                    || self.dlq.redrive.as_ref().is_none_or(|r| r.run != run)
-                {
-                    return Vec::new();
-                }
-                self.dlq.redrive = None;
-                match result {
-                    Ok(summary) => {
-                        let level = if summary.ok() && !summary.cancelled {
-                            FlashLevel::Info
-                        } else {
-                            FlashLevel::Warn
-                        };
-                        self.flash(level, summary.line());
-                        self.dlq.last_summary = Some(*summary);
-                    }
-                    Err(e) => self.flash(FlashLevel::Error, format!("redrive failed: {e}")),
-                }
-                if self.view == View::Dlq {
-                    vec![Cmd::RefreshNow(PollerKind::Dlq)]
-                } else {
-                    Vec::new()
-                }
-            }
-            Msg::Alarms {
-                generation,
-                result,
-                now,
-            } => {
-                if generation == self.generation {
-                    match result {
-                        Ok(alarms) => {
-                            let firing: Vec<_> =
-                                alarms.iter().filter(|a| a.is_firing()).cloned().collect();
-                            self.alarms.set(alarms);
-                            self.alarms.remote.mark_ready(now);
-                            let rows = self.page_rows();
-                            self.alarms.scroll_into_view(rows);
-                            return self.observe_firing(firing, now);
-                        }
-                        Err(e) => {
-                            self.alarms.remote.fail(e.clone(), now);
-                            self.flash(FlashLevel::Error, format!("alarms: {e}"));
-                        }
-                    }
-                }
-                Vec::new()
-            }
-            Msg::Firing {
-                generation,
-                result,
-                now,
-            } => {
-                if generation != self.generation {
-                    return Vec::new();
-                }
-                match result {
-                    Ok(firing) => self.observe_firing(firing, now),
-                    Err(e) => {
-                        self.firing.fail(e.clone(), now);
-                        self.flash(FlashLevel::Error, format!("alarm count: {e}"));
-                        Vec::new()
-                    }
-                }
-            }
-            Msg::AlarmHistory {
-                generation,
-                request,
-                result,
-                now,
-            } => {
-                if generation == self.generation
-                    && let Some(d) = self.alarms.detail.as_mut()
-                    && d.request == request
-                {
-                    match result {
-                        Ok(items) => d.history.succeed(items, now),
-                        Err((e, unsupported)) => {
-                            d.history_unsupported = unsupported;
-                            d.history.fail(e, now);
-                        }
-                    }
-                }
-                Vec::new()
-            }
-            Msg::LogEvents {
-                generation,
-                session,
-                events,
-            } => {
-                if generation == self.generation
-                    && let Some(pane) = self.logs.as_mut()
-                    && pane.session == session
-                {
-                    pane.ingest(events);
-                    if pane.state == TailState::Starting {
-                        pane.state = TailState::Following;
-                    }
-                }
-                Vec::new()
-            }
-            Msg::LogsState {
-                generation,
-                session,
-                state,
-                now,
-            } => {
-                let mut flash = None;
-                if generation == self.generation
-                    && let Some(pane) = self.logs.as_mut()
-                    && pane.session == session
-                {
-                    pane.state = match state {
-                        msg::LogsPoll::Following => TailState::Following,
-                        msg::LogsPoll::Throttled { retry_in } => TailState::Throttled {
-                            until: now + chrono::Duration::from_std(retry_in).unwrap_or_default(),
-                        },
-                        msg::LogsPoll::Failed(error) => {
-                            flash = Some(format!("logs: {error} (retrying)"));
-                            TailState::Failed { error, at: now }
-                        }
-                    };
-                }
-                if let Some(text) = flash {
-                    self.flash(FlashLevel::Error, text);
-                }
-                Vec::new()
-            }
-            Msg::LogsInfo {
-                generation,
-                session,
-                info,
-            } => {
-                self.on_logs_info(generation, session, info);
-                Vec::new()
-            }
-            Msg::Saved(result) => {
-                match result {
-                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
-                    Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
-                }
-                Vec::new()
-            }
             Msg::PaneMetrics {
                 generation,
                 request,
@@ -931,32 +469,94 @@ impl App {
                 }
                 self.on_cost(request, result, now)
             }
-            Msg::RowMetrics {
-                generation,
-                request,
-                result,
-                now,
-            } => {
-                if generation == self.generation && request == self.row_metrics_request {
-                    self.row_metrics_in_flight = false;
-                    match result {
-                        Ok(batch) => {
-                            self.metrics_spend.push_back((now, batch.cost_usd()));
-                            self.row_metrics.succeed(*batch, now);
-                        }
-                        Err(e) => {
-                            self.row_metrics.fail(e.clone(), now);
-                            self.flash(FlashLevel::Error, format!("metrics: {e}"));
-                        }
-                    }
-                }
-                Vec::new()
-            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
             }
         }
+    }
+
+    /// The clock: keeps a minute of API-call samples and an hour of metrics spend, expires the flash,
+    /// and asks for whatever fell due.
+    fn on_tick(&mut self, now: DateTime<Utc>, api_calls_total: u64) -> Vec<Cmd> {
+        self.now = now;
+        self.api_samples.push_back((now, api_calls_total));
+        while self
+            .api_samples
+            .front()
+            .is_some_and(|(t, _)| now - *t > chrono::Duration::seconds(60))
+        {
+            self.api_samples.pop_front();
+        }
+        if self.flash.as_ref().is_some_and(|f| now >= f.until) {
+            self.flash = None;
+        }
+        while self
+            .metrics_spend
+            .front()
+            .is_some_and(|(t, _)| now - *t > chrono::Duration::hours(1))
+        {
+            self.metrics_spend.pop_front();
+        }
+        let mut cmds = self.maybe_fetch_row_metrics();
+        cmds.extend(self.maybe_fetch_pane_metrics());
+        cmds.extend(self.maybe_retry_identity());
+        cmds.extend(self.maybe_fetch_comparison());
+        cmds
+    }
+
+    /// Clients were rebuilt: the profile's rules apply, the functions and firing pollers start.
+    fn on_connected(&mut self, generation: u64, profile: String, region: String) -> Vec<Cmd> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        self.connected = true;
+        self.profile = profile;
+        self.region = region;
+        let mut cmds = vec![Cmd::FetchIdentity { generation }];
+        let rule = self.config.rule_for_profile(&self.profile).cloned();
+        self.read_only = self.cli_read_only
+            || self.config.read_only
+            || rule.as_ref().and_then(|r| r.read_only) == Some(true);
+        if let Some(theme) = rule.and_then(|r| r.theme) {
+            cmds.push(Cmd::LoadTheme(theme));
+        }
+        self.functions.remote.start_loading(self.now);
+        if self.view == View::Functions {
+            cmds.push(self.functions_poller());
+        }
+        cmds.push(Cmd::StartPoller {
+            kind: PollerKind::Firing,
+            generation,
+            every: FIRING_POLL_EVERY,
+            first_in: Duration::ZERO,
+        });
+        cmds
+    }
+
+    fn on_identity(&mut self, generation: u64, result: Result<Identity, String>) -> Vec<Cmd> {
+        if generation == self.generation {
+            match result {
+                Ok(id) => self.identity.succeed(id, self.now),
+                Err(e) => {
+                    self.identity.fail(e.clone(), self.now);
+                    self.flash(FlashLevel::Error, e);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_theme_loaded(&mut self, result: Result<Box<Theme>, String>) -> Vec<Cmd> {
+        match result {
+            Ok(theme) => {
+                let name = theme.name.clone();
+                self.theme = *theme;
+                self.flash(FlashLevel::Info, format!("theme: {name}"));
+            }
+            Err(e) => self.flash(FlashLevel::Error, e),
+        }
+        Vec::new()
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
@@ -1270,47 +870,6 @@ impl App {
             cmds.push(self.functions_poller());
         }
         cmds
-    }
-
-    fn open_detail(&mut self) -> Vec<Cmd> {
-        let Some(name) = self.functions.selected_function().map(|f| f.name.clone()) else {
-            return Vec::new();
-        };
-        self.next_request += 1;
-        let mut remote = Remote::default();
-        remote.start_loading(self.now);
-        self.detail = Some(DetailPane {
-            function: name.clone(),
-            remote,
-            request: self.next_request,
-            reveal_env: false,
-            scroll: 0,
-        });
-        self.view = View::Detail;
-        vec![
-            Cmd::StopPoller(PollerKind::Functions),
-            Cmd::FetchDetail {
-                generation: self.generation,
-                request: self.next_request,
-                function: name,
-            },
-        ]
-    }
-
-    fn refresh_detail(&mut self) -> Vec<Cmd> {
-        self.next_request += 1;
-        let request = self.next_request;
-        let now = self.now;
-        let Some(detail) = self.detail.as_mut() else {
-            return Vec::new();
-        };
-        detail.request = request;
-        detail.remote.start_loading(now);
-        vec![Cmd::FetchDetail {
-            generation: self.generation,
-            request,
-            function: detail.function.clone(),
-        }]
     }
 
     /// Asks STS again when the identity failed (an endpoint not up yet, a blip) at least

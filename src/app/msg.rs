@@ -11,6 +11,9 @@ use crate::domain::{Function, FunctionDetail, Identity};
 use crate::theme::Theme;
 use crate::writes::Write;
 
+pub use crate::app::dlq::{DlqCmd, DlqMsg};
+pub use crate::domain::cancel::CancelFlag;
+
 /// Everything that can happen to the app. Time always arrives on a message; `update` never reads a clock.
 #[derive(Debug)]
 pub enum Msg {
@@ -23,25 +26,8 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize,
-    /// A page of `ListFunctions` for refresh `run` of connection `generation`.
-    FunctionsPage {
-        generation: u64,
-        run: u64,
-        page: Vec<Function>,
-    },
-    /// The end of a refresh: `Ok(total)` or the error that stopped it.
-    FunctionsDone {
-        generation: u64,
-        run: u64,
-        result: Result<usize, String>,
-        now: DateTime<Utc>,
-    },
-    /// The poller is about to start refresh `run`.
-    FunctionsStarted {
-        generation: u64,
-        run: u64,
-        now: DateTime<Utc>,
-    },
+    /// The functions pane's answers: the poller's pages and the rows' metrics.
+    Functions(FunctionsMsg),
     Identity {
         generation: u64,
         result: Result<Identity, String>,
@@ -63,75 +49,12 @@ pub enum Msg {
         error: String,
     },
     ThemeLoaded(Result<Box<Theme>, String>),
-    /// A function's aliases and versions.
-    Aliases {
-        generation: u64,
-        request: u64,
-        result: Result<AliasData, String>,
-        now: DateTime<Utc>,
-    },
-    /// The rollback of an alias, planned from the remembered state (to be confirmed).
-    RollbackPlanned {
-        generation: u64,
-        result: Result<Box<Write>, String>,
-    },
-    /// The versions behind `function:alias` side by side (the aliases pane's comparison panel).
-    AliasComparison {
-        generation: u64,
-        request: u64,
-        function: String,
-        alias: String,
-        result: Result<Box<crate::domain::alias::compare::VersionComparison>, String>,
-        now: DateTime<Utc>,
-    },
-    /// The account's CodeDeploy deployments to Lambda aliases (the aliases pane's cache).
-    CodeDeploy {
-        generation: u64,
-        request: u64,
-        result: Result<Box<crate::domain::alias::codedeploy::CodeDeployScan>, String>,
-        now: DateTime<Utc>,
-    },
-    /// Every alarm of the account/region (the alarms pane's poller).
-    Alarms {
-        generation: u64,
-        result: Result<Vec<Alarm>, String>,
-        now: DateTime<Utc>,
-    },
-    /// The alarms in ALARM (the header's background poller).
-    Firing {
-        generation: u64,
-        result: Result<Vec<Alarm>, String>,
-        now: DateTime<Utc>,
-    },
-    AlarmHistory {
-        generation: u64,
-        request: u64,
-        /// `Err((message, unsupported))`: unsupported when the endpoint lacks the API.
-        result: Result<Vec<AlarmHistoryItem>, (String, bool)>,
-        now: DateTime<Utc>,
-    },
-    /// Log events for the logs pane (already de-duplicated and in timestamp order).
-    LogEvents {
-        generation: u64,
-        session: u64,
-        events: Vec<crate::domain::log::LogEvent>,
-    },
-    /// How the tail is doing: following, throttled (retrying by itself), or failing (retrying).
-    LogsState {
-        generation: u64,
-        session: u64,
-        state: LogsPoll,
-        now: DateTime<Utc>,
-    },
-    /// What a logs tail says besides events and health: Live Tail or polling (and why), a range's
-    /// backfill progress and end.
-    LogsInfo {
-        generation: u64,
-        session: u64,
-        info: crate::domain::log::TailInfo,
-    },
-    /// The buffer was saved to a file (the path), or could not be.
-    Saved(Result<String, String>),
+    /// The aliases pane's answers.
+    Aliases(AliasesMsg),
+    /// The alarms pane's and the header's alarm answers.
+    Alarms(AlarmsMsg),
+    /// What the logs pane's tail and its save say.
+    Logs(LogsMsg),
     /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
     PaneMetrics {
         generation: u64,
@@ -145,14 +68,7 @@ pub enum Msg {
     Cost {
         generation: u64,
         request: u64,
-        result: Result<Box<super::metrics::CostData>, String>,
-        now: DateTime<Utc>,
-    },
-    /// Metrics of the functions pane's rows (4 series each, one batch).
-    RowMetrics {
-        generation: u64,
-        request: u64,
-        result: Result<Box<crate::domain::metrics::MetricsBatch>, String>,
+        result: Result<Box<crate::app::cost::CostData>, String>,
         now: DateTime<Utc>,
     },
     /// A confirmed write finished: a one-line summary, or the error.
@@ -160,60 +76,10 @@ pub enum Msg {
         generation: u64,
         result: Result<String, String>,
     },
-    /// The DLQ pane's poller: every dead-letter destination found (with the sub-requests that failed).
-    Dlqs {
-        generation: u64,
-        result: Result<crate::aws::dlq::DlqDiscovery, String>,
-        now: DateTime<Utc>,
-    },
-    /// Messages peeked from a DLQ (received and released at once).
-    DlqPeeked {
-        generation: u64,
-        request: u64,
-        result: Result<crate::aws::dlq::Peek, String>,
-        now: DateTime<Utc>,
-    },
-    /// A redrive planned for the path the user chose (to be confirmed), or why it cannot be.
-    RedrivePlanned {
-        generation: u64,
-        result: Result<Box<crate::domain::dlq::RedrivePlan>, String>,
-    },
-    /// A running redrive's counts so far (after every batch).
-    RedriveProgress {
-        generation: u64,
-        run: u64,
-        progress: crate::domain::dlq::RedriveProgress,
-    },
-    /// A redrive ended: its summary, or the error that stopped it before anything was counted.
-    RedriveDone {
-        generation: u64,
-        run: u64,
-        result: Result<Box<crate::domain::dlq::RedriveSummary>, String>,
-    },
     /// The answer to a `Cmd::Dlq`.
     Dlq(crate::app::dlq::DlqMsg),
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
     Shutdown,
-}
-
-/// The cancel switch of a running redrive: the app sets it, the redrive's progress callback reads it.
-#[derive(Clone, Debug, Default)]
-pub struct CancelFlag(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-impl CancelFlag {
-    pub fn cancel(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
-impl PartialEq for CancelFlag {
-    fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// What the logs poller says about itself.
@@ -275,24 +141,8 @@ pub enum Cmd {
         region: Option<String>,
     },
     LoadTheme(String),
-    /// Start (or restart) the logs pane's tail: the last `last_n` events whatever their age, then follow.
-    StartLogs {
-        generation: u64,
-        session: u64,
-        functions: Vec<String>,
-        filter: Option<String>,
-        last_n: usize,
-        window: Duration,
-        /// Live Tail, polling, or Live Tail while it works.
-        mode: crate::domain::log::TailMode,
-        /// A range backfilled instead of the last `last_n` events (followed if it ends now).
-        range: Option<crate::logs::range::RangeSpec>,
-    },
-    /// Write text to a file (the logs buffer); answer `Msg::Saved`.
-    SaveFile {
-        path: String,
-        text: String,
-    },
+    /// The logs pane's commands.
+    Logs(LogsCmd),
     /// GetMetricData for these functions' row series (batched, ≤ 500 a call).
     FetchRowMetrics {
         generation: u64,
@@ -322,64 +172,177 @@ pub enum Cmd {
         request: u64,
         name: String,
     },
-    FetchAliases {
+    /// The aliases pane's commands (answers: [`AliasesMsg`]).
+    Aliases(AliasesCmd),
+    /// Execute a write the user confirmed (audited; never sent in read-only mode).
+    Write {
+        generation: u64,
+        write: Box<Write>,
+    },
+    /// Other DLQ work (answers come back as `Msg::Dlq`).
+    Dlq(crate::app::dlq::DlqCmd),
+    Bell,
+    Quit,
+}
+
+/// The functions pane's answers: the poller's pages and the rows' metrics.
+#[derive(Debug)]
+pub enum FunctionsMsg {
+    /// The poller is about to start refresh `run`.
+    Started {
+        generation: u64,
+        run: u64,
+        now: DateTime<Utc>,
+    },
+    /// A page of `ListFunctions` for refresh `run` of connection `generation`.
+    Page {
+        generation: u64,
+        run: u64,
+        page: Vec<Function>,
+    },
+    /// The end of a refresh: `Ok(total)` or the error that stopped it.
+    Done {
+        generation: u64,
+        run: u64,
+        result: Result<usize, String>,
+        now: DateTime<Utc>,
+    },
+    /// Metrics of the functions pane's rows (4 series each, one batch).
+    RowMetrics {
+        generation: u64,
+        request: u64,
+        result: Result<Box<crate::domain::metrics::MetricsBatch>, String>,
+        now: DateTime<Utc>,
+    },
+}
+
+/// The aliases pane's answers.
+#[derive(Debug)]
+pub enum AliasesMsg {
+    /// A function's aliases and versions.
+    Loaded {
+        generation: u64,
+        request: u64,
+        result: Result<AliasData, String>,
+        now: DateTime<Utc>,
+    },
+    /// The rollback of an alias, planned from the remembered state (to be confirmed).
+    RollbackPlanned {
+        generation: u64,
+        result: Result<Box<Write>, String>,
+    },
+    /// The versions behind `function:alias` side by side (the aliases pane's comparison panel).
+    Comparison {
+        generation: u64,
+        request: u64,
+        function: String,
+        alias: String,
+        result: Result<Box<crate::domain::alias::compare::VersionComparison>, String>,
+        now: DateTime<Utc>,
+    },
+    /// The account's CodeDeploy deployments to Lambda aliases (the aliases pane's cache).
+    CodeDeploy {
+        generation: u64,
+        request: u64,
+        result: Result<Box<crate::domain::alias::codedeploy::CodeDeployScan>, String>,
+        now: DateTime<Utc>,
+    },
+}
+
+/// The alarms pane's and the header's alarm answers.
+#[derive(Debug)]
+pub enum AlarmsMsg {
+    /// Every alarm of the account/region (the alarms pane's poller).
+    Loaded {
+        generation: u64,
+        result: Result<Vec<Alarm>, String>,
+        now: DateTime<Utc>,
+    },
+    /// The alarms in ALARM (the header's background poller).
+    Firing {
+        generation: u64,
+        result: Result<Vec<Alarm>, String>,
+        now: DateTime<Utc>,
+    },
+    History {
+        generation: u64,
+        request: u64,
+        /// `Err((message, unsupported))`: unsupported when the endpoint lacks the API.
+        result: Result<Vec<AlarmHistoryItem>, (String, bool)>,
+        now: DateTime<Utc>,
+    },
+}
+
+/// What the logs pane's tail and its save say.
+#[derive(Debug)]
+pub enum LogsMsg {
+    /// Log events for the logs pane (already de-duplicated and in timestamp order).
+    Events {
+        generation: u64,
+        session: u64,
+        events: Vec<crate::domain::log::LogEvent>,
+    },
+    /// How the tail is doing: following, throttled (retrying by itself), or failing (retrying).
+    State {
+        generation: u64,
+        session: u64,
+        state: LogsPoll,
+        now: DateTime<Utc>,
+    },
+    /// What a logs tail says besides events and health: Live Tail or polling (and why), a range's
+    /// backfill progress and end.
+    Info {
+        generation: u64,
+        session: u64,
+        info: crate::domain::log::TailInfo,
+    },
+    /// The buffer was saved to a file (the path), or could not be.
+    Saved(Result<String, String>),
+}
+
+/// The logs pane's commands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogsCmd {
+    /// Start (or restart) the logs pane's tail: the last `last_n` events whatever their age, then follow.
+    Start {
+        generation: u64,
+        session: u64,
+        functions: Vec<String>,
+        filter: Option<String>,
+        last_n: usize,
+        window: Duration,
+        /// Live Tail, polling, or Live Tail while it works.
+        mode: crate::domain::log::TailMode,
+        /// A range backfilled instead of the last `last_n` events (followed if it ends now).
+        range: Option<crate::logs::range::RangeSpec>,
+    },
+    /// Write text to a file (the logs buffer); answer `Msg::Logs(LogsMsg::Saved)`.
+    SaveFile { path: String, text: String },
+}
+
+/// The aliases pane's commands (answers: [`AliasesMsg`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AliasesCmd {
+    Fetch {
         generation: u64,
         request: u64,
         function: String,
     },
-    /// Read the rollback memory and plan restoring `alias` (answer: `Msg::RollbackPlanned`).
+    /// Read the rollback memory and plan restoring `alias` (answer: `Msg::Aliases(AliasesMsg::RollbackPlanned)`).
     PlanRollback {
         generation: u64,
         account: String,
         function: String,
         alias: String,
     },
-    /// GetMetricData for the versions behind an alias routed as `state` (answer: `Msg::AliasComparison`).
-    FetchAliasComparison {
+    /// GetMetricData for the versions behind an alias routed as `state` (answer: `Msg::Aliases(AliasesMsg::Comparison)`).
+    FetchComparison {
         generation: u64,
         request: u64,
         function: String,
         alias: String,
         state: crate::domain::alias::AliasState,
     },
-    /// Scan CodeDeploy for deployments to Lambda aliases (answer: `Msg::CodeDeploy`).
-    FetchCodeDeploy {
-        generation: u64,
-        request: u64,
-    },
-    /// Execute a write the user confirmed (audited; never sent in read-only mode).
-    Write {
-        generation: u64,
-        write: Box<Write>,
-    },
-    /// Start (or restart) the DLQ poller: every function's DLQ topology rarely, the depths often.
-    StartDlqPoller {
-        generation: u64,
-        plan: Box<crate::app::dlq::DlqPollPlan>,
-    },
-    /// Other DLQ work (answers come back as `Msg::Dlq`).
-    Dlq(crate::app::dlq::DlqCmd),
-    /// Peek `n` messages of a queue (answer: `Msg::DlqPeeked`).
-    PeekDlq {
-        generation: u64,
-        request: u64,
-        queue_url: String,
-        n: usize,
-    },
-    /// Resolve the DLQ, its sources and the destination into a plan (answer: `Msg::RedrivePlanned`).
-    PlanRedrive {
-        generation: u64,
-        dlq: Box<crate::domain::dlq::Dlq>,
-        target: crate::domain::dlq::RedriveTarget,
-        selected: Option<Vec<String>>,
-    },
-    /// Run a confirmed redrive (audited); progress and the end come back as messages.
-    Redrive {
-        generation: u64,
-        run: u64,
-        plan: Box<crate::domain::dlq::RedrivePlan>,
-        cancel: CancelFlag,
-    },
-    Bell,
-    Quit,
+    /// Scan CodeDeploy for deployments to Lambda aliases (answer: `Msg::Aliases(AliasesMsg::CodeDeploy)`).
+    FetchCodeDeploy { generation: u64, request: u64 },
 }

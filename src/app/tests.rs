@@ -63,25 +63,25 @@ pub(crate) fn loaded(names: &[&str]) -> App {
             arn: "arn:aws:sts::123456789012:assumed-role/oncall/me".into(),
         }),
     });
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 1,
         now: t0(),
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 1,
         page: names
             .iter()
             .map(|n| function(n, "python3.12", 128))
             .collect(),
-    });
-    app.update(Msg::FunctionsDone {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 1,
         result: Ok(names.len()),
         now: t0(),
-    });
+    }));
     app
 }
 
@@ -123,19 +123,19 @@ fn first_page_is_shown_before_the_last_arrives() {
         profile: "demo".into(),
         region: "us-east-1".into(),
     });
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 1,
         now: t0(),
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 1,
         page: vec![
             function("b", "python3.12", 128),
             function("a", "python3.12", 128),
         ],
-    });
+    }));
     assert_eq!(names(&app), vec!["a", "b"]);
     assert!(
         app.functions.remote.is_loading(),
@@ -146,60 +146,60 @@ fn first_page_is_shown_before_the_last_arrives() {
 #[test]
 fn refresh_removes_deleted_functions_only_when_the_run_ends() {
     let mut app = loaded(&["a", "b", "c"]);
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 2,
         now: t0(),
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 2,
         page: vec![function("a", "python3.12", 128)],
-    });
+    }));
     assert_eq!(
         names(&app).len(),
         3,
         "rows stay while the refresh is in flight"
     );
-    app.update(Msg::FunctionsDone {
+    app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 2,
         result: Ok(1),
         now: t0(),
-    });
+    }));
     assert_eq!(names(&app), vec!["a"]);
 }
 
 #[test]
 fn pages_from_an_old_connection_or_run_are_dropped() {
     let mut app = loaded(&["a"]);
-    app.update(Msg::FunctionsPage {
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 0,
         run: 1,
         page: vec![function("ghost", "python3.12", 128)],
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 99,
         page: vec![function("ghost2", "python3.12", 128)],
-    });
+    }));
     assert_eq!(names(&app), vec!["a"]);
 }
 
 #[test]
 fn failed_refresh_keeps_rows_and_flashes_the_error() {
     let mut app = loaded(&["a", "b"]);
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 2,
         now: t0(),
-    });
-    app.update(Msg::FunctionsDone {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 2,
         result: Err("throttled by AWS".into()),
         now: t0(),
-    });
+    }));
     assert_eq!(names(&app), vec!["a", "b"]);
     assert_eq!(app.functions.remote.error(), Some("throttled by AWS"));
     let flash = app.flash.clone().unwrap();
@@ -210,12 +210,12 @@ fn failed_refresh_keeps_rows_and_flashes_the_error() {
 #[test]
 fn flash_clears_itself_after_its_ttl() {
     let mut app = loaded(&["a"]);
-    app.update(Msg::FunctionsDone {
+    app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 1,
         result: Err("boom".into()),
         now: t0(),
-    });
+    }));
     assert!(app.flash.is_some());
     app.update(Msg::Tick {
         now: t0() + chrono::Duration::seconds(2),
@@ -296,12 +296,12 @@ fn s_cycles_sort_columns() {
         profile: "demo".into(),
         region: "us-east-1".into(),
     });
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 1,
         now: t0(),
-    });
-    app.update(Msg::FunctionsPage {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 1,
         page: vec![
@@ -309,7 +309,7 @@ fn s_cycles_sort_columns() {
             function("big", "python3.12", 10240),
             function("mid", "java21", 1024),
         ],
-    });
+    }));
     assert_eq!(app.functions.sort, SortColumn::Name);
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.functions.sort, SortColumn::Runtime);
@@ -425,11 +425,11 @@ fn palette_region_switch_rebuilds_clients_and_drops_old_data() {
     );
     assert!(app.functions.all().is_empty());
     // An answer from the old connection is ignored.
-    app.update(Msg::FunctionsPage {
+    app.update(Msg::Functions(FunctionsMsg::Page {
         generation: 1,
         run: 1,
         page: vec![function("old", "python3.12", 128)],
-    });
+    }));
     assert!(app.functions.all().is_empty());
     let cmds = app.update(Msg::Connected {
         generation: 2,
@@ -628,19 +628,19 @@ pub(crate) fn with_aliases(read_only: bool) -> App {
     app.read_only = read_only;
     let cmds = key(&mut app, KeyCode::Char('a'));
     assert_eq!(app.view, View::Aliases);
-    let Some(Cmd::FetchAliases {
+    let Some(Cmd::Aliases(AliasesCmd::Fetch {
         request, function, ..
-    }) = cmds.last().cloned()
+    })) = cmds.last().cloned()
     else {
         panic!("expected FetchAliases, got {cmds:?}");
     };
     assert_eq!(function, "user-signup");
-    app.update(Msg::Aliases {
+    app.update(Msg::Aliases(AliasesMsg::Loaded {
         generation: 1,
         request,
         result: Ok(alias_data()),
         now: t0(),
-    });
+    }));
     app
 }
 
@@ -702,9 +702,10 @@ fn read_only_refuses_every_alias_write_without_a_confirm() {
     ] {
         let cmds = key(&mut app, k);
         assert!(
-            !cmds
-                .iter()
-                .any(|c| matches!(c, Cmd::Write { .. } | Cmd::PlanRollback { .. })),
+            !cmds.iter().any(|c| matches!(
+                c,
+                Cmd::Write { .. } | Cmd::Aliases(AliasesCmd::PlanRollback { .. })
+            )),
             "{k:?} produced {cmds:?}"
         );
         assert_eq!(app.mode, Mode::Normal, "{k:?} opened {:?}", app.mode);
@@ -736,17 +737,17 @@ fn rollback_is_planned_by_the_runtime_then_confirmed() {
     let cmds = key(&mut app, KeyCode::Char('R'));
     assert_eq!(
         cmds,
-        vec![Cmd::PlanRollback {
+        vec![Cmd::Aliases(AliasesCmd::PlanRollback {
             generation: 1,
             account: "123456789012".into(),
             function: "user-signup".into(),
             alias: "live".into()
-        }]
+        })]
     );
-    app.update(Msg::RollbackPlanned {
+    app.update(Msg::Aliases(AliasesMsg::RollbackPlanned {
         generation: 1,
         result: Err("lambdash has not changed user-signup:live".into()),
-    });
+    }));
     assert_eq!(app.mode, Mode::Normal);
     assert!(app.flash.as_ref().unwrap().text.contains("has not changed"));
 }
@@ -776,13 +777,19 @@ fn a_finished_write_is_flashed_and_the_aliases_reloaded() {
         generation: 1,
         result: Ok("user-signup:live now routes 4".into()),
     });
-    assert!(matches!(cmds.as_slice(), [Cmd::FetchAliases { .. }]));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::Aliases(AliasesCmd::Fetch { .. })]
+    ));
     assert!(app.flash.as_ref().unwrap().text.contains("now routes 4"));
     let cmds = app.update(Msg::WriteDone {
         generation: 1,
         result: Err("UpdateAlias: PreconditionFailedException".into()),
     });
-    assert!(matches!(cmds.as_slice(), [Cmd::FetchAliases { .. }]));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::Aliases(AliasesCmd::Fetch { .. })]
+    ));
     assert_eq!(app.flash.as_ref().unwrap().level, FlashLevel::Error);
 }
 
@@ -824,7 +831,7 @@ pub(crate) fn with_alarms() -> App {
     )));
     let mut muted = alarm("orders-api-throttles", AlarmState::Ok, "orders-api");
     muted.actions_enabled = false;
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Ok(vec![
             alarm("orders-api-errors", AlarmState::Ok, "orders-api"),
@@ -836,20 +843,20 @@ pub(crate) fn with_alarms() -> App {
             muted,
         ]),
         now: t0(),
-    });
+    }));
     app
 }
 
 fn firing(app: &mut App, names: &[&str]) -> Vec<Cmd> {
     use crate::domain::alarm::AlarmState;
-    app.update(Msg::Firing {
+    app.update(Msg::Alarms(AlarmsMsg::Firing {
         generation: 1,
         result: Ok(names
             .iter()
             .map(|n| alarm(n, AlarmState::Alarm, "f"))
             .collect()),
         now: t0(),
-    })
+    }))
 }
 
 #[test]
@@ -986,12 +993,12 @@ fn alarm_detail_fetches_history_and_records_when_unsupported() {
         panic!("{cmds:?}");
     };
     assert_eq!(name, "payments-webhook-errors");
-    app.update(Msg::AlarmHistory {
+    app.update(Msg::Alarms(AlarmsMsg::History {
         generation: 1,
         request: *request,
         result: Err(("DescribeAlarmHistory: HTTP 500".into(), true)),
         now: t0(),
-    });
+    }));
     let d = app.alarms.detail.as_ref().unwrap();
     assert!(d.history_unsupported);
     key(&mut app, KeyCode::Esc);
@@ -1053,12 +1060,12 @@ pub(crate) fn with_logs() -> App {
     let mut app = loaded(&["orders-api"]);
     let cmds = key(&mut app, KeyCode::Char('l'));
     assert_eq!(app.view, View::Logs);
-    let Some(Cmd::StartLogs {
+    let Some(Cmd::Logs(LogsCmd::Start {
         session,
         functions,
         last_n,
         ..
-    }) = cmds.last().cloned()
+    })) = cmds.last().cloned()
     else {
         panic!("expected StartLogs, got {cmds:?}");
     };
@@ -1067,11 +1074,11 @@ pub(crate) fn with_logs() -> App {
         last_n, 200,
         "opening shows the last 200 events whatever their age"
     );
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: demo_log_events(),
-    });
+    }));
     app
 }
 
@@ -1084,7 +1091,7 @@ fn opening_logs_stops_the_list_poller_and_starts_the_tail() {
     let mut app = loaded(&["orders-api"]);
     let cmds = key(&mut app, KeyCode::Char('l'));
     assert_eq!(cmds[0], Cmd::StopPoller(PollerKind::Functions));
-    assert!(matches!(cmds[1], Cmd::StartLogs { .. }));
+    assert!(matches!(cmds[1], Cmd::Logs(LogsCmd::Start { .. })));
     assert!(app.busy(), "spinner ticks while the first events load");
 }
 
@@ -1096,11 +1103,11 @@ fn paused_tail_counts_new_lines_instead_of_scrolling() {
     assert!(!logs(&app).follow);
     let cursor = logs(&app).cursor;
     let session = logs(&app).session;
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: vec![log_event(100, "later"), log_event(101, "later still")],
-    });
+    }));
     assert_eq!(logs(&app).new_while_paused, 2);
     assert_eq!(logs(&app).cursor, cursor, "the view did not move");
     key(&mut app, KeyCode::Char(' '));
@@ -1155,20 +1162,20 @@ fn server_filter_restarts_the_tail_and_drops_the_old_session() {
     typed(&mut app, "ERROR");
     let cmds = key(&mut app, KeyCode::Enter);
     assert_eq!(cmds[0], Cmd::StopPoller(PollerKind::Logs));
-    let Cmd::StartLogs {
+    let Cmd::Logs(LogsCmd::Start {
         session, filter, ..
-    } = &cmds[1]
+    }) = &cmds[1]
     else {
         panic!("{cmds:?}")
     };
     assert_eq!(filter.as_deref(), Some("ERROR"));
     assert_ne!(*session, old);
     assert!(logs(&app).buffer.lines.is_empty(), "the buffer starts over");
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session: old,
         events: vec![log_event(500, "from the old tail")],
-    });
+    }));
     assert!(
         logs(&app).buffer.lines.is_empty(),
         "events of the old session are dropped"
@@ -1212,7 +1219,7 @@ fn y_copies_the_line_and_s_saves_the_buffer() {
     assert!(text.starts_with("REPORT RequestId"), "{text}");
     assert!(!text.ends_with('\n'));
     let cmds = key(&mut app, KeyCode::Char('s'));
-    let [Cmd::SaveFile { path, text }] = cmds.as_slice() else {
+    let [Cmd::Logs(LogsCmd::SaveFile { path, text })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert!(path.starts_with("lambdash-orders-api-"));
@@ -1224,14 +1231,14 @@ fn y_copies_the_line_and_s_saves_the_buffer() {
 fn throttling_is_shown_and_never_fatal() {
     let mut app = with_logs();
     let session = logs(&app).session;
-    app.update(Msg::LogsState {
+    app.update(Msg::Logs(LogsMsg::State {
         generation: 1,
         session,
         state: msg::LogsPoll::Throttled {
             retry_in: Duration::from_secs(4),
         },
         now: t0(),
-    });
+    }));
     assert!(matches!(
         logs(&app).state,
         logs::TailState::Throttled { .. }
@@ -1256,7 +1263,7 @@ fn space_marks_functions_and_l_tails_them_together() {
     key(&mut app, KeyCode::Char(' '));
     assert_eq!(app.functions.marked.len(), 2);
     let cmds = key(&mut app, KeyCode::Char('l'));
-    let Some(Cmd::StartLogs { functions, .. }) = cmds.last() else {
+    let Some(Cmd::Logs(LogsCmd::Start { functions, .. })) = cmds.last() else {
         panic!("{cmds:?}")
     };
     assert_eq!(functions, &vec!["a".to_string(), "b".to_string()]);
@@ -1346,12 +1353,12 @@ fn row_metrics_are_fetched_for_visible_rows_once_per_period() {
     };
     assert_eq!(functions.len(), 10, "only the rows on screen");
     assert!(tick(&mut app, 2).is_empty(), "one request at a time");
-    app.update(Msg::RowMetrics {
+    app.update(Msg::Functions(FunctionsMsg::RowMetrics {
         generation: 1,
         request: *request,
         result: Ok(Box::new(row_batch(&[("fn-00", 10.0, 1.0, 0.0, 120.0)]))),
         now: t0() + chrono::Duration::seconds(2),
-    });
+    }));
     assert!(tick(&mut app, 30).is_empty(), "not faster than the period");
     key(&mut app, KeyCode::PageDown);
     let cmds = tick(&mut app, 31);
@@ -1372,12 +1379,12 @@ fn row_metrics_never_fetch_for_a_hidden_pane_and_back_off_after_a_failure() {
     let [Cmd::FetchRowMetrics { request, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
-    app.update(Msg::RowMetrics {
+    app.update(Msg::Functions(FunctionsMsg::RowMetrics {
         generation: 1,
         request: *request,
         result: Err("GetMetricData: throttled".into()),
         now: t0(),
-    });
+    }));
     assert!(tick(&mut app, 10).is_empty(), "no retry storm");
     assert_eq!(app.row_metrics.error(), Some("GetMetricData: throttled"));
     key(&mut app, KeyCode::Enter);
@@ -1461,12 +1468,15 @@ pub(crate) fn with_dlqs() -> App {
     let cmds = key(&mut app, KeyCode::Char('D'));
     assert_eq!(app.view, View::Dlq);
     assert!(cmds.contains(&Cmd::StopPoller(PollerKind::Functions)));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::StartDlqPoller { .. })));
-    app.update(Msg::Dlqs {
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::Dlq(DlqCmd::StartPoller { .. })))
+    );
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(dlqs())),
         now: t0(),
-    });
+    }));
     app
 }
 
@@ -1509,11 +1519,11 @@ pub(crate) fn destination_record_body() -> String {
 /// `p` on the selected queue, answered with `messages`.
 pub(crate) fn peeked(app: &mut App, messages: Vec<crate::domain::dlq::DlqMessage>) {
     let cmds = key(app, KeyCode::Char('p'));
-    let Some(Cmd::PeekDlq { request, n, .. }) = cmds.first().cloned() else {
+    let Some(Cmd::Dlq(DlqCmd::Peek { request, n, .. })) = cmds.first().cloned() else {
         panic!("no peek: {cmds:?}");
     };
     assert_eq!(n, 10);
-    app.update(Msg::DlqPeeked {
+    app.update(Msg::Dlq(DlqMsg::Peeked {
         generation: 1,
         request,
         result: Ok(crate::aws::dlq::Peek {
@@ -1521,7 +1531,7 @@ pub(crate) fn peeked(app: &mut App, messages: Vec<crate::domain::dlq::DlqMessage
             release_error: None,
         }),
         now: t0(),
-    });
+    }));
 }
 
 pub(crate) fn redrive_plan() -> crate::domain::dlq::RedrivePlan {
@@ -1561,7 +1571,11 @@ fn dlq_pane_opens_from_functions_and_palette_and_keeps_its_poller_for_the_functi
     typed(&mut app, "dlq");
     let cmds = key(&mut app, KeyCode::Enter);
     assert_eq!(app.view, View::Dlq);
-    assert!(!cmds.iter().any(|c| matches!(c, Cmd::StartDlqPoller { .. })));
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::Dlq(DlqCmd::StartPoller { .. })))
+    );
     assert!(
         app.flash
             .as_ref()
@@ -1580,14 +1594,14 @@ fn dlq_from_the_detail_lists_only_that_functions_queues() {
     // One poller for every function's queues; the pane shows this function's.
     assert!(cmds.iter().any(|c| matches!(
         c,
-        Cmd::StartDlqPoller { plan, .. } if plan.seed.is_none() && plan.first_in.is_zero()
+        Cmd::Dlq(DlqCmd::StartPoller { plan, .. }) if plan.seed.is_none() && plan.first_in.is_zero()
     )));
     assert!(app.dlq.remote.is_loading());
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(dlqs())),
         now: t0(),
-    });
+    }));
     assert_eq!(app.dlq.all().len(), 1);
     assert_eq!(app.dlq.all()[0].name, "orders-dlq");
     assert_eq!(app.dlq.known.len(), 3);
@@ -1601,19 +1615,19 @@ fn dlq_trend_compares_with_the_previous_poll() {
     assert_eq!(app.dlq.trends.get(&arn), Some(&Trend::Unknown));
     let mut more = dlqs();
     more[0].visible = 50;
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(more)),
         now: t0() + chrono::Duration::seconds(30),
-    });
+    }));
     assert_eq!(app.dlq.trends.get(&arn), Some(&Trend::Growing));
     let mut fewer = dlqs();
     fewer[0].visible = 10;
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(fewer)),
         now: t0() + chrono::Duration::seconds(60),
-    });
+    }));
     assert_eq!(app.dlq.trends.get(&arn), Some(&Trend::Shrinking));
 }
 
@@ -1623,7 +1637,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
     let cmds = key(&mut app, KeyCode::Char('p'));
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PeekDlq { queue_url, n: 10, .. }] if queue_url.ends_with("/orders-dlq")
+        [Cmd::Dlq(DlqCmd::Peek { queue_url, n: 10, .. })] if queue_url.ends_with("/orders-dlq")
     ));
     assert!(
         app.flash
@@ -1633,10 +1647,10 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
             .contains("increments their receive count")
     );
     assert_eq!(app.scope(), Scope::DlqMessages);
-    let Some(Cmd::PeekDlq { request, .. }) = cmds.first().cloned() else {
+    let Some(Cmd::Dlq(DlqCmd::Peek { request, .. })) = cmds.first().cloned() else {
         unreachable!()
     };
-    app.update(Msg::DlqPeeked {
+    app.update(Msg::Dlq(DlqMsg::Peeked {
         generation: 1,
         request,
         result: Ok(crate::aws::dlq::Peek {
@@ -1647,7 +1661,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
             release_error: None,
         }),
         now: t0(),
-    });
+    }));
     let peek = app.dlq.peek.as_ref().unwrap();
     assert_eq!(peek.all().len(), 2);
     // Search.
@@ -1661,7 +1675,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
     key(&mut app, KeyCode::Enter);
     assert!(app.dlq.peek.as_ref().unwrap().detail);
     let cmds = key(&mut app, KeyCode::Char('x'));
-    let [Cmd::SaveFile { path, text }] = cmds.as_slice() else {
+    let [Cmd::Logs(LogsCmd::SaveFile { path, text })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert!(
@@ -1675,7 +1689,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     let cmds = key(&mut app, KeyCode::Char('x'));
-    let [Cmd::SaveFile { text, .. }] = cmds.as_slice() else {
+    let [Cmd::Logs(LogsCmd::SaveFile { text, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert_eq!(text.lines().count(), 2);
@@ -1714,10 +1728,10 @@ fn read_only_refuses_redrive_delete_and_purge_without_a_command() {
     assert_eq!(app.mode, Mode::Normal);
     assert!(app.flash.as_ref().unwrap().text.contains("refused"));
     // A planned redrive arriving anyway is refused too.
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     assert_eq!(app.mode, Mode::Normal);
     peeked(&mut app, vec![dlq_message("m-1", "x")]);
     let cmds = key(&mut app, KeyCode::Char('d'));
@@ -1741,16 +1755,16 @@ fn redrive_chooses_a_path_plans_it_and_confirms_with_the_at_least_once_promise()
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive {
+        [Cmd::Dlq(DlqCmd::PlanRedrive {
             target: crate::domain::dlq::RedriveTarget::Source,
             selected: None,
             ..
-        }]
+        })]
     ));
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let Mode::Confirm(c) = &app.mode else {
         panic!("{:?}", app.mode)
     };
@@ -1761,13 +1775,13 @@ fn redrive_chooses_a_path_plans_it_and_confirms_with_the_at_least_once_promise()
     );
     assert!(c.typed_confirmation.is_none());
     let cmds = key(&mut app, KeyCode::Char('y'));
-    let [Cmd::Redrive { run, cancel, .. }] = cmds.as_slice() else {
+    let [Cmd::Dlq(DlqCmd::Redrive { run, cancel, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     let (run, cancel) = (*run, cancel.clone());
     assert!(app.dlq.redrive.is_some());
     // Progress updates the pane.
-    app.update(Msg::RedriveProgress {
+    app.update(Msg::Dlq(DlqMsg::RedriveProgress {
         generation: 1,
         run,
         progress: crate::domain::dlq::RedriveProgress {
@@ -1776,7 +1790,7 @@ fn redrive_chooses_a_path_plans_it_and_confirms_with_the_at_least_once_promise()
             remaining: Some(21),
             note: None,
         },
-    });
+    }));
     let p = &app.dlq.redrive.as_ref().unwrap().progress;
     assert_eq!((p.moved, p.failed, p.remaining), (20, 1, Some(21)));
     // A second redrive is refused while one runs.
@@ -1792,11 +1806,11 @@ fn redrive_chooses_a_path_plans_it_and_confirms_with_the_at_least_once_promise()
     summary.dry_run = false;
     summary.moved = 20;
     summary.cancelled = true;
-    let cmds = app.update(Msg::RedriveDone {
+    let cmds = app.update(Msg::Dlq(DlqMsg::RedriveDone {
         generation: 1,
         run,
         result: Ok(Box::new(summary)),
-    });
+    }));
     assert_eq!(cmds, vec![Cmd::RefreshNow(PollerKind::Dlq)]);
     assert!(app.dlq.redrive.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("moved 20"));
@@ -1805,12 +1819,12 @@ fn redrive_chooses_a_path_plans_it_and_confirms_with_the_at_least_once_promise()
 #[test]
 fn c_cancels_a_running_redrive() {
     let mut app = with_dlqs();
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Cmd::Redrive { cancel, .. }] = cmds.as_slice() else {
+    let [Cmd::Dlq(DlqCmd::Redrive { cancel, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     key(&mut app, KeyCode::Char('c'));
@@ -1893,18 +1907,18 @@ fn redrive_of_a_selected_message_to_another_queue_asks_for_the_queue() {
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive { target: crate::domain::dlq::RedriveTarget::Queue(q), selected: Some(_), .. }] if q == "orders-replay"
+        [Cmd::Dlq(DlqCmd::PlanRedrive { target: crate::domain::dlq::RedriveTarget::Queue(q), selected: Some(_), .. })] if q == "orders-replay"
     ));
 }
 
 #[test]
 fn dlq_discovery_error_keeps_the_rows() {
     let mut app = with_dlqs();
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Err("ListFunctions: cannot reach the endpoint".into()),
         now: t0(),
-    });
+    }));
     assert_eq!(app.dlq.all().len(), 3);
     assert!(app.dlq.remote.error().is_some());
 }
@@ -1924,22 +1938,22 @@ fn start_logs(
         "{cmds:?}"
     );
     match cmds.last() {
-        Some(Cmd::StartLogs {
+        Some(Cmd::Logs(LogsCmd::Start {
             session,
             range,
             mode,
             ..
-        }) => (*session, *range, *mode),
+        })) => (*session, *range, *mode),
         other => panic!("expected StartLogs, got {other:?}"),
     }
 }
 
 fn logs_info(app: &mut App, session: u64, info: crate::domain::log::TailInfo) {
-    app.update(Msg::LogsInfo {
+    app.update(Msg::Logs(LogsMsg::Info {
         generation: 1,
         session,
         info,
-    });
+    }));
 }
 
 #[test]
@@ -1966,11 +1980,11 @@ fn range_keys_refetch_in_a_new_session_with_progress_then_follow() {
         },
     );
     // The old session's late answers are dropped.
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session: old,
         events: vec![log_event(5, "from the old tail")],
-    });
+    }));
     logs_info(
         &mut app,
         old,
@@ -1989,11 +2003,11 @@ fn range_keys_refetch_in_a_new_session_with_progress_then_follow() {
             events: 120
         })
     );
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: vec![log_event(5, "from the range")],
-    });
+    }));
     logs_info(
         &mut app,
         session,
@@ -2025,11 +2039,11 @@ fn esc_cancels_a_running_backfill_and_its_results_are_dropped() {
         "Esc cancelled, it did not leave the pane"
     );
     assert!(app.flash.as_ref().unwrap().text.contains("cancelled"));
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session: backfill,
         events: vec![log_event(5, "late slice")],
-    });
+    }));
     assert!(logs(&app).buffer.lines.is_empty());
     assert_eq!(logs(&app).session, session);
     // Choosing another range while one runs cancels it the same way (new session).
@@ -2096,7 +2110,7 @@ fn l_cycles_the_tail_mode_and_restarts_the_tail_keeping_filter_and_range() {
         let cmds = key(&mut app, KeyCode::Char('L'));
         let (_, range, mode) = start_logs(&cmds);
         assert!(range.is_some(), "the range is kept");
-        let Some(Cmd::StartLogs { filter, .. }) = cmds.last() else {
+        let Some(Cmd::Logs(LogsCmd::Start { filter, .. })) = cmds.last() else {
             panic!()
         };
         assert_eq!(filter.as_deref(), Some("ERROR"), "the filter is kept");
@@ -2113,11 +2127,11 @@ fn the_configured_mode_is_used_when_the_pane_opens() {
     let cmds = key(&mut app, KeyCode::Char('l'));
     assert!(matches!(
         cmds.last(),
-        Some(Cmd::StartLogs {
+        Some(Cmd::Logs(LogsCmd::Start {
             mode: TailMode::Poll,
             range: None,
             ..
-        })
+        }))
     ));
 }
 
@@ -2170,11 +2184,11 @@ fn search_matches_stay_right_as_lines_arrive_and_the_ring_evicts() {
     let session = logs(&app).session;
     app.logs.as_mut().unwrap().search = "needle".into();
     assert_eq!(logs(&app).match_count(), 0);
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: vec![log_event(10, "a NEEDLE"), log_event(11, "hay")],
-    });
+    }));
     assert_eq!(logs(&app).match_count(), 1, "new lines are scanned");
     let at = logs(&app).matches()[0];
     assert_eq!(
@@ -2184,11 +2198,11 @@ fn search_matches_stay_right_as_lines_arrive_and_the_ring_evicts() {
     // A small ring: old lines (and their matches) go, indices follow.
     let pane = app.logs.as_mut().unwrap();
     pane.buffer.lines.set_capacity(pane.buffer.lines.len());
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: (0..7).map(|i| log_event(20 + i, "needle again")).collect(),
-    });
+    }));
     let pane = logs(&app);
     let found = pane.matches();
     assert_eq!(found.len(), 7, "a NEEDLE was evicted, the new ones match");

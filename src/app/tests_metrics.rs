@@ -1,12 +1,14 @@
 //! Unit tests of the metrics and cost panes' `update`: keys and answers in, state and commands out.
 
+use crate::app::{AlarmsMsg, LogsCmd};
 use chrono::{DateTime, Duration as TD, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::metrics::{CostData, comparisons};
 use super::msg::PaneContext;
 use super::tests::{alarm, loaded, t0, with_alarms};
 use super::*;
+use crate::app::cost::CostData;
+use crate::app::metrics::comparisons;
 use crate::domain::alias::{Alias, AliasState};
 use crate::domain::metrics::cost::{CostInput, Prices, Unestimated, estimate_costs};
 use crate::domain::metrics::{MetricsBatch, MetricsRange, QualifierKind};
@@ -355,11 +357,11 @@ fn m_on_an_alarm_without_a_function_says_so() {
     let mut a = alarm("queue-depth", crate::domain::alarm::AlarmState::Alarm, "x");
     a.dimensions.clear();
     a.dimensions.insert("QueueName".into(), "orders-dlq".into());
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Ok(vec![a]),
         now: t0(),
-    });
+    }));
     let cmds = key(&mut app, KeyCode::Char('m'));
     assert!(cmds.is_empty());
     assert_eq!(app.view, View::Alarms);
@@ -518,9 +520,9 @@ fn l_on_an_alarm_opens_the_logs_around_the_flip() {
     let range_of = |cmds: &[Cmd]| {
         cmds.iter()
             .find_map(|c| match c {
-                Cmd::StartLogs {
+                Cmd::Logs(LogsCmd::Start {
                     functions, range, ..
-                } => Some((functions.clone(), *range)),
+                }) => Some((functions.clone(), *range)),
                 _ => None,
             })
             .unwrap()
@@ -551,11 +553,11 @@ fn l_on_an_alarm_opens_the_logs_around_the_flip() {
     for a in &mut alarms {
         a.updated = Some(old);
     }
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Ok(alarms),
         now: t0(),
-    });
+    }));
     let (_, range) = range_of(&key(&mut app, KeyCode::Char('l')));
     assert_eq!(
         range,

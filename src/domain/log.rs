@@ -202,7 +202,7 @@ pub enum Transport {
     Polling { why: Option<String> },
 }
 
-/// What a tail says about itself besides its events and its health (`Msg::LogsInfo`).
+/// What a tail says about itself besides its events and its health (`Msg::Logs(LogsMsg::Info)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TailInfo {
     Transport(Transport),

@@ -2,6 +2,7 @@
 
 pub mod alarm;
 pub mod alias;
+pub mod cancel;
 pub mod dlq;
 pub mod log;
 pub mod metrics;

@@ -25,20 +25,12 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::app::aliases::AliasData;
 use crate::app::{App, Cmd, Msg, PollerKind};
 use crate::aws::{ApiCounter, Clients, ConnectOptions};
 use crate::theme::Theme;
 
-mod aliases;
-mod logs_task;
-mod metrics_task;
 mod tasks;
 mod test_hooks;
-use logs_task::{LogsSpec, logs_poller};
-use tasks::{Schedule, alarms_poller, functions_poller, plan_rollback};
-mod dlq_task;
-use dlq_task::plan_redrive;
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
@@ -145,196 +137,34 @@ impl Executor {
                 generation,
                 every,
                 first_in,
-            } => {
-                self.stop(kind);
-                if let Some(clients) = self.clients() {
-                    let wake = Arc::new(Notify::new());
-                    let task = match kind {
-                        PollerKind::Functions => tokio::spawn(functions_poller(
-                            clients,
-                            self.tx.clone(),
-                            generation,
-                            every,
-                            first_in,
-                            wake.clone(),
-                            self.runs.clone(),
-                        )),
-                        PollerKind::Logs => {
-                            // The logs tail starts with `Cmd::StartLogs` (it needs its functions).
-                            tracing::warn!("StartPoller(Logs) ignored: use Cmd::StartLogs");
-                            return true;
-                        }
-                        PollerKind::Dlq => {
-                            tracing::warn!("StartPoller(Dlq) ignored: use Cmd::StartDlqPoller");
-                            return true;
-                        }
-                        PollerKind::Alarms | PollerKind::Firing => tokio::spawn(alarms_poller(
-                            clients,
-                            self.tx.clone(),
-                            generation,
-                            kind,
-                            Schedule {
-                                every,
-                                first_in,
-                                wake: wake.clone(),
-                            },
-                        )),
-                    };
-                    self.pollers.insert(kind, Poller { task, wake });
-                }
-            }
+            } => self.start_poller(kind, generation, every, first_in),
             Cmd::FetchIdentity { generation } => self.answer(move |clients, _| async move {
                 let result = clients.identity().await.map_err(|e| e.to_string());
                 Msg::Identity { generation, result }
-            }),
-            Cmd::FetchDetail {
-                generation,
-                request,
-                function,
-            } => self.answer(move |clients, _| async move {
-                let result = clients
-                    .function_detail(&function)
-                    .await
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                Msg::Detail {
-                    generation,
-                    request,
-                    result,
-                    now: Utc::now(),
-                }
             }),
             Cmd::Reconnect {
                 generation,
                 profile,
                 region,
-            } => {
-                let kinds: Vec<PollerKind> = self.pollers.keys().copied().collect();
-                for kind in kinds {
-                    self.stop(kind);
+            } => self.reconnect(generation, profile, region),
+            Cmd::Write { generation, write } => self.answer(move |clients, _| async move {
+                let result = crate::writes::execute(&clients, &write).await;
+                if let Err(e) = &result {
+                    tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
                 }
-                self.latest_generation.store(generation, Ordering::SeqCst);
-                self.percentiles.reset();
-                let opts = ConnectOptions {
-                    profile,
-                    region,
-                    ..self.opts.base.clone()
-                };
-                let (tx, slot, latest, counter) = (
-                    self.tx.clone(),
-                    self.clients.clone(),
-                    self.latest_generation.clone(),
-                    self.counter.clone(),
-                );
-                tokio::spawn(async move {
-                    match Clients::connect_counted(&opts, counter).await {
-                        Ok(clients) => {
-                            if latest.load(Ordering::SeqCst) != generation {
-                                return;
-                            }
-                            let (profile, region) =
-                                (clients.profile.clone(), clients.region.clone());
-                            if let Ok(mut slot) = slot.write() {
-                                *slot = Some(clients);
-                            }
-                            let _ = tx.send(Msg::Connected {
-                                generation,
-                                profile,
-                                region,
-                            });
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Msg::ConnectFailed {
-                                generation,
-                                error: e.to_string(),
-                            });
-                        }
-                    }
-                });
-            }
-            Cmd::FetchAliases {
+                Msg::WriteDone { generation, result }
+            }),
+            Cmd::LoadTheme(name) => self.load_theme(&name),
+            Cmd::FetchDetail {
                 generation,
                 request,
                 function,
-            } => self.answer(move |clients, _| async move {
-                let result = tokio::try_join!(
-                    clients.list_aliases(&function),
-                    clients.list_versions(&function)
-                )
-                .map(|(aliases, versions)| AliasData { aliases, versions })
-                .map_err(|e| e.to_string());
-                Msg::Aliases {
-                    generation,
-                    request,
-                    result,
-                    now: Utc::now(),
-                }
-            }),
-            Cmd::StartLogs {
-                generation,
-                session,
-                functions,
-                filter,
-                last_n,
-                window,
-                mode,
-                range,
-            } => {
-                self.stop(PollerKind::Logs);
-                if let Some(clients) = self.clients() {
-                    let spec = LogsSpec {
-                        generation,
-                        session,
-                        functions,
-                        filter,
-                        last_n,
-                        window,
-                        mode,
-                        range,
-                    };
-                    let task = tokio::spawn(logs_poller(clients, self.tx.clone(), spec));
-                    self.pollers.insert(
-                        PollerKind::Logs,
-                        Poller {
-                            task,
-                            wake: Arc::new(Notify::new()),
-                        },
-                    );
-                }
-            }
-            Cmd::SaveFile { path, text } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = std::fs::write(&path, text)
-                        .map(|()| {
-                            std::fs::canonicalize(&path)
-                                .map_or(path.clone(), |p| p.display().to_string())
-                        })
-                        .map_err(|e| format!("{path}: {e}"));
-                    let _ = tx.send(Msg::Saved(result));
-                });
-            }
+            } => self.fetch_detail(generation, request, function),
             Cmd::FetchRowMetrics {
                 generation,
                 request,
                 functions,
-            } => self.answer(move |clients, support| async move {
-                let series: Vec<_> = functions
-                    .iter()
-                    .flat_map(|f| crate::domain::metrics::row_series(f))
-                    .collect();
-                let result = clients
-                    .get_metrics(&series, Duration::from_hours(1), 60, Utc::now(), &support)
-                    .await
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                Msg::RowMetrics {
-                    generation,
-                    request,
-                    result,
-                    now: Utc::now(),
-                }
-            }),
+            } => self.fetch_row_metrics(generation, request, functions),
             Cmd::FetchPaneMetrics {
                 generation,
                 request,
@@ -345,7 +175,7 @@ impl Executor {
                 end,
                 context,
             } => {
-                let ask = metrics_task::PaneAsk {
+                let ask = tasks::metrics::PaneAsk {
                     generation,
                     request,
                     function,
@@ -356,7 +186,7 @@ impl Executor {
                     context,
                 };
                 self.answer(move |clients, support| {
-                    metrics_task::fetch_pane_metrics(clients, support, ask)
+                    tasks::metrics::fetch_pane_metrics(clients, support, ask)
                 });
             }
             Cmd::FetchCost {
@@ -364,162 +194,77 @@ impl Executor {
                 request,
                 range,
             } => self.answer(move |clients, support| {
-                metrics_task::fetch_cost(clients, support, generation, request, range)
+                tasks::metrics::fetch_cost(clients, support, generation, request, range)
             }),
             Cmd::FetchAlarmHistory {
                 generation,
                 request,
                 name,
-            } => self.answer(move |clients, _| async move {
-                let result = clients
-                    .alarm_history(&name)
-                    .await
-                    .map_err(|e| (e.to_string(), e.is_unsupported()));
-                Msg::AlarmHistory {
-                    generation,
-                    request,
-                    result,
-                    now: Utc::now(),
+            } => self.fetch_alarm_history(generation, request, name),
+            Cmd::Logs(cmd) => self.logs(cmd),
+            Cmd::Aliases(cmd) => self.aliases(cmd),
+            Cmd::Dlq(cmd) => self.dlq(cmd),
+        }
+        true
+    }
+
+    /// Rebuilds every client for another profile/region; the pollers of the old connection stop.
+    fn reconnect(&mut self, generation: u64, profile: Option<String>, region: Option<String>) {
+        let kinds: Vec<PollerKind> = self.pollers.keys().copied().collect();
+        for kind in kinds {
+            self.stop(kind);
+        }
+        self.latest_generation.store(generation, Ordering::SeqCst);
+        self.percentiles.reset();
+        let opts = ConnectOptions {
+            profile,
+            region,
+            ..self.opts.base.clone()
+        };
+        let (tx, slot, latest, counter) = (
+            self.tx.clone(),
+            self.clients.clone(),
+            self.latest_generation.clone(),
+            self.counter.clone(),
+        );
+        tokio::spawn(async move {
+            match Clients::connect_counted(&opts, counter).await {
+                Ok(clients) => {
+                    if latest.load(Ordering::SeqCst) != generation {
+                        return;
+                    }
+                    let (profile, region) = (clients.profile.clone(), clients.region.clone());
+                    if let Ok(mut slot) = slot.write() {
+                        *slot = Some(clients);
+                    }
+                    let _ = tx.send(Msg::Connected {
+                        generation,
+                        profile,
+                        region,
+                    });
                 }
-            }),
-            Cmd::FetchAliasComparison {
-                generation,
-                request,
-                function,
-                alias,
-                state,
-            } => {
-                if let Some(clients) = self.clients() {
-                    tokio::spawn(aliases::compare(
-                        clients,
-                        self.tx.clone(),
-                        self.percentiles.clone(),
-                        (generation, request),
-                        (function, alias, state),
-                    ));
-                }
-            }
-            Cmd::FetchCodeDeploy {
-                generation,
-                request,
-            } => {
-                if let Some(clients) = self.clients() {
-                    tokio::spawn(aliases::codedeploy(
-                        clients,
-                        self.tx.clone(),
-                        (generation, request),
-                    ));
-                }
-            }
-            Cmd::PlanRollback {
-                generation,
-                account,
-                function,
-                alias,
-            } => self.answer(move |clients, _| async move {
-                let result = plan_rollback(&clients, account, &function, &alias).await;
-                Msg::RollbackPlanned { generation, result }
-            }),
-            Cmd::Write { generation, write } => self.answer(move |clients, _| async move {
-                let result = crate::writes::execute(&clients, &write).await;
-                if let Err(e) = &result {
-                    tracing::warn!(action = write.action(), target = %write.target(), "write failed: {e}");
-                }
-                Msg::WriteDone { generation, result }
-            }),
-            Cmd::StartDlqPoller { generation, plan } => {
-                self.stop(PollerKind::Dlq);
-                if let Some(clients) = self.clients() {
-                    let (task, wake) =
-                        dlq_task::spawn_poller(clients, self.tx.clone(), generation, *plan);
-                    self.pollers.insert(PollerKind::Dlq, Poller { task, wake });
-                }
-            }
-            Cmd::Dlq(cmd) => {
-                if let Some(clients) = self.clients() {
-                    dlq_task::execute(clients, self.tx.clone(), cmd);
-                }
-            }
-            Cmd::PeekDlq {
-                generation,
-                request,
-                queue_url,
-                n,
-            } => self.answer(move |clients, _| async move {
-                let result = clients.peek(&queue_url, n).await.map_err(|e| e.to_string());
-                Msg::DlqPeeked {
-                    generation,
-                    request,
-                    result,
-                    now: Utc::now(),
-                }
-            }),
-            Cmd::PlanRedrive {
-                generation,
-                dlq,
-                target,
-                selected,
-            } => self.answer(move |clients, _| async move {
-                let result = plan_redrive(&clients, *dlq, &target, selected)
-                    .await
-                    .map(Box::new);
-                Msg::RedrivePlanned { generation, result }
-            }),
-            Cmd::Redrive {
-                generation,
-                run,
-                plan,
-                cancel,
-            } => {
-                if let Some(clients) = self.clients() {
-                    let tx = self.tx.clone();
-                    tokio::spawn(async move {
-                        let progress_tx = tx.clone();
-                        let result = crate::writes::execute_redrive(
-                            &clients,
-                            &plan,
-                            &crate::aws::dlq::DrainOptions::default(),
-                            move |p| {
-                                let _ = progress_tx.send(Msg::RedriveProgress {
-                                    generation,
-                                    run,
-                                    progress: p.clone(),
-                                });
-                                if cancel.is_cancelled() {
-                                    std::ops::ControlFlow::Break(())
-                                } else {
-                                    std::ops::ControlFlow::Continue(())
-                                }
-                            },
-                        )
-                        .await
-                        .map(Box::new);
-                        if let Err(e) = &result {
-                            tracing::warn!(queue = %plan.from.name, "redrive failed: {e}");
-                        }
-                        let _ = tx.send(Msg::RedriveDone {
-                            generation,
-                            run,
-                            result,
-                        });
+                Err(e) => {
+                    let _ = tx.send(Msg::ConnectFailed {
+                        generation,
+                        error: e.to_string(),
                     });
                 }
             }
-            Cmd::LoadTheme(name) => {
-                let result = Theme::load(&name, self.opts.user_theme_dir.as_deref())
-                    .map(|t| {
-                        let t = if self.opts.no_color {
-                            t.without_color()
-                        } else {
-                            t
-                        };
-                        Box::new(t)
-                    })
-                    .map_err(|e| e.to_string());
-                let _ = self.tx.send(Msg::ThemeLoaded(result));
-            }
-        }
-        true
+        });
+    }
+
+    fn load_theme(&self, name: &str) {
+        let result = Theme::load(name, self.opts.user_theme_dir.as_deref())
+            .map(|t| {
+                let t = if self.opts.no_color {
+                    t.without_color()
+                } else {
+                    t
+                };
+                Box::new(t)
+            })
+            .map_err(|e| e.to_string());
+        let _ = self.tx.send(Msg::ThemeLoaded(result));
     }
 }
 

@@ -1,5 +1,6 @@
 //! Snapshots of the shell and the panes on ratatui's `TestBackend`, in every state they can be in.
 
+use crate::app::{AlarmsMsg, AliasesMsg, DlqMsg, FunctionsMsg, LogsMsg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -132,17 +133,17 @@ fn functions_empty_account() {
 #[test]
 fn functions_error_keeps_stale_rows() {
     let mut app = loaded(&demo_names());
-    app.update(Msg::FunctionsStarted {
+    app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
         run: 2,
         now: t0(),
-    });
-    app.update(Msg::FunctionsDone {
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 2,
         result: Err("ListFunctions: cannot reach the endpoint: connection refused".into()),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 12));
 }
 
@@ -275,12 +276,12 @@ fn aliases_error_keeps_stale_data() {
     let mut app = crate::app::tests::with_aliases(false);
     key(&mut app, KeyCode::Char('r'));
     let request = app.aliases.as_ref().unwrap().request;
-    app.update(Msg::Aliases {
+    app.update(Msg::Aliases(AliasesMsg::Loaded {
         generation: 1,
         request,
         result: Err("ListAliases: throttled by AWS".into()),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 20));
 }
 
@@ -298,11 +299,11 @@ fn confirm_dialog_states_from_and_to() {
 #[test]
 fn alarms_ready() {
     let mut app = crate::app::tests::with_alarms();
-    app.update(Msg::Firing {
+    app.update(Msg::Alarms(AlarmsMsg::Firing {
         generation: 1,
         result: Ok(vec![]),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 160, 10));
 }
 
@@ -317,22 +318,22 @@ fn alarms_loading() {
 fn alarms_empty() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('A'));
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Ok(vec![]),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 100, 8));
 }
 
 #[test]
 fn alarms_error_keeps_stale_rows() {
     let mut app = crate::app::tests::with_alarms();
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Err("DescribeAlarms: cannot reach the endpoint".into()),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 160, 10));
 }
 
@@ -341,12 +342,12 @@ fn alarm_detail_with_history_unavailable() {
     let mut app = crate::app::tests::with_alarms();
     key(&mut app, KeyCode::Enter);
     let request = app.alarms.detail.as_ref().unwrap().request;
-    app.update(Msg::AlarmHistory {
+    app.update(Msg::Alarms(AlarmsMsg::History {
         generation: 1,
         request,
         result: Err(("HTTP 500".into(), true)),
         now: t0(),
-    });
+    }));
     let screen = draw(&mut app, 120, 26);
     assert!(screen.contains("history unavailable"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -364,11 +365,11 @@ fn hostile_alarm_reason_is_escaped() {
     let mut app = crate::app::tests::with_alarms();
     let mut a = crate::app::tests::alarm("evil", crate::domain::alarm::AlarmState::Alarm, "x");
     a.reason = "boom\x1b]52;c;ZXZpbA==\x07\x1b[2J\u{202e}".into();
-    app.update(Msg::Alarms {
+    app.update(Msg::Alarms(AlarmsMsg::Loaded {
         generation: 1,
         result: Ok(vec![a]),
         now: t0(),
-    });
+    }));
     let screen = draw(&mut app, 200, 8);
     assert!(
         !screen.contains('\x1b') && !screen.contains('\u{202e}'),
@@ -392,11 +393,11 @@ fn logs_paused_with_counter_and_search() {
     }
     key(&mut app, KeyCode::Enter);
     let session = app.logs.as_ref().unwrap().session;
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: vec![crate::app::tests::log_event(900, "a new line")],
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 12));
 }
 
@@ -420,14 +421,14 @@ fn logs_invocations_view() {
 fn logs_error_keeps_lines_and_flashes() {
     let mut app = crate::app::tests::with_logs();
     let session = app.logs.as_ref().unwrap().session;
-    app.update(Msg::LogsState {
+    app.update(Msg::Logs(LogsMsg::State {
         generation: 1,
         session,
         state: crate::app::msg::LogsPoll::Failed(
             "FilterLogEvents: cannot reach the endpoint".into(),
         ),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 12));
 }
 
@@ -443,11 +444,11 @@ fn hostile_log_lines_never_reach_the_terminal_raw() {
     let mut app = crate::app::tests::with_logs();
     let session = app.logs.as_ref().unwrap().session;
     let evil = "pwn\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1bP+q\x1b\\\u{9b}31m\u{202e}gnp.exe\x08\x00";
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: vec![crate::app::tests::log_event(1000, evil)],
-    });
+    }));
     let screen = draw(&mut app, 200, 12);
     assert!(
         !screen.chars().any(|c| c.is_control() && c != '\n'),
@@ -468,7 +469,7 @@ fn functions_with_health_columns() {
         api_calls_total: 0,
     });
     let request = 1;
-    app.update(Msg::RowMetrics {
+    app.update(Msg::Functions(FunctionsMsg::RowMetrics {
         generation: 1,
         request,
         result: Ok(Box::new(crate::app::tests::row_batch(&[
@@ -479,7 +480,7 @@ fn functions_with_health_columns() {
             ("thumbnail-resizer", 60.0, 0.0, 25.0, 1_500.0),
         ]))),
         now: t0(),
-    });
+    }));
     key(&mut app, KeyCode::Char('j'));
     let screen = draw(&mut app, 160, 12);
     assert!(
@@ -502,11 +503,11 @@ fn dlq_ready() {
     let mut app = with_dlqs();
     let mut more = dlqs();
     more[0].visible = 45;
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(more)),
         now: t0() + chrono::Duration::seconds(30),
-    });
+    }));
     app.now = t0() + chrono::Duration::seconds(30);
     let screen = draw(&mut app, 190, 10);
     assert!(screen.contains("↑ growing"), "{screen}");
@@ -525,22 +526,22 @@ fn dlq_loading() {
 fn dlq_empty() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('D'));
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(vec![])),
         now: t0(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 8));
 }
 
 #[test]
 fn dlq_error_keeps_stale_rows() {
     let mut app = with_dlqs();
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Err("GetQueueAttributes: cannot reach the endpoint".into()),
         now: t0(),
-    });
+    }));
     let screen = draw(&mut app, 190, 10);
     assert!(screen.contains("STALE"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -607,10 +608,10 @@ fn dlq_redrive_path_chooser() {
 #[test]
 fn dlq_redrive_confirm_dialog() {
     let mut app = with_dlqs();
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let screen = draw(&mut app, 120, 24);
     assert!(screen.contains("never lose one"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -619,13 +620,13 @@ fn dlq_redrive_confirm_dialog() {
 #[test]
 fn dlq_redrive_in_progress() {
     let mut app = with_dlqs();
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     key(&mut app, KeyCode::Enter);
     let run = app.dlq.redrive.as_ref().unwrap().run;
-    app.update(Msg::RedriveProgress {
+    app.update(Msg::Dlq(DlqMsg::RedriveProgress {
         generation: 1,
         run,
         progress: crate::domain::dlq::RedriveProgress {
@@ -634,7 +635,7 @@ fn dlq_redrive_in_progress() {
             remaining: Some(10),
             note: None,
         },
-    });
+    }));
     let screen = draw(&mut app, 160, 10);
     assert!(
         screen.contains("moved 30 · failed 2 · remaining 10"),
@@ -657,11 +658,11 @@ fn dlq_purge_confirm_with_typed_name() {
 
 fn logs_info(app: &mut App, info: crate::domain::log::TailInfo) {
     let session = app.logs.as_ref().unwrap().session;
-    app.update(Msg::LogsInfo {
+    app.update(Msg::Logs(LogsMsg::Info {
         generation: 1,
         session,
         info,
-    });
+    }));
 }
 
 #[test]
@@ -704,11 +705,11 @@ fn logs_backfill_in_progress() {
             events: 1_234,
         },
     );
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: crate::app::tests::demo_log_events(),
-    });
+    }));
     insta::assert_snapshot!(draw(&mut app, 120, 12));
 }
 
@@ -722,11 +723,11 @@ fn logs_range_shown_not_followed() {
     }
     key(&mut app, KeyCode::Enter);
     let session = app.logs.as_ref().unwrap().session;
-    app.update(Msg::LogEvents {
+    app.update(Msg::Logs(LogsMsg::Events {
         generation: 1,
         session,
         events: crate::app::tests::demo_log_events(),
-    });
+    }));
     logs_info(&mut app, TailInfo::BackfillDone { following: false });
     insta::assert_snapshot!(draw(&mut app, 120, 12));
 }
@@ -856,7 +857,7 @@ fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
         now: t0(),
         api_calls_total: 0,
     });
-    app.update(Msg::RowMetrics {
+    app.update(Msg::Functions(FunctionsMsg::RowMetrics {
         generation: 1,
         request: 1,
         result: Ok(Box::new(crate::app::tests::row_batch(&[
@@ -867,9 +868,9 @@ fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
             ("thumbnail-resizer", 60.0, 0.0, 0.0, 1_500.0),
         ]))),
         now: t0(),
-    });
+    }));
     // orders-dlq holds 44 messages; email-sender has an EventInvokeConfig and no DLQ.
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(crate::aws::dlq::DlqDiscovery {
             scanned: vec![
@@ -883,7 +884,7 @@ fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
             ..discovery(dlqs())
         }),
         now: t0(),
-    });
+    }));
     // orders-api is selected: its reason is shown.
     let names: Vec<String> = app.functions.rows().map(|f| f.name.clone()).collect();
     let orders = names.iter().position(|n| n == "orders-api").unwrap();
@@ -902,10 +903,10 @@ fn dlq_dry_run_in_the_chooser() {
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('n'));
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let screen = draw(&mut app, 140, 22);
     assert!(screen.contains("DRY RUN — nothing was changed"), "{screen}");
     assert!(screen.contains("250 msg/s"), "{screen}");
@@ -981,11 +982,11 @@ fn dlq_oldest_age_unknown_says_why() {
     no_age[0].oldest_age_s = None;
     no_age[0].age_source = None;
     no_age[0].age_unavailable = Some(crate::domain::dlq::AgeUnavailable::NoDatapoint);
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(discovery(no_age)),
         now: t0(),
-    });
+    }));
     let screen = draw(&mut app, 190, 10);
     assert!(screen.contains("— (no CloudWatch datapoint)"), "{screen}");
     assert!(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration as TD, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::tests::draw;
-use crate::app::metrics::CostData;
+use crate::app::cost::CostData;
 use crate::app::msg::PaneContext;
 use crate::app::tests::{alarm, function, loaded, t0};
 use crate::app::{App, Cmd, Msg};

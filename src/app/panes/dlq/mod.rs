@@ -2,6 +2,10 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
+#[cfg(test)]
+mod tests;
+mod update;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +20,7 @@ use crate::domain::dlq::{
     ScannedFunction, Trend, trend,
 };
 
-use super::msg::CancelFlag;
+use crate::domain::cancel::CancelFlag;
 
 /// Messages a peek asks for.
 pub const PEEK_N: usize = 10;
@@ -70,7 +74,7 @@ pub struct DlqPollPlan {
     pub reread: RereadFlag,
 }
 
-/// DLQ commands the runtime runs (besides the poller, the peek and the redrive).
+/// The DLQ pane's commands: the poller, the peek, the redrive and its plan, the re-invoke targets.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DlqCmd {
     /// The aliases and versions a re-invoke can target (answer: [`DlqMsg::Qualifiers`]).
@@ -79,15 +83,71 @@ pub enum DlqCmd {
         request: u64,
         function: String,
     },
+    /// Start (or restart) the DLQ poller: every function's DLQ topology rarely, the depths often.
+    StartPoller {
+        generation: u64,
+        plan: Box<crate::app::dlq::DlqPollPlan>,
+    },
+    /// Peek `n` messages of a queue (answer: `Msg::Dlq(DlqMsg::Peeked)`).
+    Peek {
+        generation: u64,
+        request: u64,
+        queue_url: String,
+        n: usize,
+    },
+    /// Resolve the DLQ, its sources and the destination into a plan (answer: `Msg::Dlq(DlqMsg::RedrivePlanned)`).
+    PlanRedrive {
+        generation: u64,
+        dlq: Box<crate::domain::dlq::Dlq>,
+        target: crate::domain::dlq::RedriveTarget,
+        selected: Option<Vec<String>>,
+    },
+    /// Run a confirmed redrive (audited); progress and the end come back as messages.
+    Redrive {
+        generation: u64,
+        run: u64,
+        plan: Box<crate::domain::dlq::RedrivePlan>,
+        cancel: CancelFlag,
+    },
 }
 
 /// What the runtime answers to a [`DlqCmd`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub enum DlqMsg {
     Qualifiers {
         generation: u64,
         request: u64,
         result: Result<Vec<QualifierChoice>, String>,
+    },
+    /// The DLQ pane's poller: every dead-letter destination found (with the sub-requests that failed).
+    Discovered {
+        generation: u64,
+        result: Result<crate::aws::dlq::DlqDiscovery, String>,
+        now: DateTime<Utc>,
+    },
+    /// Messages peeked from a DLQ (received and released at once).
+    Peeked {
+        generation: u64,
+        request: u64,
+        result: Result<crate::aws::dlq::Peek, String>,
+        now: DateTime<Utc>,
+    },
+    /// A redrive planned for the path the user chose (to be confirmed), or why it cannot be.
+    RedrivePlanned {
+        generation: u64,
+        result: Result<Box<crate::domain::dlq::RedrivePlan>, String>,
+    },
+    /// A running redrive's counts so far (after every batch).
+    RedriveProgress {
+        generation: u64,
+        run: u64,
+        progress: crate::domain::dlq::RedriveProgress,
+    },
+    /// A redrive ended: its summary, or the error that stopped it before anything was counted.
+    RedriveDone {
+        generation: u64,
+        run: u64,
+        result: Result<Box<crate::domain::dlq::RedriveSummary>, String>,
     },
 }
 
@@ -251,7 +311,7 @@ pub struct DlqPane {
     pub scanned: Vec<ScannedFunction>,
     /// When that topology was read (`None`: never).
     pub topology_at: Option<DateTime<Utc>>,
-    /// The DLQ poller runs (started by [`super::App::sync_dlq_poller`]).
+    /// The DLQ poller runs (started by [`crate::app::App::sync_dlq_poller`]).
     pub poller_on: bool,
     /// Raised to make the poller read the topology at its next wake (`r`, new functions).
     pub reread: RereadFlag,
@@ -403,7 +463,8 @@ impl DlqPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.all().len());
+        self.offset =
+            crate::app::scrolled_offset(self.selected, self.offset, rows, self.all().len());
     }
 }
 

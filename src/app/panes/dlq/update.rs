@@ -3,7 +3,7 @@
 //! functions pane's DLQ flags.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 use crate::domain::dlq::{Dlq, PathChoice, RedrivePlan, RedriveTarget};
 use crate::domain::metrics::HealthExtras;
@@ -14,7 +14,7 @@ use dlq::{
 
 impl App {
     /// Opens the DLQ pane: every function's DLQs, or only `only`'s (from the function detail).
-    pub(super) fn open_dlq(&mut self, only: Option<String>) -> Vec<Cmd> {
+    pub(in crate::app) fn open_dlq(&mut self, only: Option<String>) -> Vec<Cmd> {
         if self.view == View::Dlq && self.dlq.for_function == only {
             return Vec::new();
         }
@@ -53,7 +53,7 @@ impl App {
                     }
                     _ => Duration::ZERO,
                 };
-                vec![Cmd::StartDlqPoller {
+                vec![Cmd::Dlq(DlqCmd::StartPoller {
                     generation: self.generation,
                     plan: Box::new(DlqPollPlan {
                         depth_every: DLQ_DEPTH_EVERY,
@@ -62,7 +62,7 @@ impl App {
                         seed: self.dlq.seed(),
                         reread: self.dlq.reread.clone(),
                     }),
-                }]
+                })]
             }
             (false, true) => {
                 self.dlq.poller_on = false;
@@ -74,7 +74,7 @@ impl App {
 
     /// After a complete function listing: functions added or removed since the DLQ topology was read
     /// make the poller read it again now.
-    pub(super) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
         if !self.dlq.poller_on || self.dlq.topology_at.is_none() {
             return Vec::new();
         }
@@ -106,40 +106,189 @@ impl App {
             })
     }
 
-    /// Answers of [`DlqCmd`]s.
-    pub(super) fn on_dlq_msg(&mut self, msg: DlqMsg) -> Vec<Cmd> {
+    /// The DLQ pane's answers.
+    pub(in crate::app) fn on_dlq_msg(&mut self, msg: DlqMsg) -> Vec<Cmd> {
         match msg {
             DlqMsg::Qualifiers {
                 generation,
                 request,
                 result,
-            } => {
-                if generation != self.generation {
-                    return Vec::new();
-                }
-                let now = self.now;
-                if let Some(list) = self
-                    .dlq
-                    .chooser
-                    .as_mut()
-                    .and_then(|c| c.qualifiers.as_mut())
-                    .filter(|l| l.request == request)
-                {
-                    match result {
-                        Ok(found) => {
-                            let mut choices = vec![QualifierChoice::Unqualified];
-                            choices.extend(found);
-                            list.remote.succeed(choices, now);
-                        }
-                        Err(e) => list.remote.fail(e, now),
-                    }
+            } => self.on_qualifiers(generation, request, result),
+            DlqMsg::Discovered {
+                generation,
+                result,
+                now,
+            } => self.on_dlqs_discovered(generation, result, now),
+            DlqMsg::Peeked {
+                generation,
+                request,
+                result,
+                now,
+            } => self.on_dlq_peeked(generation, request, result, now),
+            DlqMsg::RedrivePlanned { generation, result } => {
+                if generation == self.generation {
+                    self.on_redrive_planned(result);
                 }
                 Vec::new()
             }
+            DlqMsg::RedriveProgress {
+                generation,
+                run,
+                progress,
+            } => self.on_redrive_progress(generation, run, progress),
+            DlqMsg::RedriveDone {
+                generation,
+                run,
+                result,
+            } => self.on_redrive_done(generation, run, result),
         }
     }
 
-    pub(super) fn cancel_redrive(&mut self) -> bool {
+    /// The aliases and versions a re-invoke can target.
+    fn on_qualifiers(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<Vec<QualifierChoice>, String>,
+    ) -> Vec<Cmd> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let now = self.now;
+        if let Some(list) = self
+            .dlq
+            .chooser
+            .as_mut()
+            .and_then(|c| c.qualifiers.as_mut())
+            .filter(|l| l.request == request)
+        {
+            match result {
+                Ok(found) => {
+                    let mut choices = vec![QualifierChoice::Unqualified];
+                    choices.extend(found);
+                    list.remote.succeed(choices, now);
+                }
+                Err(e) => list.remote.fail(e, now),
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_dlqs_discovered(
+        &mut self,
+        generation: u64,
+        result: Result<crate::aws::dlq::DlqDiscovery, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if generation == self.generation {
+            match result {
+                Ok(found) => {
+                    self.dlq.take_discovery(found, now);
+                    self.dlq.remote.mark_ready(now);
+                    let rows = self.page_rows();
+                    self.dlq.scroll_into_view(rows);
+                }
+                Err(e) => {
+                    self.dlq.remote.fail(e.clone(), now);
+                    // The poller also runs for the functions pane's flags: flash only here.
+                    if self.view == View::Dlq {
+                        self.flash(FlashLevel::Error, format!("DLQs: {e}"));
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_dlq_peeked(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<crate::aws::dlq::Peek, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(peek) = self.dlq.peek.as_mut()
+            && peek.request == request
+        {
+            match result {
+                Ok(p) => {
+                    if let Some(e) = &p.release_error {
+                        flash = Some((
+                            FlashLevel::Warn,
+                            format!(
+                                "peeked messages not released at once ({e}): they reappear within 20 s"
+                            ),
+                        ));
+                    }
+                    peek.release_error = p.release_error;
+                    peek.remote.succeed(p.messages, now);
+                    peek.move_by(0);
+                }
+                Err(e) => {
+                    flash = Some((FlashLevel::Error, format!("peek: {e}")));
+                    peek.remote.fail(e, now);
+                }
+            }
+        }
+        if let Some((level, text)) = flash {
+            self.flash(level, text);
+        }
+        Vec::new()
+    }
+
+    fn on_redrive_progress(
+        &mut self,
+        generation: u64,
+        run: u64,
+        progress: crate::domain::dlq::RedriveProgress,
+    ) -> Vec<Cmd> {
+        if generation == self.generation
+            && let Some(r) = self.dlq.redrive.as_mut()
+            && r.run == run
+        {
+            if let Some(note) = &progress.note {
+                let note = note.clone();
+                self.flash(FlashLevel::Warn, note);
+            }
+            if let Some(r) = self.dlq.redrive.as_mut() {
+                r.progress = progress;
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_redrive_done(
+        &mut self,
+        generation: u64,
+        run: u64,
+        result: Result<Box<crate::domain::dlq::RedriveSummary>, String>,
+    ) -> Vec<Cmd> {
+        if generation != self.generation || self.dlq.redrive.as_ref().is_none_or(|r| r.run != run) {
+            return Vec::new();
+        }
+        self.dlq.redrive = None;
+        match result {
+            Ok(summary) => {
+                let level = if summary.ok() && !summary.cancelled {
+                    FlashLevel::Info
+                } else {
+                    FlashLevel::Warn
+                };
+                self.flash(level, summary.line());
+                self.dlq.last_summary = Some(*summary);
+            }
+            Err(e) => self.flash(FlashLevel::Error, format!("redrive failed: {e}")),
+        }
+        if self.view == View::Dlq {
+            vec![Cmd::RefreshNow(PollerKind::Dlq)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(in crate::app) fn cancel_redrive(&mut self) -> bool {
         let Some(run) = self.dlq.redrive.as_ref() else {
             return false;
         };
@@ -149,7 +298,7 @@ impl App {
         true
     }
 
-    pub(super) fn start_peek(&mut self, dlq: Dlq) -> Vec<Cmd> {
+    pub(in crate::app) fn start_peek(&mut self, dlq: Dlq) -> Vec<Cmd> {
         let Some(url) = dlq.queue_url.clone().filter(|_| dlq.inspectable) else {
             self.flash(
                 FlashLevel::Info,
@@ -187,17 +336,17 @@ impl App {
                 dlq::PEEK_N
             ),
         );
-        vec![Cmd::PeekDlq {
+        vec![Cmd::Dlq(DlqCmd::Peek {
             generation: self.generation,
             request: self.next_request,
             queue_url: url,
             n: dlq::PEEK_N,
-        }]
+        })]
     }
 
     /// `R` (or `n` for a dry run): offers the paths that apply (the first is the one lambdash would
     /// use); `n` also shows the dry run of that first path at once.
-    pub(super) fn choose_redrive(
+    pub(in crate::app) fn choose_redrive(
         &mut self,
         dlq: &Dlq,
         message_ids: Option<Vec<String>>,
@@ -336,7 +485,7 @@ impl App {
 
     /// A redrive to a queue the user typed (the `RedriveQueue` input): a plan, or its dry run when the
     /// input was opened by `n`.
-    pub(super) fn plan_redrive(
+    pub(in crate::app) fn plan_redrive(
         &mut self,
         queue_arn: &str,
         target: RedriveTarget,
@@ -375,17 +524,17 @@ impl App {
                 format!("planning the redrive of {}…", dlq.name),
             );
         }
-        vec![Cmd::PlanRedrive {
+        vec![Cmd::Dlq(DlqCmd::PlanRedrive {
             generation: self.generation,
             dlq: Box::new(dlq),
             target,
             selected: message_ids,
-        }]
+        })]
     }
 
     /// A plan arrived: shown in the chooser when it was a dry run, else taken to the confirm step. The
     /// rate chosen with `+` / `-` applies.
-    pub(super) fn on_redrive_planned(&mut self, result: Result<Box<RedrivePlan>, String>) {
+    pub(in crate::app) fn on_redrive_planned(&mut self, result: Result<Box<RedrivePlan>, String>) {
         let dry_run = self.dlq.planning_dry_run.take().unwrap_or(false);
         let rate = self.dlq.rate;
         let result = result.map(|p| Box::new(p.with_rate(rate)));
@@ -407,7 +556,7 @@ impl App {
         }
     }
 
-    pub(super) fn ask_purge(&mut self, dlq: &Dlq) {
+    pub(in crate::app) fn ask_purge(&mut self, dlq: &Dlq) {
         match &dlq.queue_url {
             Some(url) if dlq.inspectable => self.ask_confirm(
                 Write::Dlq(crate::writes::DlqWrite::Purge {
@@ -476,7 +625,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_dlq_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
         if matches!(action, Action::Quit | Action::Help | Action::Palette) {
             return self.on_global_action(action);
@@ -534,7 +683,11 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_dlq_messages_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+    pub(in crate::app) fn on_dlq_messages_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Vec<Cmd> {
         let Some(peek) = self.dlq.peek.as_mut() else {
             return Vec::new();
         };
@@ -606,7 +759,7 @@ impl App {
                     Ok(text) => {
                         let path =
                             format!("lambdash-{name}-{}.jsonl", self.now.format("%Y%m%d-%H%M%S"));
-                        vec![Cmd::SaveFile { path, text }]
+                        vec![Cmd::Logs(LogsCmd::SaveFile { path, text })]
                     }
                     Err(e) => {
                         self.flash(FlashLevel::Error, format!("export: {e}"));

@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::app::Msg;
-use crate::app::metrics::CostData;
+use crate::app::cost::CostData;
 use crate::app::msg::PaneContext;
 use crate::aws::Clients;
 use crate::domain::alarm::concerns_function;

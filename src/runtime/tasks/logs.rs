@@ -5,9 +5,13 @@
 //! never fatal. A restarted tail (new filter, range or mode) is a new task with a new session id:
 //! messages of the old one are dropped by the app.
 
+use crate::app::LogsCmd;
+use crate::app::LogsMsg;
+use crate::runtime::{Executor, Poller, PollerKind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::sync::Notify;
 
 use chrono::Utc;
 use tokio::sync::mpsc;
@@ -22,16 +26,16 @@ use crate::logs::Tailer;
 use crate::logs::range::RangeSpec;
 
 /// What the logs tail follows.
-pub(super) struct LogsSpec {
-    pub(super) generation: u64,
-    pub(super) session: u64,
-    pub(super) functions: Vec<String>,
-    pub(super) filter: Option<String>,
-    pub(super) last_n: usize,
-    pub(super) window: Duration,
-    pub(super) mode: TailMode,
+pub(in crate::runtime) struct LogsSpec {
+    pub(in crate::runtime) generation: u64,
+    pub(in crate::runtime) session: u64,
+    pub(in crate::runtime) functions: Vec<String>,
+    pub(in crate::runtime) filter: Option<String>,
+    pub(in crate::runtime) last_n: usize,
+    pub(in crate::runtime) window: Duration,
+    pub(in crate::runtime) mode: TailMode,
     /// A range to backfill instead of the last N events.
-    pub(super) range: Option<RangeSpec>,
+    pub(in crate::runtime) range: Option<RangeSpec>,
 }
 
 /// Sends the task's messages, tagged with its generation and session.
@@ -44,21 +48,21 @@ struct Out {
 
 impl Out {
     fn state(&self, state: LogsPoll) {
-        let _ = self.tx.send(Msg::LogsState {
+        let _ = self.tx.send(Msg::Logs(LogsMsg::State {
             generation: self.generation,
             session: self.session,
             state,
             now: Utc::now(),
-        });
+        }));
     }
 
     fn info(&self, info: TailInfo) -> bool {
         self.tx
-            .send(Msg::LogsInfo {
+            .send(Msg::Logs(LogsMsg::Info {
                 generation: self.generation,
                 session: self.session,
                 info,
-            })
+            }))
             .is_ok()
     }
 
@@ -66,11 +70,11 @@ impl Out {
         events.is_empty()
             || self
                 .tx
-                .send(Msg::LogEvents {
+                .send(Msg::Logs(LogsMsg::Events {
                     generation: self.generation,
                     session: self.session,
                     events,
-                })
+                }))
                 .is_ok()
     }
 
@@ -131,10 +135,14 @@ impl FollowSink for PaneSink {
 /// Tells the pane a step failed (it keeps its lines and says so), then backs off before the retry.
 async fn failed_then_wait(out: &Out, err: &AwsError, failures: u32, cap: Duration) {
     out.state(LogsPoll::Failed(err.to_string()));
-    tokio::time::sleep(super::tasks::backoff(failures, err.is_throttling(), cap)).await;
+    tokio::time::sleep(super::backoff(failures, err.is_throttling(), cap)).await;
 }
 
-pub(super) async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>, spec: LogsSpec) {
+pub(in crate::runtime) async fn logs_poller(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    spec: LogsSpec,
+) {
     let out = Out {
         tx,
         generation: spec.generation,
@@ -284,5 +292,57 @@ pub(super) async fn logs_poller(clients: Clients, tx: mpsc::UnboundedSender<Msg>
     if let Err(e) = follower.run(&mut sink).await {
         // The pane's sink waits out every failure; this is only reached if that changes.
         out.state(LogsPoll::Failed(e.to_string()));
+    }
+}
+
+impl Executor {
+    /// Runs the logs pane's commands: the tail (a poller) and the save.
+    pub(in crate::runtime) fn logs(&mut self, cmd: LogsCmd) {
+        match cmd {
+            LogsCmd::Start {
+                generation,
+                session,
+                functions,
+                filter,
+                last_n,
+                window,
+                mode,
+                range,
+            } => {
+                self.stop(PollerKind::Logs);
+                if let Some(clients) = self.clients() {
+                    let spec = LogsSpec {
+                        generation,
+                        session,
+                        functions,
+                        filter,
+                        last_n,
+                        window,
+                        mode,
+                        range,
+                    };
+                    let task = tokio::spawn(logs_poller(clients, self.tx.clone(), spec));
+                    self.pollers.insert(
+                        PollerKind::Logs,
+                        Poller {
+                            task,
+                            wake: Arc::new(Notify::new()),
+                        },
+                    );
+                }
+            }
+            LogsCmd::SaveFile { path, text } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = std::fs::write(&path, text)
+                        .map(|()| {
+                            std::fs::canonicalize(&path)
+                                .map_or(path.clone(), |p| p.display().to_string())
+                        })
+                        .map_err(|e| format!("{path}: {e}"));
+                    let _ = tx.send(Msg::Logs(LogsMsg::Saved(result)));
+                });
+            }
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! The confirm step every write goes through (refused at once in read-only mode).
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 impl App {
     /// Opens the confirm step for a write, or refuses it at once in read-only mode.
-    pub(super) fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
+    pub(in crate::app) fn ask_confirm(&mut self, write: Write, warning: Option<String>) {
         if self.read_only {
             self.flash(
                 FlashLevel::Warn,
@@ -160,7 +160,7 @@ impl App {
         }));
     }
 
-    pub(super) fn confirmed(&mut self, write: Write) -> Vec<Cmd> {
+    pub(in crate::app) fn confirmed(&mut self, write: Write) -> Vec<Cmd> {
         if self.read_only {
             self.flash(FlashLevel::Warn, "refused: read-only mode");
             return Vec::new();
@@ -190,12 +190,12 @@ impl App {
                     plan.path.to_name()
                 ),
             );
-            return vec![Cmd::Redrive {
+            return vec![Cmd::Dlq(DlqCmd::Redrive {
                 generation: self.generation,
                 run: self.next_request,
                 plan,
                 cancel,
-            }];
+            })];
         }
         if let Write::Dlq(crate::writes::DlqWrite::Delete { message_ids, .. }) = &write {
             self.dlq.pending_delete.clone_from(message_ids);
@@ -208,5 +208,31 @@ impl App {
             generation: self.generation,
             write: Box::new(write),
         }]
+    }
+}
+
+impl App {
+    /// A confirmed write finished: flash its summary and refresh what it changed.
+    pub(in crate::app) fn on_write_done(
+        &mut self,
+        generation: u64,
+        result: Result<String, String>,
+    ) -> Vec<Cmd> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let succeeded = result.is_ok();
+        match result {
+            Ok(summary) => self.flash(FlashLevel::Info, summary),
+            Err(e) => self.flash(
+                FlashLevel::Error,
+                format!("write failed, nothing else changed: {e}"),
+            ),
+        }
+        self.dlq.finish_delete(succeeded);
+        if self.view == View::Dlq {
+            return vec![Cmd::RefreshNow(PollerKind::Dlq)];
+        }
+        self.refresh_aliases()
     }
 }

@@ -1,11 +1,13 @@
 //! The functions table: rows streamed in page by page, filtered, sorted, with a selection that follows
 //! the function (not the row number) across refreshes and re-sorts.
 
+mod update;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::domain::{Function, Remote};
 
-use super::filter::Filter;
+use crate::app::filter::Filter;
 
 /// Columns of the functions table, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +191,7 @@ impl FunctionsPane {
 
     /// Keeps the selection on screen for a table body `rows` high.
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.view.len());
+        self.offset =
+            crate::app::scrolled_offset(self.selected, self.offset, rows, self.view.len());
     }
 }

@@ -1,12 +1,12 @@
 //! The alarms pane's actions, and the flips to ALARM seen by the background poller.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 
 impl App {
     /// Takes a fresh list of alarms in ALARM: the header count, and a flash plus the bell for every alarm
     /// that flipped to ALARM since the last look (not on the first look: those were already firing).
-    pub(super) fn observe_firing(
+    pub(in crate::app) fn observe_firing(
         &mut self,
         firing: Vec<crate::domain::alarm::Alarm>,
         now: DateTime<Utc>,
@@ -30,7 +30,7 @@ impl App {
         }
     }
 
-    pub(super) fn open_alarms(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn open_alarms(&mut self) -> Vec<Cmd> {
         if self.view == View::Alarms {
             return Vec::new();
         }
@@ -54,7 +54,7 @@ impl App {
         ]
     }
 
-    pub(super) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows();
         if let Some(d) = self.alarms.detail.as_mut() {
             match action {
@@ -75,7 +75,11 @@ impl App {
         self.on_alarms_list_action(action, rows)
     }
 
-    pub(super) fn on_alarms_list_action(&mut self, action: Action, rows: usize) -> Vec<Cmd> {
+    pub(in crate::app) fn on_alarms_list_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Vec<Cmd> {
         match action {
             Action::Up => self.alarms.move_by(-1),
             Action::Down => self.alarms.move_by(1),
@@ -201,7 +205,7 @@ impl App {
 
 /// The logs shown for an alarm that flipped at `at`: from 15 minutes before to 15 minutes after (then
 /// followed, when that is not yet over).
-pub(super) fn logs_around(
+pub(in crate::app) fn logs_around(
     at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::logs::range::RangeSpec {
@@ -209,5 +213,88 @@ pub(super) fn logs_around(
     crate::logs::range::RangeSpec::Between {
         start: at - chrono::Duration::minutes(15),
         end: (end < now).then_some(end),
+    }
+}
+
+impl App {
+    /// The alarms pane's and the header's alarm answers.
+    pub(in crate::app) fn on_alarms_msg(&mut self, msg: AlarmsMsg) -> Vec<Cmd> {
+        match msg {
+            AlarmsMsg::Loaded {
+                generation,
+                result,
+                now,
+            } => self.on_alarms_loaded(generation, result, now),
+            AlarmsMsg::Firing {
+                generation,
+                result,
+                now,
+            } => {
+                if generation != self.generation {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(firing) => self.observe_firing(firing, now),
+                    Err(e) => {
+                        self.firing.fail(e.clone(), now);
+                        self.flash(FlashLevel::Error, format!("alarm count: {e}"));
+                        Vec::new()
+                    }
+                }
+            }
+            AlarmsMsg::History {
+                generation,
+                request,
+                result,
+                now,
+            } => self.on_alarm_history(generation, request, result, now),
+        }
+    }
+
+    fn on_alarms_loaded(
+        &mut self,
+        generation: u64,
+        result: Result<Vec<crate::domain::alarm::Alarm>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if generation == self.generation {
+            match result {
+                Ok(alarms) => {
+                    let firing: Vec<_> = alarms.iter().filter(|a| a.is_firing()).cloned().collect();
+                    self.alarms.set(alarms);
+                    self.alarms.remote.mark_ready(now);
+                    let rows = self.page_rows();
+                    self.alarms.scroll_into_view(rows);
+                    return self.observe_firing(firing, now);
+                }
+                Err(e) => {
+                    self.alarms.remote.fail(e.clone(), now);
+                    self.flash(FlashLevel::Error, format!("alarms: {e}"));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_alarm_history(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<Vec<crate::domain::alarm::AlarmHistoryItem>, (String, bool)>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        if generation == self.generation
+            && let Some(d) = self.alarms.detail.as_mut()
+            && d.request == request
+        {
+            match result {
+                Ok(items) => d.history.succeed(items, now),
+                Err((e, unsupported)) => {
+                    d.history_unsupported = unsupported;
+                    d.history.fail(e, now);
+                }
+            }
+        }
+        Vec::new()
     }
 }

@@ -1,11 +1,14 @@
 //! The DLQ pane's poller life, the functions pane's DLQ flags, marks, dry runs, rates and re-invoke
 //! qualifiers (the older DLQ tests are in `tests.rs`, whose fixtures these use).
 
+use crate::app::{FunctionsMsg, LogsCmd};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::dlq::{DLQ_DEPTH_EVERY, DlqCmd, DlqMsg, DryRun, QualifierChoice};
-use super::tests::{discovery, dlq_message, dlqs, loaded, peeked, redrive_plan, t0, with_dlqs};
-use super::{App, Cmd, InputPurpose, Mode, Msg, PollerKind, View};
+use crate::app::dlq::{DLQ_DEPTH_EVERY, DlqCmd, DlqMsg, DryRun, QualifierChoice};
+use crate::app::tests::{
+    discovery, dlq_message, dlqs, loaded, peeked, redrive_plan, t0, with_dlqs,
+};
+use crate::app::{App, Cmd, InputPurpose, Mode, Msg, PollerKind, View};
 use crate::domain::dlq::{RedrivePath, RedriveTarget, ScannedFunction};
 use crate::writes::Write;
 
@@ -47,19 +50,19 @@ fn tick(app: &mut App, secs: i64) {
 fn dlq_poller_runs_while_the_functions_or_dlq_pane_is_shown_and_restarts_without_rediscovery() {
     let mut app = loaded(&["orders-api", "payments-webhook"]);
     let cmds = app.sync_dlq_poller();
-    let [Cmd::StartDlqPoller { plan, .. }] = cmds.as_slice() else {
+    let [Cmd::Dlq(DlqCmd::StartPoller { plan, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert!(plan.seed.is_none() && plan.first_in.is_zero());
     assert!(app.sync_dlq_poller().is_empty(), "started once");
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(topology(&[
             scanned("orders-api", false),
             scanned("payments-webhook", true),
         ])),
         now: t0(),
-    });
+    }));
     // The detail hides the functions pane: the poller stops.
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.view, View::Detail);
@@ -72,7 +75,7 @@ fn dlq_poller_runs_while_the_functions_or_dlq_pane_is_shown_and_restarts_without
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.view, View::Functions);
     let cmds = app.sync_dlq_poller();
-    let [Cmd::StartDlqPoller { plan, .. }] = cmds.as_slice() else {
+    let [Cmd::Dlq(DlqCmd::StartPoller { plan, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     let seed = plan.seed.as_ref().expect("seeded with the known topology");
@@ -87,7 +90,7 @@ fn dlq_poller_runs_while_the_functions_or_dlq_pane_is_shown_and_restarts_without
 
 #[test]
 fn dlq_poller_waits_for_the_connection() {
-    let mut app = super::tests::app();
+    let mut app = crate::app::tests::app();
     assert!(app.sync_dlq_poller().is_empty());
 }
 
@@ -95,34 +98,34 @@ fn dlq_poller_waits_for_the_connection() {
 fn a_changed_function_list_rereads_the_dlq_topology() {
     let mut app = loaded(&["orders-api", "payments-webhook"]);
     app.sync_dlq_poller();
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(topology(&[
             scanned("orders-api", false),
             scanned("payments-webhook", false),
         ])),
         now: t0(),
-    });
+    }));
     let done = |app: &mut App, run: u64, names: &[&str]| {
-        app.update(Msg::FunctionsStarted {
+        app.update(Msg::Functions(FunctionsMsg::Started {
             generation: 1,
             run,
             now: t0(),
-        });
-        app.update(Msg::FunctionsPage {
+        }));
+        app.update(Msg::Functions(FunctionsMsg::Page {
             generation: 1,
             run,
             page: names
                 .iter()
-                .map(|n| super::tests::function(n, "python3.12", 128))
+                .map(|n| crate::app::tests::function(n, "python3.12", 128))
                 .collect(),
-        });
-        app.update(Msg::FunctionsDone {
+        }));
+        app.update(Msg::Functions(FunctionsMsg::Done {
             generation: 1,
             run,
             result: Ok(names.len()),
             now: t0(),
-        })
+        }))
     };
     assert!(done(&mut app, 2, &["orders-api", "payments-webhook"]).is_empty());
     assert!(!app.dlq.reread.is_raised());
@@ -155,7 +158,7 @@ fn health_extras_count_dlq_messages_and_flag_async_without_a_dlq() {
     );
     let mut incomplete = scanned("quiet", true);
     incomplete.complete = false;
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Ok(topology(&[
             scanned("orders-api", false),
@@ -164,7 +167,7 @@ fn health_extras_count_dlq_messages_and_flag_async_without_a_dlq() {
             incomplete,
         ])),
         now: t0(),
-    });
+    }));
     // orders-dlq: 42 visible + 2 in flight.
     let e = app.health_extras("orders-api");
     assert_eq!(e.dlq_messages, Some(44));
@@ -207,7 +210,7 @@ fn marked_messages_are_redriven_deleted_and_exported_together() {
     );
     // Export takes the marked set.
     let cmds = key(&mut app, KeyCode::Char('x'));
-    let [Cmd::SaveFile { text, .. }] = cmds.as_slice() else {
+    let [Cmd::Logs(LogsCmd::SaveFile { text, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert_eq!(text.lines().count(), 2);
@@ -215,7 +218,7 @@ fn marked_messages_are_redriven_deleted_and_exported_together() {
     // Redrive takes the marked set, and the confirm says how many and which.
     key(&mut app, KeyCode::Char('R'));
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Cmd::PlanRedrive { selected, .. }] = cmds.as_slice() else {
+    let [Cmd::Dlq(DlqCmd::PlanRedrive { selected, .. })] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert_eq!(
@@ -230,10 +233,10 @@ fn marked_messages_are_redriven_deleted_and_exported_together() {
             _ => unreachable!(),
         },
     };
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(plan)),
-    });
+    }));
     let Mode::Confirm(c) = &app.mode else {
         panic!("{:?}", app.mode)
     };
@@ -279,7 +282,7 @@ fn without_marks_actions_take_the_selected_message_and_esc_clears_marks_first() 
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive { selected: Some(ids), .. }] if ids == &vec!["m-2".to_string()]
+        [Cmd::Dlq(DlqCmd::PlanRedrive { selected: Some(ids), .. })] if ids == &vec!["m-2".to_string()]
     ));
     key(&mut app, KeyCode::Char(' '));
     assert_eq!(app.dlq.peek.as_ref().unwrap().marked.len(), 1);
@@ -301,20 +304,20 @@ fn dry_run_shows_path_destination_count_and_rate_and_changes_nothing() {
     let cmds = key(&mut app, KeyCode::Char('n'));
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive {
+        [Cmd::Dlq(DlqCmd::PlanRedrive {
             target: RedriveTarget::Source,
             selected: None,
             ..
-        }]
+        })]
     ));
     assert_eq!(
         app.dlq.chooser.as_ref().unwrap().dry_run,
         Some(DryRun::Planning)
     );
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     assert_eq!(app.mode, Mode::Normal, "a dry run never asks to confirm");
     let Some(DryRun::Ready(plan)) = &app.dlq.chooser.as_ref().unwrap().dry_run else {
         panic!("{:?}", app.dlq.chooser)
@@ -340,12 +343,15 @@ fn dry_run_shows_path_destination_count_and_rate_and_changes_nothing() {
     assert_eq!(plan.rate, Some(500));
     // Enter: the real plan, confirmed with its rate.
     let cmds = key(&mut app, KeyCode::Enter);
-    assert!(matches!(cmds.as_slice(), [Cmd::PlanRedrive { .. }]));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::Dlq(DlqCmd::PlanRedrive { .. })]
+    ));
     assert!(app.dlq.chooser.is_none());
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let Mode::Confirm(c) = &app.mode else {
         panic!("{:?}", app.mode)
     };
@@ -380,10 +386,10 @@ fn rate_steps_stop_at_one_and_go_back_to_unlimited() {
 fn a_failed_dry_run_says_why_in_the_chooser() {
     let mut app = with_dlqs();
     key(&mut app, KeyCode::Char('n'));
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Err("orders-dlq is the dead-letter queue of several queues".into()),
-    });
+    }));
     assert!(matches!(
         &app.dlq.chooser.as_ref().unwrap().dry_run,
         Some(DryRun::Failed(e)) if e.contains("several queues")
@@ -408,7 +414,7 @@ fn dry_run_to_another_queue_asks_for_the_queue_then_shows_the_plan() {
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive { target: RedriveTarget::Queue(q), .. }] if q == "orders-replay"
+        [Cmd::Dlq(DlqCmd::PlanRedrive { target: RedriveTarget::Queue(q), .. })] if q == "orders-replay"
     ));
     assert_eq!(
         app.dlq.chooser.as_ref().unwrap().dry_run,
@@ -421,12 +427,15 @@ fn read_only_allows_the_dry_run_and_nothing_else() {
     let mut app = with_dlqs();
     app.read_only = true;
     let cmds = key(&mut app, KeyCode::Char('n'));
-    assert!(matches!(cmds.as_slice(), [Cmd::PlanRedrive { .. }]));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::Dlq(DlqCmd::PlanRedrive { .. })]
+    ));
     assert!(app.dlq.chooser.as_ref().unwrap().dry_run_only);
-    app.update(Msg::RedrivePlanned {
+    app.update(Msg::Dlq(DlqMsg::RedrivePlanned {
         generation: 1,
         result: Ok(Box::new(redrive_plan())),
-    });
+    }));
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(cmds.is_empty());
     assert!(app.flash.as_ref().unwrap().text.contains("refused"));
@@ -504,14 +513,14 @@ fn reinvoke_lets_you_choose_an_alias_or_version_and_defaults_to_the_function() {
     let cmds = key(&mut app, KeyCode::Char('n'));
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive { target: RedriveTarget::Function { function: Some(f), qualifier: None }, .. }] if f == "payments-webhook"
+        [Cmd::Dlq(DlqCmd::PlanRedrive { target: RedriveTarget::Function { function: Some(f), qualifier: None }, .. })] if f == "payments-webhook"
     ));
     // j, Enter: the alias.
     key(&mut app, KeyCode::Char('j'));
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         cmds.as_slice(),
-        [Cmd::PlanRedrive { target: RedriveTarget::Function { qualifier: Some(q), .. }, .. }] if q == "live"
+        [Cmd::Dlq(DlqCmd::PlanRedrive { target: RedriveTarget::Function { qualifier: Some(q), .. }, .. })] if q == "live"
     ));
 }
 
@@ -548,18 +557,18 @@ fn esc_leaves_the_qualifier_list_before_the_chooser() {
 fn dlq_poll_errors_flash_in_the_dlq_pane_only() {
     let mut app = loaded(&["orders-api"]);
     app.sync_dlq_poller();
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Err("SQS: AccessDenied".into()),
         now: t0(),
-    });
+    }));
     assert!(app.flash.is_none(), "the functions pane is not interrupted");
     assert_eq!(app.dlq.remote.error(), Some("SQS: AccessDenied"));
     key(&mut app, KeyCode::Char('D'));
-    app.update(Msg::Dlqs {
+    app.update(Msg::Dlq(DlqMsg::Discovered {
         generation: 1,
         result: Err("SQS: AccessDenied".into()),
         now: t0(),
-    });
+    }));
     assert!(app.flash.as_ref().unwrap().text.contains("AccessDenied"));
 }

@@ -1,6 +1,7 @@
 //! The DLQ tasks: the poller (topology rarely, depths often), the redrive planning before a confirm,
 //! and the aliases/versions a re-invoke can target.
 
+use crate::runtime::{Executor, Poller, PollerKind};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use chrono::Utc;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
-use super::tasks::{backoff, jitter};
+use super::{backoff, jitter};
 use crate::app::Msg;
 use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
 use crate::aws::Clients;
@@ -17,7 +18,7 @@ use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path}
 
 /// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
 /// `lambdash dlq redrive`: `domain::dlq::plan_path`). The rate is the app's to set.
-pub(super) async fn plan_redrive(
+pub(in crate::runtime) async fn plan_redrive(
     clients: &Clients,
     mut dlq: Dlq,
     target: &RedriveTarget,
@@ -58,7 +59,7 @@ pub(super) async fn plan_redrive(
 }
 
 /// Starts the DLQ poller; the returned `Notify` wakes it (`Cmd::RefreshNow`).
-pub(super) fn spawn_poller(
+pub(in crate::runtime) fn spawn_poller(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
     generation: u64,
@@ -80,7 +81,7 @@ fn topology_due(known: Option<&DlqDiscovery>, every: Duration, reread: bool) -> 
 
 /// The DLQ poller: every function's DLQ topology (which queue belongs to which function, ≈ 3 calls a
 /// function) when due, the known queues' depths and ages (one GetQueueAttributes a queue, one
-/// GetMetricData) on every other pass. Each pass sends the whole picture as `Msg::Dlqs`.
+/// GetMetricData) on every other pass. Each pass sends the whole picture as `Msg::Dlq(DlqMsg::Discovered)`.
 async fn dlq_poller(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
@@ -165,11 +166,11 @@ async fn dlq_poller(
                 backoff(failures, e.is_throttling(), depth_every)
             }
         };
-        let msg = Msg::Dlqs {
+        let msg = Msg::Dlq(DlqMsg::Discovered {
             generation,
             result: result.map_err(|e| e.to_string()),
             now: Utc::now(),
-        };
+        });
         if tx.send(msg).is_err() {
             return;
         }
@@ -192,39 +193,125 @@ impl Drop for Rescan {
     }
 }
 
-/// Runs a [`DlqCmd`] in its own task; the answer comes back as `Msg::Dlq`.
-pub(super) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: DlqCmd) {
-    match cmd {
-        DlqCmd::FetchQualifiers {
+/// Runs [`DlqCmd::FetchQualifiers`] in its own task; the answer comes back as `Msg::Dlq`.
+fn fetch_qualifiers(
+    clients: Clients,
+    tx: mpsc::UnboundedSender<Msg>,
+    (generation, request): (u64, u64),
+    function: String,
+) {
+    tokio::spawn(async move {
+        let result = tokio::try_join!(
+            clients.list_aliases(&function),
+            clients.list_versions(&function)
+        )
+        .map(|(aliases, versions)| {
+            aliases
+                .into_iter()
+                .map(QualifierChoice::Alias)
+                .chain(
+                    // Newest first, as ListVersionsByFunction is read by the aliases pane.
+                    versions
+                        .into_iter()
+                        .filter(|v| v.version != "$LATEST")
+                        .map(QualifierChoice::Version),
+                )
+                .collect()
+        })
+        .map_err(|e| e.to_string());
+        let _ = tx.send(Msg::Dlq(DlqMsg::Qualifiers {
             generation,
             request,
-            function,
-        } => {
-            tokio::spawn(async move {
-                let result = tokio::try_join!(
-                    clients.list_aliases(&function),
-                    clients.list_versions(&function)
-                )
-                .map(|(aliases, versions)| {
-                    aliases
-                        .into_iter()
-                        .map(QualifierChoice::Alias)
-                        .chain(
-                            // Newest first, as ListVersionsByFunction is read by the aliases pane.
-                            versions
-                                .into_iter()
-                                .filter(|v| v.version != "$LATEST")
-                                .map(QualifierChoice::Version),
-                        )
-                        .collect()
-                })
-                .map_err(|e| e.to_string());
-                let _ = tx.send(Msg::Dlq(DlqMsg::Qualifiers {
+            result,
+        }));
+    });
+}
+
+impl Executor {
+    /// Runs the DLQ pane's commands: the poller, the peek, the redrive and its plan, the re-invoke targets.
+    pub(in crate::runtime) fn dlq(&mut self, cmd: DlqCmd) {
+        match cmd {
+            DlqCmd::StartPoller { generation, plan } => {
+                self.stop(PollerKind::Dlq);
+                if let Some(clients) = self.clients() {
+                    let (task, wake) = spawn_poller(clients, self.tx.clone(), generation, *plan);
+                    self.pollers.insert(PollerKind::Dlq, Poller { task, wake });
+                }
+            }
+            DlqCmd::Peek {
+                generation,
+                request,
+                queue_url,
+                n,
+            } => self.answer(move |clients, _| async move {
+                let result = clients.peek(&queue_url, n).await.map_err(|e| e.to_string());
+                Msg::Dlq(DlqMsg::Peeked {
                     generation,
                     request,
                     result,
-                }));
-            });
+                    now: Utc::now(),
+                })
+            }),
+            DlqCmd::PlanRedrive {
+                generation,
+                dlq,
+                target,
+                selected,
+            } => self.answer(move |clients, _| async move {
+                let result = plan_redrive(&clients, *dlq, &target, selected)
+                    .await
+                    .map(Box::new);
+                Msg::Dlq(DlqMsg::RedrivePlanned { generation, result })
+            }),
+            DlqCmd::Redrive {
+                generation,
+                run,
+                plan,
+                cancel,
+            } => {
+                if let Some(clients) = self.clients() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let progress_tx = tx.clone();
+                        let result = crate::writes::execute_redrive(
+                            &clients,
+                            &plan,
+                            &crate::aws::dlq::DrainOptions::default(),
+                            move |p| {
+                                let _ = progress_tx.send(Msg::Dlq(DlqMsg::RedriveProgress {
+                                    generation,
+                                    run,
+                                    progress: p.clone(),
+                                }));
+                                if cancel.is_cancelled() {
+                                    std::ops::ControlFlow::Break(())
+                                } else {
+                                    std::ops::ControlFlow::Continue(())
+                                }
+                            },
+                        )
+                        .await
+                        .map(Box::new);
+                        if let Err(e) = &result {
+                            tracing::warn!(queue = %plan.from.name, "redrive failed: {e}");
+                        }
+                        let _ = tx.send(Msg::Dlq(DlqMsg::RedriveDone {
+                            generation,
+                            run,
+                            result,
+                        }));
+                    });
+                }
+            }
+            DlqCmd::FetchQualifiers {
+                generation,
+                request,
+                function,
+            } => {
+                if let Some(clients) = self.clients() {
+                    fetch_qualifiers(clients, self.tx.clone(), (generation, request), function);
+                }
+            }
         }
     }
 }

@@ -1,12 +1,13 @@
 //! The metrics pane (one function's charts over a range, two aliases/versions side by side on
 //! demand) and the cost pane (every function's estimated cost, most expensive first). Pure state.
 
+mod update;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::Remote;
 use crate::domain::alarm::Alarm;
 use crate::domain::alias::Alias;
-use crate::domain::metrics::cost::{CostReport, Unestimated};
 use crate::domain::metrics::{MetricsBatch, MetricsRange, QualifierKind};
 
 /// One side of a comparison: an alias (`Resource` dimension) or an executed version.
@@ -184,45 +185,5 @@ impl MetricsPane {
         self.remote.last_ok.is_none_or(|at| {
             now - at >= TimeDelta::seconds(i64::from(self.range.period_s().max(60)))
         })
-    }
-}
-
-/// The cost pane's answer: the estimate and the functions it could not estimate (never costed at 0).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CostData {
-    pub report: CostReport,
-    pub unestimated: Vec<Unestimated>,
-    /// GetMetricData calls the estimate took, and the metrics they requested (what is billed).
-    pub calls: u32,
-    pub metrics_requested: u64,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct CostPane {
-    pub range: MetricsRange,
-    pub remote: Remote<CostData>,
-    pub request: u64,
-    pub selected: usize,
-    pub offset: usize,
-    /// The range the data in `remote` is for.
-    pub asked: Option<MetricsRange>,
-}
-
-impl CostPane {
-    pub fn rows(&self) -> usize {
-        self.remote.data.as_ref().map_or(0, |d| d.report.rows.len())
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        let n = self.rows();
-        if n == 0 {
-            self.selected = 0;
-            return;
-        }
-        self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
-    }
-
-    pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.rows());
     }
 }

@@ -1,10 +1,18 @@
-//! The tasks the runtime spawns that wait on the network: the pollers (functions, alarms; the logs
-//! tail is in `logs_task`), the
-//! plans built from AWS state before a confirm (rollback), and their jitter and backoff. The DLQ poller
-//! and the redrive planning are in `dlq_task`.
+//! The tasks the runtime spawns that wait on the network, one file per pane (`logs`, `metrics`,
+//! `aliases`, `dlq`, `functions`, `alarms`): each adds to `Executor` the method that runs its pane's
+//! commands. Here: the functions and alarms pollers, the rollback plan built from AWS state before a
+//! confirm, and the jitter and backoff every poller uses.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::app::{AlarmsMsg, FunctionsMsg};
+
+mod alarms;
+pub(super) mod aliases;
+pub(super) mod dlq;
+mod functions;
+pub(super) mod logs;
+pub(super) mod metrics;
 
 /// Plans restoring an alias from the rollback memory: what lambdash replaced in its last change.
 pub(super) async fn plan_rollback(
@@ -68,11 +76,11 @@ pub(super) async fn functions_poller(
         }
         let run = runs.fetch_add(1, Ordering::SeqCst) + 1;
         if tx
-            .send(Msg::FunctionsStarted {
+            .send(Msg::Functions(FunctionsMsg::Started {
                 generation,
                 run,
                 now: Utc::now(),
-            })
+            }))
             .is_err()
         {
             return;
@@ -80,11 +88,11 @@ pub(super) async fn functions_poller(
         let page_tx = tx.clone();
         let result = clients
             .list_functions_paged(|page| {
-                let _ = page_tx.send(Msg::FunctionsPage {
+                let _ = page_tx.send(Msg::Functions(FunctionsMsg::Page {
                     generation,
                     run,
                     page,
-                });
+                }));
             })
             .await;
         let throttled = result
@@ -94,12 +102,12 @@ pub(super) async fn functions_poller(
         if let Err(e) = &result {
             tracing::warn!(error = %e, "ListFunctions failed");
         }
-        let _ = tx.send(Msg::FunctionsDone {
+        let _ = tx.send(Msg::Functions(FunctionsMsg::Done {
             generation,
             run,
             result: result.map_err(|e| e.to_string()),
             now: Utc::now(),
-        });
+        }));
         delay = if ok {
             failures = 0;
             jitter(every)
@@ -150,17 +158,17 @@ pub(super) async fn alarms_poller(
         let result = result.map_err(|e| e.to_string());
         let now = Utc::now();
         let msg = if only_firing {
-            Msg::Firing {
+            Msg::Alarms(AlarmsMsg::Firing {
                 generation,
                 result,
                 now,
-            }
+            })
         } else {
-            Msg::Alarms {
+            Msg::Alarms(AlarmsMsg::Loaded {
                 generation,
                 result,
                 now,
-            }
+            })
         };
         if tx.send(msg).is_err() {
             return;
@@ -184,6 +192,54 @@ pub(super) fn backoff(failures: u32, throttled: bool, every: Duration) -> Durati
             .min(Duration::from_mins(5)),
     };
     jitter(doubling.ceiling(failures.max(1)))
+}
+
+impl Executor {
+    /// Starts (or restarts) the functions, alarms or firing poller.
+    pub(in crate::runtime) fn start_poller(
+        &mut self,
+        kind: PollerKind,
+        generation: u64,
+        every: Duration,
+        first_in: Duration,
+    ) {
+        self.stop(kind);
+        if let Some(clients) = self.clients() {
+            let wake = Arc::new(Notify::new());
+            let task = match kind {
+                PollerKind::Functions => tokio::spawn(functions_poller(
+                    clients,
+                    self.tx.clone(),
+                    generation,
+                    every,
+                    first_in,
+                    wake.clone(),
+                    self.runs.clone(),
+                )),
+                PollerKind::Logs => {
+                    // The logs tail starts with `Cmd::Logs(LogsCmd::Start)` (it needs its functions).
+                    tracing::warn!("StartPoller(Logs) ignored: use Cmd::Logs(LogsCmd::Start)");
+                    return;
+                }
+                PollerKind::Dlq => {
+                    tracing::warn!("StartPoller(Dlq) ignored: use Cmd::Dlq(DlqCmd::StartPoller)");
+                    return;
+                }
+                PollerKind::Alarms | PollerKind::Firing => tokio::spawn(alarms_poller(
+                    clients,
+                    self.tx.clone(),
+                    generation,
+                    kind,
+                    Schedule {
+                        every,
+                        first_in,
+                        wake: wake.clone(),
+                    },
+                )),
+            };
+            self.pollers.insert(kind, Poller { task, wake });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The alarms pane: every alarm of the account/region, firing first, filterable, narrowed to the
 //! selected function on demand; a detail with the alarm's history; mute and unmute.
 
+mod update;
+
 use std::collections::BTreeSet;
 
 use crate::domain::Remote;
 use crate::domain::alarm::{Alarm, AlarmHistoryItem, concerns_function, sort_alarms};
 
-use super::filter::Filter;
+use crate::app::filter::Filter;
 
 /// The detail of one alarm: its configuration (from the list) and its history.
 #[derive(Clone, Debug)]
@@ -99,6 +101,7 @@ impl AlarmsPane {
     }
 
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = super::scrolled_offset(self.selected, self.offset, rows, self.view.len());
+        self.offset =
+            crate::app::scrolled_offset(self.selected, self.offset, rows, self.view.len());
     }
 }

@@ -1,11 +1,11 @@
 //! The aliases pane's actions: switch, canary, promote, rollback, publish.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 use aliases::CodeDeployStatus;
 
 impl App {
-    pub(super) fn open_aliases(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn open_aliases(&mut self) -> Vec<Cmd> {
         let Some(name) = self.current_function() else {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
@@ -33,16 +33,16 @@ impl App {
         {
             cmds.extend(self.fetch_codedeploy());
         }
-        cmds.push(Cmd::FetchAliases {
+        cmds.push(Cmd::Aliases(AliasesCmd::Fetch {
             generation: self.generation,
             request,
             function: name,
-        });
+        }));
         cmds
     }
 
     /// Scans CodeDeploy again (the pane shows the last answer meanwhile).
-    pub(super) fn fetch_codedeploy(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn fetch_codedeploy(&mut self) -> Vec<Cmd> {
         self.next_request += 1;
         let (request, now) = (self.next_request, self.now);
         let Some(pane) = self.aliases.as_mut() else {
@@ -50,15 +50,15 @@ impl App {
         };
         pane.codedeploy.request = request;
         pane.codedeploy.remote.start_loading(now);
-        vec![Cmd::FetchCodeDeploy {
+        vec![Cmd::Aliases(AliasesCmd::FetchCodeDeploy {
             generation: self.generation,
             request,
-        }]
+        })]
     }
 
     /// Asks for the selected alias's side-by-side figures when they are due (see
     /// [`AliasesPane::comparison_due`]): at most once a minute per alias and routing.
-    pub(super) fn maybe_fetch_comparison(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn maybe_fetch_comparison(&mut self) -> Vec<Cmd> {
         if self.view != View::Aliases || !self.connected {
             return Vec::new();
         }
@@ -75,17 +75,17 @@ impl App {
         entry.request = request;
         entry.asked_for = Some(alias.state.clone());
         entry.remote.start_loading(now);
-        vec![Cmd::FetchAliasComparison {
+        vec![Cmd::Aliases(AliasesCmd::FetchComparison {
             generation: self.generation,
             request,
             function: pane.function.clone(),
             alias: alias.name,
             state: alias.state,
-        }]
+        })]
     }
 
     /// Applies the side-by-side figures of an alias; answers to an older request are dropped.
-    pub(super) fn on_alias_comparison(
+    pub(in crate::app) fn on_alias_comparison(
         &mut self,
         generation: u64,
         request: u64,
@@ -112,7 +112,7 @@ impl App {
     }
 
     /// Applies a CodeDeploy scan; answers to an older request are dropped.
-    pub(super) fn on_codedeploy(
+    pub(in crate::app) fn on_codedeploy(
         &mut self,
         generation: u64,
         request: u64,
@@ -137,7 +137,7 @@ impl App {
     }
 
     /// The confirm dialog's CodeDeploy warning (one line) and detail for a change of `function:alias`.
-    pub(super) fn codedeploy_warning(
+    pub(in crate::app) fn codedeploy_warning(
         &self,
         function: &str,
         alias: &str,
@@ -148,7 +148,7 @@ impl App {
         }
     }
 
-    pub(super) fn refresh_aliases(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn refresh_aliases(&mut self) -> Vec<Cmd> {
         self.next_request += 1;
         let (request, now) = (self.next_request, self.now);
         let Some(pane) = self.aliases.as_mut() else {
@@ -156,19 +156,19 @@ impl App {
         };
         pane.request = request;
         pane.remote.start_loading(now);
-        vec![Cmd::FetchAliases {
+        vec![Cmd::Aliases(AliasesCmd::Fetch {
             generation: self.generation,
             request,
             function: pane.function.clone(),
-        }]
+        })]
     }
 
     /// The account id, needed to key the rollback memory; unknown when STS failed.
-    pub(super) fn account(&self) -> Option<String> {
+    pub(in crate::app) fn account(&self) -> Option<String> {
         self.identity.data.as_ref().map(|i| i.account.clone())
     }
 
-    pub(super) fn plan_alias_write(
+    pub(in crate::app) fn plan_alias_write(
         &mut self,
         plan: Result<crate::domain::alias::AliasChange, PlanError>,
     ) {
@@ -182,7 +182,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_aliases_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_aliases_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows() as isize;
         let Some(pane) = self.aliases.as_mut() else {
             return self.show_functions();
@@ -228,12 +228,12 @@ impl App {
                         );
                         Vec::new()
                     }
-                    (Some(alias), Some(account)) => vec![Cmd::PlanRollback {
+                    (Some(alias), Some(account)) => vec![Cmd::Aliases(AliasesCmd::PlanRollback {
                         generation: self.generation,
                         account,
                         function,
                         alias,
-                    }],
+                    })],
                     (None, _) => {
                         self.flash(FlashLevel::Info, "no alias selected");
                         Vec::new()
@@ -284,12 +284,84 @@ impl App {
     }
 }
 
+impl App {
+    /// The aliases pane's answers.
+    pub(in crate::app) fn on_aliases_msg(&mut self, msg: AliasesMsg) -> Vec<Cmd> {
+        match msg {
+            AliasesMsg::Loaded {
+                generation,
+                request,
+                result,
+                now,
+            } => self.on_aliases_loaded(generation, request, result, now),
+            AliasesMsg::Comparison {
+                generation,
+                request,
+                function,
+                alias,
+                result,
+                now,
+            } => {
+                self.on_alias_comparison(generation, request, (&function, &alias), result, now);
+                Vec::new()
+            }
+            AliasesMsg::CodeDeploy {
+                generation,
+                request,
+                result,
+                now,
+            } => {
+                self.on_codedeploy(generation, request, result, now);
+                Vec::new()
+            }
+            AliasesMsg::RollbackPlanned { generation, result } => {
+                if generation == self.generation {
+                    match result {
+                        Ok(write) => self.ask_confirm(*write, None),
+                        Err(e) => self.flash(FlashLevel::Warn, e),
+                    }
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_aliases_loaded(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<aliases::AliasData, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(pane) = self.aliases.as_mut()
+            && pane.request == request
+        {
+            match result {
+                Ok(data) => {
+                    pane.remote.succeed(data, now);
+                    pane.clamp();
+                }
+                Err(e) => {
+                    flash = Some(format!("aliases of {}: {e}", pane.function));
+                    pane.remote.fail(e, now);
+                }
+            }
+        }
+        if let Some(text) = flash {
+            self.flash(FlashLevel::Error, text);
+        }
+        self.maybe_fetch_comparison()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use super::*;
     use crate::app::tests::{alias_data, loaded, t0, with_aliases};
+    use crate::app::*;
     use crate::domain::alias::AliasState;
     use crate::domain::alias::codedeploy::{AppSpecTarget, CodeDeployScan, Deployment};
     use crate::domain::alias::compare::VersionComparison;
@@ -308,13 +380,13 @@ mod tests {
     fn comparisons(cmds: &[Cmd]) -> Vec<(u64, String, AliasState)> {
         cmds.iter()
             .filter_map(|c| match c {
-                Cmd::FetchAliasComparison {
+                Cmd::Aliases(AliasesCmd::FetchComparison {
                     request,
                     alias,
                     state,
                     function,
                     ..
-                } => {
+                }) => {
                     assert_eq!(function, "user-signup");
                     Some((*request, alias.clone(), state.clone()))
                 }
@@ -335,14 +407,14 @@ mod tests {
     }
 
     fn answer(app: &mut App, request: u64, alias: &str, state: &AliasState, secs: i64) {
-        app.update(Msg::AliasComparison {
+        app.update(Msg::Aliases(AliasesMsg::Comparison {
             generation: 1,
             request,
             function: "user-signup".into(),
             alias: alias.into(),
             result: Ok(Box::new(figures(alias, state))),
             now: t0() + chrono::Duration::seconds(secs),
-        });
+        }));
     }
 
     fn scan(status: &str, alias: &str) -> CodeDeployScan {
@@ -375,22 +447,25 @@ mod tests {
         let cmds = key(&mut app, KeyCode::Char('a'));
         assert!(
             cmds.iter()
-                .any(|c| matches!(c, Cmd::FetchCodeDeploy { .. }))
+                .any(|c| matches!(c, Cmd::Aliases(AliasesCmd::FetchCodeDeploy { .. })))
         );
-        assert!(matches!(cmds.last(), Some(Cmd::FetchAliases { .. })));
+        assert!(matches!(
+            cmds.last(),
+            Some(Cmd::Aliases(AliasesCmd::Fetch { .. }))
+        ));
         let request = codedeploy_request(&app);
-        app.update(Msg::CodeDeploy {
+        app.update(Msg::Aliases(AliasesMsg::CodeDeploy {
             generation: 1,
             request,
             result: Ok(Box::new(scan("InProgress", "live"))),
             now: t0(),
-        });
+        }));
         key(&mut app, KeyCode::Esc);
         let cmds = key(&mut app, KeyCode::Char('a'));
         assert!(
             !cmds
                 .iter()
-                .any(|c| matches!(c, Cmd::FetchCodeDeploy { .. })),
+                .any(|c| matches!(c, Cmd::Aliases(AliasesCmd::FetchCodeDeploy { .. }))),
             "a fresh scan is reused: {cmds:?}"
         );
         assert!(matches!(
@@ -401,9 +476,12 @@ mod tests {
         let cmds = key(&mut app, KeyCode::Char('r'));
         assert!(
             cmds.iter()
-                .any(|c| matches!(c, Cmd::FetchCodeDeploy { .. }))
+                .any(|c| matches!(c, Cmd::Aliases(AliasesCmd::FetchCodeDeploy { .. })))
         );
-        assert!(cmds.iter().any(|c| matches!(c, Cmd::FetchAliases { .. })));
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, Cmd::Aliases(AliasesCmd::Fetch { .. })))
+        );
     }
 
     #[test]
@@ -411,12 +489,12 @@ mod tests {
         let mut app = loaded(&["user-signup"]);
         key(&mut app, KeyCode::Char('a'));
         let request = app.aliases.as_ref().unwrap().request;
-        let cmds = app.update(Msg::Aliases {
+        let cmds = app.update(Msg::Aliases(AliasesMsg::Loaded {
             generation: 1,
             request,
             result: Ok(alias_data()),
             now: t0(),
-        });
+        }));
         let asked = comparisons(&cmds);
         assert_eq!(asked.len(), 1, "{cmds:?}");
         let (request, alias, state) = asked[0].clone();
@@ -444,12 +522,12 @@ mod tests {
         let mut data = alias_data();
         data.aliases[1].state = AliasState::plain("4");
         let pane_request = app.aliases.as_ref().unwrap().request;
-        let cmds = app.update(Msg::Aliases {
+        let cmds = app.update(Msg::Aliases(AliasesMsg::Loaded {
             generation: 1,
             request: pane_request,
             result: Ok(data),
             now: t0(),
-        });
+        }));
         let again = comparisons(&cmds);
         assert_eq!(again.len(), 1, "{cmds:?}");
         assert!(again[0].0 > request);
@@ -476,14 +554,14 @@ mod tests {
         let (request, state) = (c.request, c.asked_for.clone().unwrap());
         answer(&mut app, request, "canary", &state, 0);
         let (request, ..) = comparisons(&tick(&mut app, 60))[0].clone();
-        app.update(Msg::AliasComparison {
+        app.update(Msg::Aliases(AliasesMsg::Comparison {
             generation: 1,
             request,
             function: "user-signup".into(),
             alias: "canary".into(),
             result: Err("GetMetricData: throttled".into()),
             now: t0() + chrono::Duration::seconds(61),
-        });
+        }));
         let remote = &app.aliases.as_ref().unwrap().comparisons["canary"].remote;
         assert!(remote.data.is_some() && remote.error().is_some());
         assert!(comparisons(&tick(&mut app, 100)).is_empty());
@@ -494,12 +572,12 @@ mod tests {
     fn confirming_a_change_to_a_codedeploy_alias_warns_what_codedeploy_will_do() {
         let mut app = with_aliases(false);
         let request = codedeploy_request(&app);
-        app.update(Msg::CodeDeploy {
+        app.update(Msg::Aliases(AliasesMsg::CodeDeploy {
             generation: 1,
             request,
             result: Ok(Box::new(scan("InProgress", "live"))),
             now: t0(),
-        });
+        }));
         key(&mut app, KeyCode::Char('j'));
         key(&mut app, KeyCode::Char('p'));
         let Mode::Confirm(c) = &app.mode else {
@@ -528,23 +606,23 @@ mod tests {
     fn codedeploy_refused_means_unknown_and_a_warning_never_not_managed() {
         let mut app = with_aliases(false);
         let request = codedeploy_request(&app);
-        app.update(Msg::CodeDeploy {
+        app.update(Msg::Aliases(AliasesMsg::CodeDeploy {
             generation: 1,
             request: request + 100,
             result: Ok(Box::new(scan("InProgress", "live"))),
             now: t0(),
-        });
+        }));
         assert_eq!(
             app.aliases.as_ref().unwrap().codedeploy_status("live"),
             aliases::CodeDeployStatus::Checking,
             "an answer to another request is dropped"
         );
-        app.update(Msg::CodeDeploy {
+        app.update(Msg::Aliases(AliasesMsg::CodeDeploy {
             generation: 1,
             request,
             result: Err("ListApplications: not supported by this endpoint (HTTP 404 without an AWS error code)".into()),
             now: t0(),
-        });
+        }));
         assert!(matches!(
             app.aliases.as_ref().unwrap().codedeploy_status("canary"),
             aliases::CodeDeployStatus::Unknown(_)

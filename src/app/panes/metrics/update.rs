@@ -2,16 +2,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::keymap::Action;
-use super::metrics::{CostData, MetricsPane, PaneMetrics};
-use super::msg::{Cmd, PaneContext};
-use super::{App, FlashLevel, View};
+use crate::app::keymap::Action;
+use crate::app::metrics::{MetricsPane, PaneMetrics};
+use crate::app::msg::{Cmd, PaneContext};
+use crate::app::{App, FlashLevel, View};
 use crate::domain::metrics::{MetricsBatch, MetricsRange};
 
 impl App {
     /// Opens the metrics pane for `function`; with `anchor`, the window is centred on that time (the
     /// moment an alarm flipped) and marked on the charts.
-    pub(super) fn open_metrics(
+    pub(in crate::app) fn open_metrics(
         &mut self,
         function: Option<String>,
         anchor: Option<DateTime<Utc>>,
@@ -72,7 +72,7 @@ impl App {
     }
 
     /// On every tick: refetch the metrics pane when its data is older than the period.
-    pub(super) fn maybe_fetch_pane_metrics(&mut self) -> Vec<Cmd> {
+    pub(in crate::app) fn maybe_fetch_pane_metrics(&mut self) -> Vec<Cmd> {
         if self.view != View::Metrics || !self.connected {
             return Vec::new();
         }
@@ -82,7 +82,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_pane_metrics(
+    pub(in crate::app) fn on_pane_metrics(
         &mut self,
         request: u64,
         result: Result<Box<MetricsBatch>, String>,
@@ -129,7 +129,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_metrics_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_metrics_action(&mut self, action: Action) -> Vec<Cmd> {
         let Some(pane) = self.metrics.as_mut() else {
             return self.show_functions();
         };
@@ -208,99 +208,5 @@ impl App {
             }
             _ => self.show_functions(),
         }
-    }
-
-    pub(super) fn open_cost(&mut self) -> Vec<Cmd> {
-        let mut cmds = self.leave_view();
-        self.view = View::Cost;
-        let due = self.cost.asked != Some(self.cost.range)
-            || self
-                .cost
-                .remote
-                .last_ok
-                .is_none_or(|at| self.now - at >= chrono::Duration::minutes(5));
-        if due && !self.cost.remote.is_loading() {
-            cmds.extend(self.fetch_cost());
-        }
-        cmds
-    }
-
-    fn fetch_cost(&mut self) -> Vec<Cmd> {
-        self.next_request += 1;
-        self.cost.request = self.next_request;
-        self.cost.asked = Some(self.cost.range);
-        self.cost.remote.start_loading(self.now);
-        vec![Cmd::FetchCost {
-            generation: self.generation,
-            request: self.next_request,
-            range: self.cost.range.duration(),
-        }]
-    }
-
-    pub(super) fn on_cost(
-        &mut self,
-        request: u64,
-        result: Result<Box<CostData>, String>,
-        now: DateTime<Utc>,
-    ) -> Vec<Cmd> {
-        if request != self.cost.request {
-            return Vec::new();
-        }
-        match result {
-            Ok(data) => {
-                let usd = data.calls_metrics_cost_usd();
-                self.metrics_spend.push_back((now, usd));
-                self.cost.remote.succeed(*data, now);
-                self.cost.move_by(0);
-            }
-            Err(e) => {
-                self.cost.remote.fail(e.clone(), now);
-                self.flash(FlashLevel::Error, format!("cost: {e}"));
-            }
-        }
-        Vec::new()
-    }
-
-    pub(super) fn on_cost_action(&mut self, action: Action) -> Vec<Cmd> {
-        let rows = self.page_rows();
-        match action {
-            Action::Range(i) => {
-                if let Some(r) = MetricsRange::ALL.get(i)
-                    && *r != self.cost.range
-                {
-                    self.cost.range = *r;
-                    return self.fetch_cost();
-                }
-            }
-            Action::Refresh => return self.fetch_cost(),
-            Action::Up => self.cost.move_by(-1),
-            Action::Down => self.cost.move_by(1),
-            Action::Top => self.cost.selected = 0,
-            Action::Bottom => self.cost.move_by(isize::MAX / 2),
-            Action::PageUp => self.cost.move_by(-(rows as isize)),
-            Action::PageDown => self.cost.move_by(rows as isize),
-            Action::OpenMetrics | Action::Enter => {
-                let name = self
-                    .cost
-                    .remote
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.report.rows.get(self.cost.selected))
-                    .map(|r| r.function.clone());
-                return self.open_metrics(name, None);
-            }
-            Action::Back | Action::NextPane => return self.show_functions(),
-            Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
-            _ => {}
-        }
-        self.cost.scroll_into_view(rows);
-        Vec::new()
-    }
-}
-
-impl CostData {
-    /// What the estimate's GetMetricData calls cost (it is counted in lambdash's own spend).
-    pub fn calls_metrics_cost_usd(&self) -> f64 {
-        self.metrics_requested as f64 * crate::domain::metrics::USD_PER_METRIC_REQUESTED
     }
 }

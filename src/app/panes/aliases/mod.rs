@@ -1,6 +1,8 @@
 //! The aliases pane: a function's aliases and versions; switch, canary, promote, roll back, publish.
 //! Every change is planned here (pure), confirmed by the user, then executed by the runtime.
 
+mod update;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -289,7 +291,7 @@ impl AliasesPane {
 pub(crate) mod fixtures {
     use chrono::{DateTime, Utc};
 
-    use crate::app::{App, Msg};
+    use crate::app::{AliasesMsg, App, Msg};
     use crate::domain::alias::codedeploy::{AppSpecTarget, CodeDeployScan, Deployment};
     use crate::domain::alias::compare::{VersionComparison, VersionFigures, alias_versions};
     use crate::domain::metrics::{Reading, error_pct};
@@ -322,7 +324,7 @@ pub(crate) mod fixtures {
                 }
             })
             .collect();
-        let msg = Msg::AliasComparison {
+        let msg = Msg::Aliases(AliasesMsg::Comparison {
             generation: 1,
             request: c.request,
             function: pane.function.clone(),
@@ -336,21 +338,21 @@ pub(crate) mod fixtures {
                 percentiles_unavailable,
             })),
             now,
-        };
+        });
         app.update(msg);
     }
 
     /// Fails the pending comparison of `alias`.
     pub(crate) fn fail_comparison(app: &mut App, alias: &str, error: &str, now: DateTime<Utc>) {
         let pane = app.aliases.as_ref().unwrap();
-        let msg = Msg::AliasComparison {
+        let msg = Msg::Aliases(AliasesMsg::Comparison {
             generation: 1,
             request: pane.comparisons[alias].request,
             function: pane.function.clone(),
             alias: alias.to_string(),
             result: Err(error.to_string()),
             now,
-        };
+        });
         app.update(msg);
     }
 
@@ -385,12 +387,12 @@ pub(crate) mod fixtures {
                 })
             })
             .map_err(ToString::to_string);
-        let msg = Msg::CodeDeploy {
+        let msg = Msg::Aliases(AliasesMsg::CodeDeploy {
             generation: 1,
             request: pane.codedeploy.request,
             result,
             now,
-        };
+        });
         app.update(msg);
     }
 }

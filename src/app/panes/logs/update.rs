@@ -2,20 +2,20 @@
 //! (Live Tail / polling), keys, and what the tail says about itself.
 
 #[allow(clippy::wildcard_imports)]
-use super::*;
+use crate::app::*;
 use crate::domain::log::{TailInfo, TailMode, Transport};
 use crate::logs::range::{PRESETS, RangeSpec};
 
 impl App {
     /// Opens the logs pane on `functions` (tailed together): the last N events whatever their age,
     /// then follow.
-    pub(super) fn open_logs(&mut self, functions: Vec<String>) -> Vec<Cmd> {
+    pub(in crate::app) fn open_logs(&mut self, functions: Vec<String>) -> Vec<Cmd> {
         self.open_logs_in(functions, None)
     }
 
     /// Opens the logs pane on `functions` showing `range` (backfilled in slices; followed when it
     /// ends now), or the last N events with `None`.
-    pub(super) fn open_logs_in(
+    pub(in crate::app) fn open_logs_in(
         &mut self,
         functions: Vec<String>,
         range: Option<RangeSpec>,
@@ -38,8 +38,8 @@ impl App {
         cmds
     }
 
-    pub(super) fn start_logs_cmd(&self, pane: &LogsPane) -> Cmd {
-        Cmd::StartLogs {
+    pub(in crate::app) fn start_logs_cmd(&self, pane: &LogsPane) -> Cmd {
+        Cmd::Logs(LogsCmd::Start {
             generation: self.generation,
             session: pane.session,
             functions: pane.functions.clone(),
@@ -48,7 +48,7 @@ impl App {
             window: LOG_WINDOW,
             mode: pane.mode,
             range: pane.range,
-        }
+        })
     }
 
     /// Restarts the tail in a new session (the buffer starts over; messages of the old session are
@@ -70,7 +70,7 @@ impl App {
 
     /// Shows a time range (backfilled in slices, then followed if it ends now), or back to the last
     /// N events with `None`. A running backfill is cancelled: its results are dropped by session.
-    pub(super) fn set_log_range(&mut self, range: Option<RangeSpec>) -> Vec<Cmd> {
+    pub(in crate::app) fn set_log_range(&mut self, range: Option<RangeSpec>) -> Vec<Cmd> {
         let what = range.map_or_else(
             || format!("the last {LOG_LAST_N} events, then follow"),
             |r| {
@@ -86,7 +86,7 @@ impl App {
     }
 
     /// The range typed after `R`: a duration (`2h`) or `START..END`; invalid input changes nothing.
-    pub(super) fn typed_log_range(&mut self, text: &str) -> Vec<Cmd> {
+    pub(in crate::app) fn typed_log_range(&mut self, text: &str) -> Vec<Cmd> {
         match crate::logs::range::parse(text, self.now) {
             Ok(range) => self.set_log_range(Some(range)),
             Err(why) => {
@@ -116,7 +116,7 @@ impl App {
     }
 
     /// What the tail says about itself: Live Tail or polling (and why), backfill progress and end.
-    pub(super) fn on_logs_info(&mut self, generation: u64, session: u64, info: TailInfo) {
+    pub(in crate::app) fn on_logs_info(&mut self, generation: u64, session: u64, info: TailInfo) {
         if generation != self.generation {
             return;
         }
@@ -173,7 +173,7 @@ impl App {
     }
 
     /// Restarts the tail with a new server-side filter pattern (empty: none); the buffer starts over.
-    pub(super) fn restart_logs(&mut self, pattern: Option<String>) -> Vec<Cmd> {
+    pub(in crate::app) fn restart_logs(&mut self, pattern: Option<String>) -> Vec<Cmd> {
         let pattern = pattern.filter(|p| !p.trim().is_empty());
         let what = pattern.as_ref().map_or_else(
             || "no server-side filter".to_string(),
@@ -186,7 +186,7 @@ impl App {
         cmds
     }
 
-    pub(super) fn on_logs_action(&mut self, action: Action) -> Vec<Cmd> {
+    pub(in crate::app) fn on_logs_action(&mut self, action: Action) -> Vec<Cmd> {
         let rows = self.page_rows() as isize;
         let Some(pane) = self.logs.as_mut() else {
             return self.show_functions();
@@ -302,7 +302,7 @@ impl App {
                 }
                 let name = pane.functions.join("+");
                 let path = format!("lambdash-{name}-{}.log", self.now.format("%Y%m%d-%H%M%S"));
-                return vec![Cmd::SaveFile { path, text }];
+                return vec![Cmd::Logs(LogsCmd::SaveFile { path, text })];
             }
             Action::Refresh => {
                 let pattern = pane.filter_pattern.clone();
@@ -343,6 +343,80 @@ impl App {
             Action::NextPane => return self.show_functions(),
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
             _ => {}
+        }
+        Vec::new()
+    }
+}
+
+impl App {
+    /// What the tail and the save say.
+    pub(in crate::app) fn on_logs_msg(&mut self, msg: LogsMsg) -> Vec<Cmd> {
+        match msg {
+            LogsMsg::Events {
+                generation,
+                session,
+                events,
+            } => {
+                if generation == self.generation
+                    && let Some(pane) = self.logs.as_mut()
+                    && pane.session == session
+                {
+                    pane.ingest(events);
+                    if pane.state == TailState::Starting {
+                        pane.state = TailState::Following;
+                    }
+                }
+                Vec::new()
+            }
+            LogsMsg::State {
+                generation,
+                session,
+                state,
+                now,
+            } => self.on_logs_state(generation, session, state, now),
+            LogsMsg::Info {
+                generation,
+                session,
+                info,
+            } => {
+                self.on_logs_info(generation, session, info);
+                Vec::new()
+            }
+            LogsMsg::Saved(result) => {
+                match result {
+                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
+                    Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_logs_state(
+        &mut self,
+        generation: u64,
+        session: u64,
+        state: msg::LogsPoll,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(pane) = self.logs.as_mut()
+            && pane.session == session
+        {
+            pane.state = match state {
+                msg::LogsPoll::Following => TailState::Following,
+                msg::LogsPoll::Throttled { retry_in } => TailState::Throttled {
+                    until: now + chrono::Duration::from_std(retry_in).unwrap_or_default(),
+                },
+                msg::LogsPoll::Failed(error) => {
+                    flash = Some(format!("logs: {error} (retrying)"));
+                    TailState::Failed { error, at: now }
+                }
+            };
+        }
+        if let Some(text) = flash {
+            self.flash(FlashLevel::Error, text);
         }
         Vec::new()
     }

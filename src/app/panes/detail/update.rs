@@ -1,0 +1,85 @@
+//! Opening and refreshing the detail pane, and its answer.
+
+use super::DetailPane;
+use chrono::{DateTime, Utc};
+
+use crate::app::{App, Cmd, FlashLevel, PollerKind, View};
+use crate::domain::{FunctionDetail, Remote};
+
+impl App {
+    pub(in crate::app) fn open_detail(&mut self) -> Vec<Cmd> {
+        let Some(name) = self.functions.selected_function().map(|f| f.name.clone()) else {
+            return Vec::new();
+        };
+        self.next_request += 1;
+        let mut remote = Remote::default();
+        remote.start_loading(self.now);
+        self.detail = Some(DetailPane {
+            function: name.clone(),
+            remote,
+            request: self.next_request,
+            reveal_env: false,
+            scroll: 0,
+        });
+        self.view = View::Detail;
+        vec![
+            Cmd::StopPoller(PollerKind::Functions),
+            Cmd::FetchDetail {
+                generation: self.generation,
+                request: self.next_request,
+                function: name,
+            },
+        ]
+    }
+
+    pub(in crate::app) fn refresh_detail(&mut self) -> Vec<Cmd> {
+        self.next_request += 1;
+        let request = self.next_request;
+        let now = self.now;
+        let Some(detail) = self.detail.as_mut() else {
+            return Vec::new();
+        };
+        detail.request = request;
+        detail.remote.start_loading(now);
+        vec![Cmd::FetchDetail {
+            generation: self.generation,
+            request,
+            function: detail.function.clone(),
+        }]
+    }
+
+    /// GetFunction's answer (stale requests are dropped).
+    pub(in crate::app) fn on_detail(
+        &mut self,
+        generation: u64,
+        request: u64,
+        result: Result<Box<FunctionDetail>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
+        let mut flash = None;
+        if generation == self.generation
+            && let Some(detail) = self.detail.as_mut()
+            && detail.request == request
+        {
+            match result {
+                Ok(d) => {
+                    if !d.partial_errors.is_empty() {
+                        flash = Some(format!(
+                            "detail incomplete: {}",
+                            d.partial_errors.join("; ")
+                        ));
+                    }
+                    detail.remote.succeed(*d, now);
+                }
+                Err(e) => {
+                    detail.remote.fail(e.clone(), now);
+                    flash = Some(format!("{}: {e}", detail.function));
+                }
+            }
+        }
+        if let Some(text) = flash {
+            self.flash(FlashLevel::Error, text);
+        }
+        Vec::new()
+    }
+}
