@@ -903,7 +903,12 @@ impl App {
             }
             Msg::Saved(result) => {
                 match result {
-                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
+                    Ok(path) => self.flash(
+                        FlashLevel::Info,
+                        format!(
+                            "saved to {path}: private (mode 0600, a new file), control characters escaped"
+                        ),
+                    ),
                     Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
                 }
                 Vec::new()

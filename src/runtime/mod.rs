@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use base64::Engine as _;
 use chrono::Utc;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
 use crossterm::execute;
@@ -131,8 +130,8 @@ impl Executor {
             Cmd::Quit => return false,
             Cmd::Bell => write_raw(terminal, "\x07"),
             Cmd::Copy(text) => {
-                let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-                write_raw(terminal, &format!("\x1b]52;c;{b64}\x07"));
+                // The payload is sanitised (tabs kept): nothing pasted can run or inject.
+                write_raw(terminal, &crate::sanitize::osc52(&text));
             }
             Cmd::StopPoller(kind) => self.stop(kind),
             Cmd::RefreshNow(kind) => {
@@ -305,12 +304,8 @@ impl Executor {
             Cmd::SaveFile { path, text } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = std::fs::write(&path, text)
-                        .map(|()| {
-                            std::fs::canonicalize(&path)
-                                .map_or(path.clone(), |p| p.display().to_string())
-                        })
-                        .map_err(|e| format!("{path}: {e}"));
+                    // Owner-only, exclusive, never through a planted symlink, never over a file.
+                    let result = crate::private_file::save_here(&path, text.as_bytes());
                     let _ = tx.send(Msg::Saved(result));
                 });
             }
