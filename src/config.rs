@@ -467,6 +467,12 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether the config makes `profile` read-only: `read_only = true`, or the first matching
+    /// `[[profile]]` rule says `read_only = true` (the `--read-only` flag is added by the caller).
+    pub fn read_only_for(&self, profile: &str) -> bool {
+        self.read_only || self.rule_for_profile(profile).and_then(|r| r.read_only) == Some(true)
+    }
+
     /// The first `[[profile]]` rule whose pattern matches `profile`.
     pub fn rule_for_profile(&self, profile: &str) -> Option<&ProfileRule> {
         self.profiles.iter().find(|rule| rule.matches(profile))

@@ -190,8 +190,7 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     let _log_guard = init_logging(cli.log_file.clone());
-    let rule_read_only = config.rule_for_profile(&profile).and_then(|r| r.read_only) == Some(true);
-    let opts = cli.connect_options(config.read_only || rule_read_only);
+    let opts = cli.connect_options(config.read_only_for(&profile));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -287,8 +286,10 @@ pub fn main() -> ExitCode {
                 quiet: cli.quiet,
             };
             let app = App::new(init);
+            let (rules, flag) = (app.config.clone(), cli.read_only);
             let rt_opts = crate::runtime::RuntimeOptions {
                 base: opts,
+                read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
                 no_color: no_color(),
                 user_theme_dir: crate::config::user_theme_dir(),
             };
