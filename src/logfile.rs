@@ -125,7 +125,9 @@ pub fn filter_directives(spec: Option<&str>) -> String {
             .iter()
             .any(|n| n == target || n.starts_with(&format!("{target}::")));
         if !asked {
-            out.push_str(&format!(",{target}=info"));
+            out.push(',');
+            out.push_str(target);
+            out.push_str("=info");
         }
     }
     out

@@ -81,13 +81,12 @@ pub(super) fn maybe_probe_guard(msg: &Msg, clients: Option<crate::aws::Clients>)
             }
             other => format!("sent ({}): {}\n", clients.profile, other.is_ok()),
         };
-        use std::io::Write as _;
         if let Ok(mut f) = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&file)
         {
-            let _ = f.write_all(line.as_bytes());
+            let _ = std::io::Write::write_all(&mut f, line.as_bytes());
         }
     });
 }
