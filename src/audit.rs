@@ -11,7 +11,7 @@
 //! The file is `$XDG_STATE_HOME/lambdash/audit.jsonl` unless `LAMBDASH_AUDIT_LOG` names another.
 
 use std::ffi::OsString;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -128,16 +128,13 @@ impl AuditLog {
     /// readable by its owner only.
     pub fn open(path: &Path) -> io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            // lambdash's own state directory is made 0700 even when it exists; a directory named by
+            // LAMBDASH_AUDIT_LOG is only created private, not changed.
+            let ours = crate::config::state_dir().is_some_and(|s| s == dir);
+            crate::private_file::private_dir(dir, ours)?;
         }
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(path)?;
+        // Owner-only, and never through a symlink planted under the name.
+        let file = crate::private_file::open_append(path)?;
         Ok(Self {
             path: path.to_path_buf(),
             file,

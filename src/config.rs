@@ -121,6 +121,16 @@ impl ConfigError {
             Self::file(file, format!("cannot read file: {why}"))
         })
     }
+
+    /// As [`ConfigError::read`], for a file that decides lambdash's behaviour (config, theme): refused
+    /// when it or its directory could be changed by another user (see
+    /// [`crate::private_file::check_trusted`]).
+    pub(crate) fn read_trusted(file: &Path) -> Result<String, Self> {
+        if file.exists() {
+            crate::private_file::check_trusted(file).map_err(|why| Self::file(file, why))?;
+        }
+        Self::read(file)
+    }
 }
 
 /// 1-based line and character column of byte `offset` in `text`.
@@ -357,7 +367,7 @@ impl Config {
                 _ => return Ok(Config::default()),
             },
         };
-        let text = ConfigError::read(&path)?;
+        let text = ConfigError::read_trusted(&path)?;
         Self::parse(&text, &path)
     }
 
@@ -455,6 +465,12 @@ impl Config {
             config.keys = key_overrides(keys, &err)?;
         }
         Ok(config)
+    }
+
+    /// Whether the config makes `profile` read-only: `read_only = true`, or the first matching
+    /// `[[profile]]` rule says `read_only = true` (the `--read-only` flag is added by the caller).
+    pub fn read_only_for(&self, profile: &str) -> bool {
+        self.read_only || self.rule_for_profile(profile).and_then(|r| r.read_only) == Some(true)
     }
 
     /// The first `[[profile]]` rule whose pattern matches `profile`.

@@ -14,6 +14,8 @@
 //! - [`logs`]: the log tailing engine (sliding-window dedup, Live Tail's content dedup and session
 //!   rules, time ranges, ring buffer, levels, invocations); its network side is `aws::logs` and
 //!   `aws::livetail` (the follow loop shared by the pane and `lambdash tail`).
+//! - [`logfile`]: lambdash's own log: owner-only, size-capped, no bodies or credentials by default.
+//! - [`private_file`]: owner-only, no-follow, never-overwrite files; refusing config others can change.
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
 //! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
@@ -29,7 +31,9 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod logfile;
 pub mod logs;
+pub mod private_file;
 pub mod rollback;
 pub mod runtime;
 pub mod sanitize;

@@ -52,15 +52,17 @@ impl Store {
         }
     }
 
-    /// Writes atomically (temp file + rename), so a crash never leaves half a file.
+    /// Writes atomically and owner-only: a temp file with a random name created exclusively (0600) in
+    /// the same directory, then a rename over `path` (a symlink there is replaced, never followed), so
+    /// a crash never leaves half a file. The directory is created 0700 (lambdash's state directory is
+    /// tightened to 0700 when it exists wider).
     pub fn save(&self, path: &Path) -> io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let ours = crate::config::state_dir().is_some_and(|s| s == dir);
+            crate::private_file::private_dir(dir, ours)?;
         }
-        let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        crate::private_file::replace(path, text.as_bytes())
     }
 
     pub fn record(&mut self, key: String, entry: Entry) {
@@ -112,6 +114,20 @@ mod tests {
         assert_eq!(again.pop(&k).unwrap().before, AliasState::plain("2"));
         assert_eq!(again.pop(&k).unwrap().before, AliasState::plain("1"));
         assert!(again.pop(&k).is_none());
+    }
+
+    #[test]
+    fn rollback_store_is_owner_only_in_an_owner_only_directory() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join("rollback.json");
+        Store::default().save(&path).unwrap();
+        Store::default().save(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temp file left behind");
     }
 
     #[test]

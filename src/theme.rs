@@ -180,7 +180,7 @@ impl Theme {
             let text = builtin(name).ok_or_else(|| unknown_theme(name, user_dir))?;
             return resolve(name, &[parse_builtin(name, text)?]);
         };
-        let text = ConfigError::read(&user_file)?;
+        let text = ConfigError::read_trusted(&user_file)?;
         let user = Layer::parse(text, user_file)?;
         let base_name = match &user.file.extends {
             Some(extends) => {

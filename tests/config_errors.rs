@@ -130,3 +130,50 @@ fn fixtures_fail_where_they_say() {
         assert_eq!(err.file, themes.join("broken.toml"));
     }
 }
+
+/// A config or theme file that another user could change decides `read_only`: refused with exit 2,
+/// the file named and why, before any AWS call.
+#[test]
+fn config_or_theme_writable_by_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let home = config_home(None);
+    let dir = home.path().join("lambdash");
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "read_only = false\n").expect("write config");
+    mode(&config, 0o666).expect("chmod");
+    let output = run(home.path(), &["functions"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.contains(&config.display().to_string())
+            && stderr.contains("writable by group or others (mode 0666)"),
+        "{stderr}"
+    );
+
+    mode(&config, 0o644).expect("chmod");
+    mode(&dir, 0o777).expect("chmod dir");
+    let output = run(home.path(), &["functions"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("its directory") && stderr.contains("0777"),
+        "{stderr}"
+    );
+
+    // A theme file in an open themes directory: the same.
+    mode(&dir, 0o755).expect("chmod dir");
+    std::fs::remove_file(&config).expect("rm config");
+    let themes = dir.join("themes");
+    std::fs::write(themes.join("mine.toml"), "extends = \"default\"\n").expect("theme");
+    mode(&themes, 0o777).expect("chmod themes");
+    let output = run(home.path(), &["--theme", "mine", "functions"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("mine.toml") && stderr.contains("its directory"),
+        "{stderr}"
+    );
+    mode(&themes, 0o755).expect("chmod themes");
+}

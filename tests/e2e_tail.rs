@@ -528,8 +528,15 @@ async fn escape_sequences_are_escaped_on_a_terminal_and_in_json() {
     assert_eq!(rows[0]["message"], evil.trim_end_matches('\n'));
     assert!(String::from_utf8_lossy(&out.stdout).contains(r"\u001b[31mRED"));
 
-    // A pipe gets the raw bytes (it is not a terminal; the consumer decides).
+    // A pipe (`| less -R`, `| grep`) is escaped too; `--raw` opts out and gets the bytes.
     let out = run(&endpoint, &["tail", &f, "--lines", "5"]);
+    let piped = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !piped.contains('\x1b') && !piped.contains('\u{202e}'),
+        "{piped:?}"
+    );
+    assert!(piped.contains(r"pay \x1b[31mRED"), "{piped:?}");
+    let out = run(&endpoint, &["tail", &f, "--lines", "5", "--raw"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b[31mRED"));
 }
 

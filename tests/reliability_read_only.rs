@@ -368,3 +368,116 @@ fn tui_write_keys_under_read_only_send_no_write() {
         "a refused write was audited"
     );
 }
+
+/// Starting on a profile that may write and switching with `:profile` to one a `[[profile]]` rule makes
+/// read-only: the app refuses the write keys, and the SDK clients rebuilt for the new profile carry the
+/// read-only guard too. A test hook (`LAMBDASH_TEST_GUARD_PROBE`) sends a mutating call straight through
+/// the current clients, past the app: before the switch it reaches the wire (so this test can fail),
+/// after it the guard stops it and the proxy sees no write at all.
+#[test]
+fn switching_to_a_read_only_profile_holds_at_the_sdk_level() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rt = runtime();
+    let _emu = rt.block_on(seeded());
+    let proxy = rt.block_on(FaultProxy::start(&shared_endpoint())).unwrap();
+    let home = Home::new();
+    home.write_config(
+        "[ui]\nflash_ttl = \"1s\"\n\n[[profile]]\npattern = \"locked\"\nread_only = true\n",
+    );
+    let aws_config = home.path().join("aws-config");
+    std::fs::write(
+        &aws_config,
+        format!("[default]\nregion = {REGION}\n\n[profile locked]\nregion = {REGION}\n"),
+    )
+    .unwrap();
+    let probe = home.path().join("probe.txt");
+    let command = format!(
+        "{} AWS_PROFILE=default AWS_CONFIG_FILE={} LAMBDASH_TEST_GUARD_PROBE={} {}; echo EXITED-$?; sleep 30",
+        home.env_prefix(&proxy.url(), REGION),
+        aws_config.display(),
+        probe.display(),
+        support::bin()
+    );
+    let probed = |n: usize| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = std::fs::read_to_string(&probe).unwrap_or_default();
+            if text.lines().count() >= n || std::time::Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let writes = |proxy: &FaultProxy| -> Vec<String> {
+        proxy
+            .recorded()
+            .iter()
+            .filter(|r| !is_read(r))
+            .map(|r| format!("{} {} {}", r.method, r.path, r.operation()))
+            .collect()
+    };
+    {
+        let tmux = Tmux::start("lambdash-profile-switch", &command);
+        tmux.wait_for("the functions", |s| s.contains(FUNCTION));
+        let screen = tmux.screen();
+        assert!(!screen.contains("READ-ONLY"), "{screen}");
+        // Before the switch the probe reaches the endpoint.
+        tmux.keys(&["!"]);
+        let text = probed(1);
+        assert!(text.starts_with("sent (default)"), "{text:?}");
+        let before = writes(&proxy);
+        assert_eq!(before.len(), 1, "{before:#?}");
+        assert!(before[0].contains("lambdash-guard-probe"), "{before:#?}");
+
+        tmux.type_text(":profile locked");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the read-only profile", |s| {
+            s.contains("profile locked") && s.contains("READ-ONLY") && s.contains(FUNCTION)
+        });
+        tmux.keys(&["!"]);
+        let text = probed(2);
+        assert_eq!(
+            text.lines().nth(1),
+            Some("refused (locked)"),
+            "the SDK guard did not follow :profile: {text:?}"
+        );
+        // The app's own refusal too: mute an alarm, switch an alias.
+        tmux.keys(&["A"]);
+        tmux.wait_for("the alarms", |s| s.contains(ALARM));
+        tmux.type_text(&format!("/{ALARM}"));
+        tmux.keys(&["Enter"]);
+        refused(&tmux, &["M"], &["y"], "mute refused after :profile");
+        tmux.escape(3);
+        tmux.wait_for("the functions again", |s| s.contains("┌ Functions"));
+        tmux.type_text("/orders-api");
+        tmux.keys(&["Enter"]);
+        tmux.keys(&["a"]);
+        tmux.wait_for("the aliases pane", |s| s.contains("live"));
+        tmux.wait_for("the versions", |s| !s.contains("loading"));
+        tmux.keys(&["l", "G"]);
+        refused(
+            &tmux,
+            &["Enter"],
+            &["y"],
+            "alias switch refused after :profile",
+        );
+        tmux.escape(2);
+        tmux.keys(&["q"]);
+        let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
+        assert!(screen.contains("EXITED-0"), "{screen}");
+    }
+    let after = writes(&proxy);
+    assert_eq!(
+        after.len(),
+        1,
+        "a mutating call reached the endpoint after the switch to a read-only profile: {after:#?}"
+    );
+    assert!(
+        std::fs::read_to_string(home.audit_log())
+            .unwrap_or_default()
+            .is_empty(),
+        "a refused write was audited"
+    );
+}

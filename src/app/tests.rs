@@ -2216,3 +2216,44 @@ fn search_matches_stay_right_as_lines_arrive_and_the_ring_evicts() {
     app.logs.as_mut().unwrap().search = "hay".into();
     assert_eq!(logs(&app).matches(), [0], "hay is now the oldest line");
 }
+
+#[test]
+fn copied_and_saved_lines_carry_no_raw_control_characters() {
+    let mut app = loaded(&["orders-api"]);
+    let cmds = key(&mut app, KeyCode::Char('l'));
+    let Some(Cmd::Logs(LogsCmd::Start { session, .. })) = cmds.last().cloned() else {
+        panic!("{cmds:?}")
+    };
+    let hostile = "pay\t\x1b]52;c;ZXZpbA==\x07 \x1b[2J\r\u{9b}31m \u{202e}x\nrm -rf ~\n";
+    app.update(Msg::Logs(LogsMsg::Events {
+        generation: 1,
+        session,
+        events: vec![log_event(1, hostile)],
+    }));
+    let cmds = key(&mut app, KeyCode::Char('y'));
+    let [Cmd::Copy(text)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(text.starts_with("pay\t\\x1b]52;c;"), "tab kept: {text:?}");
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\t' && crate::sanitize::is_unsafe(c)),
+        "{text:?}"
+    );
+    let cmds = key(&mut app, KeyCode::Char('s'));
+    let [Cmd::Logs(LogsCmd::SaveFile { text, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(text.contains("pay\t\\x1b]52;c;"), "{text:?}");
+    assert!(
+        text.contains("\\x0d\\u{9b}31m \\u{202e}x\nrm -rf ~"),
+        "{text:?}"
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\t' && c != '\n' && crate::sanitize::is_unsafe(c)),
+        "{text:?}"
+    );
+}

@@ -6,9 +6,10 @@
 //! first (AWS accepts unknown names silently), the change is confirmed on the terminal unless `--yes`,
 //! and every alarm changed (or not, on failure) gets a line in the audit log.
 
+use super::output::errln;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ use chrono::{SecondsFormat, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_AWS, aws_error, emit, usage_error};
+use super::{EXIT_AWS, aws_error, usage_error};
 use crate::audit::{AuditEntry, AuditLog, Outcome};
 use crate::aws::alarms::NAMES_PER_CALL;
 use crate::aws::{Clients, ConnectOptions};
@@ -193,9 +194,7 @@ fn condition_cell(a: &Alarm) -> String {
 pub fn render(alarms: &[Alarm], json: bool, escape: bool) -> Result<String, serde_json::Error> {
     if json {
         let rows: Vec<AlarmJson> = alarms.iter().map(AlarmJson::from).collect();
-        let mut s = serde_json::to_string_pretty(&rows)?;
-        s.push('\n');
-        return Ok(s);
+        return super::output::json_pretty(&rows);
     }
     let clean = |s: &str| {
         if escape {
@@ -278,25 +277,14 @@ async fn list(
         Ok(a) => select(a, function),
         Err(e) => return aws_error(&e),
     };
-    let stdout = io::stdout();
-    let text = match render(&alarms, json, stdout.is_terminal()) {
+    let text = match render(&alarms, json, super::output::escape()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: encoding JSON: {e}");
+            errln!("error: encoding JSON: {e}");
             return ExitCode::from(EXIT_AWS);
         }
     };
-    let mut out = stdout.lock();
-    if let Err(code) = emit(&mut out, &text) {
-        return code;
-    }
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
-            ExitCode::from(EXIT_AWS)
-        }
-        _ => ExitCode::SUCCESS,
-    }
+    super::output::stdout(&text)
 }
 
 /// `a, b, c` (sanitised: names come from the command line or AWS and go to a terminal).
@@ -397,7 +385,7 @@ fn set_actions(
         return ExitCode::SUCCESS;
     }
     if !already.is_empty() {
-        eprintln!(
+        errln!(
             "already {state_word}, left as is: {}",
             name_list(&already_names)
         );
@@ -453,7 +441,7 @@ async fn apply(
                 outcome.clone(),
             );
             if let Err(e) = audit.append(&entry) {
-                eprintln!(
+                errln!(
                     "warning: writing the audit log {}: {e}",
                     audit_path.display()
                 );
@@ -462,7 +450,7 @@ async fn apply(
         }
         if let Err(e) = result {
             if !changed.is_empty() {
-                eprintln!("changed before the failure: {}", name_list(&changed));
+                errln!("changed before the failure: {}", name_list(&changed));
             }
             return aws_error(&e);
         }

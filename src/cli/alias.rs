@@ -1,8 +1,9 @@
 //! `lambdash alias list|set|rollback`.
 
+use super::output::errln;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -13,7 +14,6 @@ use crate::aws::Clients;
 use crate::domain::alias::codedeploy::{AliasManagement, FunctionCodeDeploy};
 use crate::domain::alias::{self, AliasChange, AliasState};
 use crate::rollback::{self, Store};
-use crate::sanitize::sanitize;
 use crate::writes::Write;
 
 #[derive(Debug, Args)]
@@ -132,7 +132,7 @@ impl AliasCommand {
 }
 
 fn fail(e: &impl std::fmt::Display, code: u8) -> ExitCode {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     ExitCode::from(code)
 }
 
@@ -177,12 +177,12 @@ async fn list(clients: &Clients, function: &str, json: bool) -> ExitCode {
         match clients.codedeploy_for(function).await {
             Ok(cd) => {
                 for (id, why) in &cd.unreadable {
-                    eprintln!("note: CodeDeploy deployment {id}: {why}: its alias is not known");
+                    errln!("note: CodeDeploy deployment {id}: {why}: its alias is not known");
                 }
                 Some(cd)
             }
             Err(e) => {
-                eprintln!("note: CodeDeploy status unknown: {e}");
+                errln!("note: CodeDeploy status unknown: {e}");
                 None
             }
         }
@@ -203,19 +203,12 @@ async fn list(clients: &Clients, function: &str, json: bool) -> ExitCode {
                 codedeploy: CodeDeployOf::json(m.as_ref()),
             })
             .collect();
-        match serde_json::to_string_pretty(&rows) {
-            Ok(s) => s + "\n",
+        match super::output::json_pretty(&rows) {
+            Ok(s) => s,
             Err(e) => return fail(&e, EXIT_AWS),
         }
     } else {
-        let tty = io::stdout().is_terminal();
-        let clean = |s: &str| {
-            if tty {
-                sanitize(s).into_owned()
-            } else {
-                s.to_string()
-            }
-        };
+        let clean = |s: &str| super::output::cell(s).into_owned();
         let mut out = format!(
             "{:<20} {:<28} {:<34} {}\n",
             "ALIAS", "ROUTES TO", "CODEDEPLOY", "DESCRIPTION"
@@ -259,7 +252,7 @@ fn store_path() -> Result<std::path::PathBuf, ExitCode> {
 async fn apply(clients: &Clients, write: &Write) -> ExitCode {
     match crate::writes::execute(clients, write).await {
         Ok(summary) => {
-            eprintln!("{summary}");
+            errln!("{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, EXIT_AWS),
@@ -303,7 +296,7 @@ async fn set(
     let change = match alias::plan_set(function, current, to, &versions) {
         Ok(c) => c,
         Err(alias::PlanError::Nothing(msg)) => {
-            eprintln!("{msg}: nothing to do");
+            errln!("{msg}: nothing to do");
             return ExitCode::SUCCESS;
         }
         Err(e) => return fail(&e, EXIT_USAGE),

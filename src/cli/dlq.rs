@@ -4,6 +4,7 @@
 //! with a text that says exactly what will happen (from → to, count, at-least-once) unless `--yes`, and
 //! audited. A queue is a name, a URL or an ARN; an unknown one is exit 2.
 
+use super::output::errln;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write as _};
 use std::ops::ControlFlow;
@@ -21,7 +22,6 @@ use crate::domain::dlq::{
     AT_LEAST_ONCE, DlqKind, MessageJson, PlanInputs, QueueRef, RedrivePlan, RedriveSummary,
     RedriveTarget, plan_path,
 };
-use crate::sanitize::sanitize;
 use crate::writes::DlqWrite;
 
 #[derive(Debug, Args)]
@@ -109,7 +109,7 @@ impl DlqCommand {
 }
 
 fn fail(e: &impl std::fmt::Display, code: u8) -> ExitCode {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     ExitCode::from(code)
 }
 
@@ -185,7 +185,7 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
             .iter()
             .any(|e| e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
     {
-        eprintln!(
+        errln!(
             "error: unknown function {:?} in {}",
             crate::sanitize::sanitize(name),
             clients.region
@@ -193,22 +193,15 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
         return ExitCode::from(EXIT_USAGE);
     }
     for e in &found.partial_errors {
-        eprintln!("warning: {e}");
+        errln!("warning: {e}");
     }
     let text = if json {
-        match serde_json::to_string_pretty(&found.dlqs) {
-            Ok(s) => s + "\n",
+        match super::output::json_pretty(&found.dlqs) {
+            Ok(s) => s,
             Err(e) => return fail(&e, EXIT_AWS),
         }
     } else {
-        let tty = io::stdout().is_terminal();
-        let clean = |s: &str| {
-            if tty {
-                sanitize(s).into_owned()
-            } else {
-                s.to_string()
-            }
-        };
+        let clean = |s: &str| super::output::cell(s).into_owned();
         let mut out = format!(
             "{:<32} {:<30} {:>8} {:>9} {:>8} {:>7}  {}\n",
             "QUEUE", "KIND", "VISIBLE", "IN-FLIGHT", "DELAYED", "OLDEST", "FUNCTIONS"
@@ -232,7 +225,7 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
             );
         }
         for note in age_notes(&found.dlqs) {
-            eprintln!("note: {note}");
+            errln!("note: {note}");
         }
         out
     };
@@ -279,29 +272,22 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
         Ok(p) => p,
         Err(e) => return aws_fail(&e),
     };
-    eprintln!(
+    errln!(
         "peeked {} message(s) of {} and released them; peeking increments each one's ApproximateReceiveCount",
         peeked.messages.len(),
         q.name
     );
     if let Some(e) = &peeked.release_error {
-        eprintln!("warning: releasing the peeked messages failed ({e}): they reappear within 20 s");
+        errln!("warning: releasing the peeked messages failed ({e}): they reappear within 20 s");
     }
     if json {
         let rows: Vec<MessageJson> = peeked.messages.iter().map(MessageJson::from).collect();
-        return match serde_json::to_string_pretty(&rows) {
-            Ok(s) => print(&(s + "\n")),
+        return match super::output::json_pretty(&rows) {
+            Ok(s) => print(&s),
             Err(e) => fail(&e, EXIT_AWS),
         };
     }
-    let tty = io::stdout().is_terminal();
-    let clean = |s: &str| {
-        if tty {
-            sanitize(s).into_owned()
-        } else {
-            s.to_string()
-        }
-    };
+    let clean = |s: &str| super::output::cell(s).into_owned();
     let mut out = String::new();
     for m in &peeked.messages {
         let _ = writeln!(out, "── {}", clean(&m.message_id));
@@ -337,7 +323,7 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
             let _ = writeln!(out, "attr       {}={}", clean(k), clean(&value));
         }
         let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
-        let _ = writeln!(out, "{}\n", clean(&body));
+        let _ = writeln!(out, "{}\n", super::output::text(&body));
     }
     print(&out)
 }
@@ -389,7 +375,7 @@ async fn plan(
             .await
             .map_err(|e| aws_fail(&e))?;
         for e in &found.partial_errors {
-            eprintln!("warning: {e}");
+            errln!("warning: {e}");
         }
         Some(found)
     } else {
@@ -404,7 +390,7 @@ async fn plan(
     {
         // DeadLetterConfig is invisible on some endpoints; the user named the function: trust them,
         // and re-invoke with each record's requestPayload, or the body when it is not a record.
-        eprintln!(
+        errln!(
             "note: lambdash cannot see {f} sending its failures to {}; re-invoking it with each destination record's requestPayload, or the body otherwise",
             from.name
         );
@@ -438,17 +424,17 @@ async fn plan(
 }
 
 fn summary_out(summary: &RedriveSummary, json: bool) -> ExitCode {
-    eprintln!("{}", summary.line());
+    errln!("{}", summary.line());
     for f in &summary.failed {
-        eprintln!("  failed {}: {}", f.message_id, f.error);
+        errln!("  failed {}: {}", f.message_id, f.error);
     }
     if !summary.dry_run && summary.moved > 0 {
-        eprintln!("{AT_LEAST_ONCE}");
+        errln!("{AT_LEAST_ONCE}");
     }
     if json {
-        match serde_json::to_string_pretty(summary) {
+        match super::output::json_pretty(summary) {
             Ok(s) => {
-                if let Err(code) = emit(&mut io::stdout().lock(), &(s + "\n")) {
+                if let Err(code) = emit(&mut io::stdout().lock(), &s) {
                     return code;
                 }
             }
@@ -472,11 +458,11 @@ async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCod
         Err(code) => return code,
     };
     if req.dry_run {
-        eprintln!("dry run: {}", plan.describe());
+        errln!("dry run: {}", plan.describe());
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
     }
     if plan.visible == 0 && plan.in_flight == 0 && plan.selected.is_none() {
-        eprintln!("{} is empty: nothing to redrive", from.name);
+        errln!("{} is empty: nothing to redrive", from.name);
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
     }
     if let Err(code) = confirm(&format!("{} Proceed?", plan.describe()), req.yes) {
@@ -494,7 +480,7 @@ async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCod
     let mut last = Instant::now();
     let progress = move |p: &crate::domain::dlq::RedriveProgress| {
         if let Some(note) = &p.note {
-            eprintln!("note: {note}");
+            errln!("note: {note}");
         }
         if last.elapsed() >= Duration::from_secs(1) || tty {
             last = Instant::now();
@@ -508,9 +494,10 @@ async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCod
                 );
                 let _ = io::stderr().flush();
             } else {
-                eprintln!(
+                errln!(
                     "progress: moved {} failed {} remaining {remaining}",
-                    p.moved, p.failed
+                    p.moved,
+                    p.failed
                 );
             }
         }
@@ -538,14 +525,15 @@ fn confirm_by_name(prompt: &str, name: &str, yes: bool) -> Result<(), ExitCode> 
         return Ok(());
     }
     if !io::stdin().is_terminal() {
-        eprintln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
+        errln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    eprint!("{prompt}\nType the queue name ({name}) to confirm: ");
-    let _ = io::stderr().flush();
+    super::output::stderr_prompt(&format!(
+        "{prompt}\nType the queue name ({name}) to confirm: "
+    ));
     let mut answer = String::new();
     if io::stdin().read_line(&mut answer).is_err() || answer.trim() != name {
-        eprintln!("cancelled: nothing was changed");
+        errln!("cancelled: nothing was changed");
         return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok(())
@@ -554,7 +542,7 @@ fn confirm_by_name(prompt: &str, name: &str, yes: bool) -> Result<(), ExitCode> 
 async fn apply(clients: &Clients, write: &DlqWrite) -> ExitCode {
     match crate::writes::execute_dlq(clients, write).await {
         Ok(summary) => {
-            eprintln!("{summary}");
+            errln!("{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, EXIT_AWS),

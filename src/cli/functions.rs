@@ -1,7 +1,7 @@
 //! `lambdash functions [--json]`.
 
+use super::output::errln;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -54,9 +54,7 @@ pub fn render(
 ) -> Result<String, serde_json::Error> {
     if json {
         let rows: Vec<FunctionJson> = functions.iter().map(FunctionJson::from).collect();
-        let mut s = serde_json::to_string_pretty(&rows)?;
-        s.push('\n');
-        return Ok(s);
+        return super::output::json_pretty(&rows);
     }
     let clean = |s: &str| {
         if escape {
@@ -100,23 +98,12 @@ pub async fn run(clients: &Clients, json: bool) -> ExitCode {
         Err(e) => return super::aws_error(&e),
     };
     functions.sort_by(|a, b| a.name.cmp(&b.name));
-    let stdout = io::stdout();
-    let text = match render(&functions, json, stdout.is_terminal()) {
+    let text = match render(&functions, json, super::output::escape()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: encoding JSON: {e}");
+            errln!("error: encoding JSON: {e}");
             return ExitCode::from(super::EXIT_AWS);
         }
     };
-    let mut out = stdout.lock();
-    if let Err(code) = super::emit(&mut out, &text) {
-        return code;
-    }
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
-            ExitCode::from(super::EXIT_AWS)
-        }
-        _ => ExitCode::SUCCESS,
-    }
+    super::output::stdout(&text)
 }

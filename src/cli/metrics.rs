@@ -1,9 +1,9 @@
 //! `lambdash metrics FUNCTION [--since DURATION] [--json]` and `lambdash cost [--since DURATION] [--json]`
 //! (issue #4). Both fetch with batched GetMetricData and say how many calls it took.
 
+use super::output::errln;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -81,18 +81,7 @@ fn gmd_calls(clients: &Clients) -> u64 {
 }
 
 fn write_out(text: &str) -> ExitCode {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    if let Err(code) = super::emit(&mut out, text) {
-        return code;
-    }
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
-            ExitCode::from(super::EXIT_AWS)
-        }
-        _ => ExitCode::SUCCESS,
-    }
+    super::output::stdout(text)
 }
 
 /// One window total as printed: the value, or why there is none.
@@ -277,9 +266,7 @@ pub fn render_metrics(
             "series": series,
             "get_metric_data_calls": calls,
         });
-        let mut s = serde_json::to_string_pretty(&doc)?;
-        s.push('\n');
-        return Ok(s);
+        return super::output::json_pretty(&doc);
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -394,12 +381,12 @@ pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
     ) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: encoding JSON: {e}");
+            errln!("error: encoding JSON: {e}");
             return ExitCode::from(super::EXIT_AWS);
         }
     };
     if !args.json {
-        eprintln!("GetMetricData calls: {calls}");
+        errln!("GetMetricData calls: {calls}");
     }
     write_out(&text)
 }
@@ -459,9 +446,7 @@ fn render_cost(
             "notes": report.notes,
             "get_metric_data_calls": calls,
         });
-        let mut s = serde_json::to_string_pretty(&doc)?;
-        s.push('\n');
-        return Ok(s);
+        return super::output::json_pretty(&doc);
     }
     let clean = |s: &str| {
         if escape {
@@ -586,16 +571,16 @@ pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {
         &clients.region,
         calls,
         args.json,
-        io::stdout().is_terminal(),
+        super::output::escape(),
     ) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: encoding JSON: {e}");
+            errln!("error: encoding JSON: {e}");
             return ExitCode::from(super::EXIT_AWS);
         }
     };
     if !args.json {
-        eprintln!("GetMetricData calls: {calls}");
+        errln!("GetMetricData calls: {calls}");
     }
     write_out(&text)
 }

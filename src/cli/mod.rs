@@ -5,6 +5,7 @@ mod alias;
 mod dlq;
 mod functions;
 mod metrics;
+pub(crate) mod output;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,6 +18,7 @@ use crate::app::{App, Init};
 use crate::aws::{Clients, ConnectOptions};
 use crate::config::{Config, ConfigError};
 use crate::theme::Theme;
+use output::errln;
 
 /// A terminal operations console for AWS Lambda.
 #[derive(Debug, Parser)]
@@ -44,6 +46,10 @@ pub struct Cli {
     /// No terminal bell (e.g. when an alarm flips to ALARM).
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// Print AWS text (log lines, message bodies, names, descriptions) byte for byte in plain-text
+    /// output. By default control characters (ESC, BEL, C1, bidi) are escaped, piped or not.
+    #[arg(long, global = true)]
+    pub raw: bool,
     /// Where lambdash writes its own log (default: $XDG_STATE_HOME/lambdash/lambdash.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -83,7 +89,7 @@ pub const EXIT_AWS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -98,19 +104,28 @@ impl Cli {
     }
 }
 
-/// Sets up the file log. Never logs to stdout/stderr: the TUI owns the terminal.
+/// Sets up the file log (owner-only, size-capped: see [`crate::logfile`]). Never logs to
+/// stdout/stderr: the TUI owns the terminal.
 fn init_logging(path: Option<PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let default = path.is_none();
     let path = path.or_else(|| crate::config::state_dir().map(|d| d.join("lambdash.log")))?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = path.file_name()?.to_owned();
-    let appender = tracing_appender::rolling::never(dir, file);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LAMBDASH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // lambdash's own state directory is made 0700 even when it exists; a directory named by
+    // --log-file is only created private, not changed.
+    crate::private_file::private_dir(&dir, default).ok()?;
+    let file =
+        crate::logfile::RotatingFile::open(&path, crate::logfile::MAX_BYTES, crate::logfile::KEEP)
+            .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let spec = std::env::var("LAMBDASH_LOG").ok();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(crate::logfile::filter_directives(spec.as_deref()))
+            .unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(crate::logfile::filter_directives(None))
+            });
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
@@ -155,6 +170,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    output::set_raw(cli.raw);
     if let Some(Command::Completions { shell }) = &cli.command {
         let mut cmd = Cli::command();
         clap_complete::generate(*shell, &mut cmd, "lambdash", &mut io::stdout());
@@ -174,8 +190,7 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     let _log_guard = init_logging(cli.log_file.clone());
-    let rule_read_only = config.rule_for_profile(&profile).and_then(|r| r.read_only) == Some(true);
-    let opts = cli.connect_options(config.read_only || rule_read_only);
+    let opts = cli.connect_options(config.read_only_for(&profile));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -183,7 +198,7 @@ pub fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            errln!("error: cannot start the async runtime: {e}");
             return ExitCode::from(EXIT_AWS);
         }
     };
@@ -271,15 +286,17 @@ pub fn main() -> ExitCode {
                 quiet: cli.quiet,
             };
             let app = App::new(init);
+            let (rules, flag) = (app.config.clone(), cli.read_only);
             let rt_opts = crate::runtime::RuntimeOptions {
                 base: opts,
+                read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
                 no_color: no_color(),
                 user_theme_dir: crate::config::user_theme_dir(),
             };
             match runtime.block_on(crate::runtime::run(app, rt_opts)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: terminal: {e}");
+                    errln!("error: terminal: {e}");
                     ExitCode::from(EXIT_AWS)
                 }
             }
@@ -292,7 +309,7 @@ fn aws_error(e: &crate::aws::AwsError) -> ExitCode {
     if matches!(e, crate::aws::AwsError::NoRegion) {
         return usage_error(&e.to_string());
     }
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     ExitCode::from(EXIT_AWS)
 }
 
@@ -302,7 +319,7 @@ pub(crate) fn emit(out: &mut impl Write, text: &str) -> Result<(), ExitCode> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("error: writing output: {e}");
+            errln!("error: writing output: {e}");
             Err(ExitCode::from(EXIT_AWS))
         }
     }
@@ -315,14 +332,13 @@ pub(crate) fn confirm(prompt: &str, yes: bool) -> Result<(), ExitCode> {
         return Ok(());
     }
     if !io::stdin().is_terminal() {
-        eprintln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
+        errln!("error: {prompt} — refusing without a terminal to confirm on: pass --yes");
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    eprint!("{prompt} [y/N] ");
-    let _ = io::stderr().flush();
+    output::stderr_prompt(&format!("{prompt} [y/N] "));
     let mut answer = String::new();
     if io::stdin().read_line(&mut answer).is_err() || !matches!(answer.trim(), "y" | "Y" | "yes") {
-        eprintln!("cancelled: nothing was changed");
+        errln!("cancelled: nothing was changed");
         return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok(())

@@ -15,6 +15,7 @@
 //!
 //! Every CloudWatch Logs request goes through one [`Pacer`] (`--budget-tps`, 2/s by default).
 
+use super::output::errln;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -101,12 +102,12 @@ fn rfc3339_ms(t: DateTime<Utc>) -> String {
 /// Colours for function names, in order (the same function keeps its colour).
 const FUNCTION_COLOURS: [&str; 6] = ["36", "35", "34", "32", "33", "96"];
 
-/// How events are written: JSON lines, or `TIMESTAMP FUNCTION MESSAGE` (escaped and coloured when
-/// stdout is a terminal).
+/// How events are written: JSON lines (C1/bidi controls `\uXXXX`), or `TIMESTAMP FUNCTION MESSAGE`
+/// (escaped unless `--raw`, piped or not; coloured when stdout is a terminal).
 #[derive(Clone, Debug)]
 pub struct Format {
     pub json: bool,
-    /// Escape control sequences (stdout is a terminal).
+    /// Escape control sequences (everything but `--raw`).
     pub escape: bool,
     pub colour: bool,
     /// The functions in command-line order, for their colours.
@@ -125,9 +126,7 @@ impl Format {
                 event_id: &e.event_id,
                 message: e.text(),
             };
-            let mut s = serde_json::to_string(&row).unwrap_or_default();
-            s.push('\n');
-            return s;
+            return super::output::json_line(&row).unwrap_or_default();
         }
         let text = if self.escape {
             sanitize_lines(e.text()).join("\n")
@@ -173,7 +172,7 @@ impl Printer {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
             Err(e) => {
-                eprintln!("error: writing output: {e}");
+                errln!("error: writing output: {e}");
                 Err(ExitCode::from(EXIT_AWS))
             }
         }
@@ -188,9 +187,9 @@ fn say_retry(err: &AwsError, delay: Duration) {
         format!("{secs:.0}s")
     };
     if err.is_throttling() {
-        eprintln!("throttled, retrying in {wait}");
+        errln!("throttled, retrying in {wait}");
     } else {
-        eprintln!("{err}; retrying in {wait}");
+        errln!("{err}; retrying in {wait}");
     }
 }
 
@@ -199,7 +198,7 @@ fn failed(err: &AwsError) -> ExitCode {
     if let AwsError::Service { code, message, .. } = err
         && code == "InvalidParameterException"
     {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         return ExitCode::from(EXIT_USAGE);
     }
     super::aws_error(err)
@@ -219,9 +218,11 @@ pub async fn run(clients: &Clients, mut args: TailArgs, configured: TailMode) ->
         match clients.function_for_logs(name).await {
             Ok(f) => queries.push(LogQuery::for_function(&f).with_filter(args.filter.clone())),
             Err(e) if e.is_not_found() => {
-                eprintln!(
+                errln!(
                     "error: function {:?} not found in {} (profile {})",
-                    name, clients.region, clients.profile
+                    name,
+                    clients.region,
+                    clients.profile
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
@@ -234,7 +235,7 @@ pub async fn run(clients: &Clients, mut args: TailArgs, configured: TailMode) ->
         out: BufWriter::with_capacity(64 * 1024, stdout),
         format: Format {
             json: args.json,
-            escape: tty,
+            escape: super::output::escape(),
             colour: tty && !args.json && !super::no_color(),
             functions: names,
         },
@@ -322,12 +323,12 @@ impl FollowSink for CliSink<'_> {
 
     fn transport(&mut self, transport: &Transport) {
         match transport {
-            Transport::Live { sampled: false } => eprintln!("following with Live Tail"),
+            Transport::Live { sampled: false } => errln!("following with Live Tail"),
             Transport::Live { sampled: true } => {
-                eprintln!("Live Tail is sampling (over 500 events/s): some events are not shown");
+                errln!("Live Tail is sampling (over 500 events/s): some events are not shown");
             }
             Transport::Polling { why: Some(why) } => {
-                eprintln!("polling FilterLogEvents: {why}");
+                errln!("polling FilterLogEvents: {why}");
             }
             Transport::Polling { why: None } => {}
         }
@@ -338,7 +339,7 @@ impl FollowSink for CliSink<'_> {
     }
 
     fn skipped(&mut self, function: &str, gap: TimeWindow) {
-        eprintln!(
+        errln!(
             "warning: {function}: events from {} to {} were not fetched (polling stalled too long)",
             rfc3339_ms(gap.start),
             rfc3339_ms(gap.end)

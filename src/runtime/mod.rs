@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use base64::Engine as _;
 use chrono::Utc;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
 use crossterm::execute;
@@ -66,8 +65,11 @@ fn setup_terminal() -> io::Result<Term> {
 
 /// What the runtime needs besides the app.
 pub struct RuntimeOptions {
-    /// Endpoint and read-only flag; profile/region come from `Cmd::Reconnect`.
+    /// Endpoint and the startup read-only flag; profile/region come from `Cmd::Reconnect`.
     pub base: ConnectOptions,
+    /// Whether a profile is read-only (`--read-only`, `read_only = true`, or its `[[profile]]` rule):
+    /// every reconnect builds the SDK-level guard from the new profile's answer.
+    pub read_only_for: Arc<dyn Fn(&str) -> bool + Send + Sync>,
     /// `NO_COLOR` is set: themes loaded later are stripped of colour too.
     pub no_color: bool,
     pub user_theme_dir: Option<std::path::PathBuf>,
@@ -123,8 +125,8 @@ impl Executor {
             Cmd::Quit => return false,
             Cmd::Bell => write_raw(terminal, "\x07"),
             Cmd::Copy(text) => {
-                let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-                write_raw(terminal, &format!("\x1b]52;c;{b64}\x07"));
+                // The payload is sanitised (tabs kept): nothing pasted can run or inject.
+                write_raw(terminal, &crate::sanitize::osc52(&text));
             }
             Cmd::StopPoller(kind) => self.stop(kind),
             Cmd::RefreshNow(kind) => {
@@ -216,11 +218,7 @@ impl Executor {
         }
         self.latest_generation.store(generation, Ordering::SeqCst);
         self.percentiles.reset();
-        let opts = ConnectOptions {
-            profile,
-            region,
-            ..self.opts.base.clone()
-        };
+        let opts = reconnect_options(&self.opts, profile, region);
         let (tx, slot, latest, counter) = (
             self.tx.clone(),
             self.clients.clone(),
@@ -355,6 +353,25 @@ fn spawn_ticker(
     });
 }
 
+/// The options of a reconnect (`:profile`, `:region`): the SDK-level read-only guard follows the new
+/// profile (resolved as `Clients::connect` resolves it), never the startup profile.
+fn reconnect_options(
+    opts: &RuntimeOptions,
+    profile: Option<String>,
+    region: Option<String>,
+) -> ConnectOptions {
+    let name = profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    ConnectOptions {
+        read_only: (opts.read_only_for)(&name),
+        profile,
+        region,
+        ..opts.base.clone()
+    }
+}
+
 /// Runs the TUI until the user quits or a signal arrives. The terminal is restored on every path.
 pub async fn run(app: App, opts: RuntimeOptions) -> io::Result<()> {
     let mut terminal = setup_terminal()?;
@@ -411,11 +428,69 @@ async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> 
             return Ok(());
         };
         test_hooks::maybe_panic(&first); // inert unless LAMBDASH_TEST_PANIC is set (tests only)
+        test_hooks::maybe_probe_guard(&first, exec.clients()); // inert unless LAMBDASH_TEST_GUARD_PROBE
         pending.extend(app.update(first));
         while let Ok(msg) = rx.try_recv() {
             pending.extend(app.update(msg));
         }
         // The DLQ poller follows the pane shown (functions or DLQ), whatever changed it.
         pending.extend(app.sync_dlq_poller());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(cli_read_only: bool) -> RuntimeOptions {
+        let config = crate::config::Config::parse(
+            "[[profile]]\npattern = \"prod*\"\nread_only = true\n",
+            std::path::Path::new("config.toml"),
+        )
+        .unwrap();
+        RuntimeOptions {
+            base: ConnectOptions {
+                endpoint_url: Some("http://127.0.0.1:9".into()),
+                read_only: cli_read_only,
+                ..ConnectOptions::default()
+            },
+            read_only_for: Arc::new(move |p| cli_read_only || config.read_only_for(p)),
+            no_color: false,
+            user_theme_dir: None,
+        }
+    }
+
+    #[test]
+    fn a_switch_to_a_read_only_profile_rebuilds_the_guard_on() {
+        let o = reconnect_options(&opts(false), Some("prod-eu".into()), None);
+        assert!(o.read_only, "the new profile's rule");
+        assert_eq!(o.profile.as_deref(), Some("prod-eu"));
+        assert_eq!(o.endpoint_url.as_deref(), Some("http://127.0.0.1:9"));
+        let o = reconnect_options(&opts(false), Some("dev".into()), Some("eu-west-1".into()));
+        assert!(!o.read_only, "a profile without a rule writes");
+        let o = reconnect_options(&opts(true), Some("dev".into()), None);
+        assert!(o.read_only, "--read-only holds on every profile");
+    }
+
+    /// The clients built for the new profile refuse a write at the SDK level: nothing is sent (the
+    /// endpoint is a closed port, so a call that got through would fail differently).
+    #[tokio::test]
+    async fn the_rebuilt_clients_refuse_a_write_before_sending_it() {
+        let o = reconnect_options(
+            &opts(false),
+            Some("prod-eu".into()),
+            Some("us-east-1".into()),
+        );
+        let clients = Clients::connect(&o).await.unwrap();
+        assert!(clients.read_only);
+        let err = clients
+            .lambda
+            .delete_function_concurrency()
+            .function_name("f")
+            .send()
+            .await
+            .unwrap_err();
+        let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+        assert!(text.contains("refused by --read-only"), "{text}");
     }
 }

@@ -116,11 +116,12 @@ pub struct LambdaDlqError {
     pub message: Option<String>,
 }
 
-/// Messages as JSON Lines (one message per line, receipt handles left out), for export.
+/// Messages as JSON Lines (one message per line, receipt handles left out), for export. Lossless, and
+/// safe to `cat`: DEL, C1 and bidi controls are written `\uXXXX` like the C0 ones.
 pub fn to_jsonl(messages: &[DlqMessage]) -> Result<String, serde_json::Error> {
     let mut out = String::new();
     for m in messages {
-        out.push_str(&serde_json::to_string(&MessageJson::from(m))?);
+        out.push_str(&crate::sanitize::json_string(&MessageJson::from(m))?);
         out.push('\n');
     }
     Ok(out)

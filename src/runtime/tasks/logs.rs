@@ -334,12 +334,8 @@ impl Executor {
             LogsCmd::SaveFile { path, text } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = std::fs::write(&path, text)
-                        .map(|()| {
-                            std::fs::canonicalize(&path)
-                                .map_or(path.clone(), |p| p.display().to_string())
-                        })
-                        .map_err(|e| format!("{path}: {e}"));
+                    // Owner-only, exclusive, never through a planted symlink, never over a file.
+                    let result = crate::private_file::save_here(&path, text.as_bytes());
                     let _ = tx.send(Msg::Logs(LogsMsg::Saved(result)));
                 });
             }

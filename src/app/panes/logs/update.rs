@@ -281,8 +281,11 @@ impl App {
             }
             Action::CopyLine => {
                 if let Some(line) = pane.selected_line() {
-                    let text = line.event.text().to_string();
-                    self.flash(FlashLevel::Info, "copied the selected line (OSC 52)");
+                    let text = crate::sanitize::sanitize_copy(line.event.text());
+                    self.flash(
+                        FlashLevel::Info,
+                        "copied the selected line (OSC 52; control characters escaped)",
+                    );
                     return vec![Cmd::Copy(text)];
                 }
             }
@@ -296,8 +299,8 @@ impl App {
                         line.event
                             .timestamp
                             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                        line.event.function,
-                        line.event.text()
+                        crate::sanitize::sanitize(&line.event.function),
+                        crate::sanitize::sanitize_text(line.event.text())
                     );
                 }
                 let name = pane.functions.join("+");
@@ -384,7 +387,12 @@ impl App {
             }
             LogsMsg::Saved(result) => {
                 match result {
-                    Ok(path) => self.flash(FlashLevel::Info, format!("saved to {path}")),
+                    Ok(path) => self.flash(
+                        FlashLevel::Info,
+                        format!(
+                            "saved to {path}: private (mode 0600, a new file), control characters escaped"
+                        ),
+                    ),
                     Err(e) => self.flash(FlashLevel::Error, format!("could not save: {e}")),
                 }
                 Vec::new()
