@@ -77,6 +77,8 @@ pub enum Mode {
     },
     /// A write waits for the user's yes: it says exactly what will change.
     Confirm(Box<Confirm>),
+    /// The `:quota` overlay: every AWS quota group, its share and use (`Esc` closes).
+    Quota,
     /// Typing a line of text for an action (a version description).
     Input {
         purpose: InputPurpose,
@@ -217,6 +219,8 @@ pub struct App {
     pub flash: Option<Flash>,
     /// `(time, running total)` samples of API calls, last minute only.
     api_samples: VecDeque<(DateTime<Utc>, u64)>,
+    /// How much of each AWS quota lambdash uses (status bar, `:quota`), from the runtime.
+    pub quota: crate::domain::quota::QuotaSnapshot,
     pub layout: Layout,
     pub should_quit: bool,
     next_request: u64,
@@ -284,6 +288,7 @@ impl App {
             quiet: init.quiet,
             flash: None,
             api_samples: VecDeque::new(),
+            quota: crate::domain::quota::QuotaSnapshot::default(),
             layout: Layout::default(),
             should_quit: false,
             next_request: 0,
@@ -952,6 +957,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Quota(snapshot) => {
+                self.quota = *snapshot;
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
@@ -963,6 +972,12 @@ impl App {
         match self.mode.clone() {
             Mode::Filter => self.on_filter_key(key),
             Mode::Palette { input, completion } => self.on_palette_key(key, input, completion),
+            Mode::Quota => {
+                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                    self.mode = Mode::Normal;
+                }
+                Vec::new()
+            }
             Mode::Help { scroll } => {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('?' | 'q') => self.mode = Mode::Normal,
@@ -1214,6 +1229,10 @@ impl App {
     fn run_command(&mut self, cmd: Command) -> Vec<Cmd> {
         match cmd {
             Command::Quit => self.on_action(Action::Quit),
+            Command::Quota => {
+                self.mode = Mode::Quota;
+                Vec::new()
+            }
             Command::Open(PaneName::Functions) => self.show_functions(),
             Command::Open(PaneName::Aliases) => self.open_aliases(),
             Command::Open(PaneName::Alarms) => self.open_alarms(),

@@ -132,6 +132,8 @@ pub enum Msg {
     },
     /// The buffer was saved to a file (the path), or could not be.
     Saved(Result<String, String>),
+    /// How much of each AWS quota lambdash uses now (sent by the runtime when a figure changes).
+    Quota(Box<crate::domain::quota::QuotaSnapshot>),
     /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
     PaneMetrics {
         generation: u64,

@@ -16,6 +16,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::app::{App, Init};
 use crate::aws::{Clients, ConnectOptions};
 use crate::config::{Config, ConfigError};
+use crate::domain::quota::QuotaGroup;
 use crate::theme::Theme;
 
 /// A terminal operations console for AWS Lambda.
@@ -47,6 +48,10 @@ pub struct Cli {
     /// Where lambdash writes its own log (default: $XDG_STATE_HOME/lambdash/lambdash.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// The part of every AWS request quota lambdash may use, 0.5 or 50% (default: the config's
+    /// `[quota] share`, else a third).
+    #[arg(long, global = true, value_name = "SHARE", value_parser = crate::aws::scheduler::config::parse_share)]
+    pub quota_share: Option<f64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -88,12 +93,17 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 impl Cli {
-    fn connect_options(&self, config_read_only: bool) -> ConnectOptions {
+    fn connect_options(&self, config: &Config, config_read_only: bool) -> ConnectOptions {
+        let quota = match self.quota_share {
+            Some(share) => config.quota.clone().with_share(share),
+            None => config.quota.clone(),
+        };
         ConnectOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
             read_only: self.read_only || config_read_only,
+            quota,
         }
     }
 }
@@ -175,7 +185,7 @@ pub fn main() -> ExitCode {
     };
     let _log_guard = init_logging(cli.log_file.clone());
     let rule_read_only = config.rule_for_profile(&profile).and_then(|r| r.read_only) == Some(true);
-    let opts = cli.connect_options(config.read_only || rule_read_only);
+    let opts = cli.connect_options(&config, config.read_only || rule_read_only);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -196,6 +206,13 @@ pub fn main() -> ExitCode {
             functions::run(&clients, json).await
         }),
         Some(Command::Tail(args)) => runtime.block_on(async {
+            let opts = match args.budget_tps {
+                Some(tps) => ConnectOptions {
+                    quota: opts.quota.clone().with_rps(QuotaGroup::LogsFilter, tps),
+                    ..opts.clone()
+                },
+                None => opts.clone(),
+            };
             let clients = match Clients::connect(&opts).await {
                 Ok(c) => c,
                 Err(e) => return aws_error(&e),

@@ -5,6 +5,7 @@ pub mod alias;
 pub mod dlq;
 pub mod log;
 pub mod metrics;
+pub mod quota;
 
 use std::collections::BTreeMap;
 

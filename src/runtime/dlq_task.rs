@@ -13,6 +13,7 @@ use crate::app::Msg;
 use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
 use crate::aws::Clients;
 use crate::aws::dlq::DlqDiscovery;
+use crate::aws::scheduler::{Priority, with_priority};
 use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path};
 
 /// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
@@ -127,10 +128,14 @@ async fn dlq_poller(
         } else if let Some(k) = known.as_ref() {
             if topology_due(Some(k), topology_every, asked) && rescan.is_none() {
                 let clients = clients.clone();
-                rescan = Some(Rescan(tokio::spawn(async move {
-                    let started = Utc::now();
-                    (clients.discover_dlqs(None).await, started)
-                })));
+                // Discovery: background priority, behind what the user asked for and what is shown.
+                rescan = Some(Rescan(tokio::spawn(with_priority(
+                    Priority::Background,
+                    async move {
+                        let started = Utc::now();
+                        (clients.discover_dlqs(None).await, started)
+                    },
+                ))));
             }
             let mut next = k.clone();
             clients
@@ -143,11 +148,13 @@ async fn dlq_poller(
                 })
         } else {
             let started = Utc::now();
-            clients.discover_dlqs(None).await.map(|mut d| {
-                d.topology_at = Some(started);
-                topology_errors.clone_from(&d.partial_errors);
-                d
-            })
+            with_priority(Priority::Background, clients.discover_dlqs(None))
+                .await
+                .map(|mut d| {
+                    d.topology_at = Some(started);
+                    topology_errors.clone_from(&d.partial_errors);
+                    d
+                })
         };
         delay = match &result {
             Ok(d) => {
@@ -200,7 +207,7 @@ pub(super) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: Dlq
             request,
             function,
         } => {
-            tokio::spawn(async move {
+            tokio::spawn(with_priority(Priority::User, async move {
                 let result = tokio::try_join!(
                     clients.list_aliases(&function),
                     clients.list_versions(&function)
@@ -224,7 +231,7 @@ pub(super) fn execute(clients: Clients, tx: mpsc::UnboundedSender<Msg>, cmd: Dlq
                     request,
                     result,
                 }));
-            });
+            }));
         }
     }
 }

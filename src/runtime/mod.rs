@@ -39,6 +39,9 @@ use logs_task::{LogsSpec, logs_poller};
 use tasks::{Schedule, alarms_poller, functions_poller, plan_rollback};
 mod dlq_task;
 use dlq_task::plan_redrive;
+mod priority;
+mod quota_task;
+use crate::aws::scheduler::{Priority, with_priority};
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
@@ -94,9 +97,13 @@ struct Executor {
     pollers: HashMap<PollerKind, Poller>,
     runs: Arc<AtomicU64>,
     counter: ApiCounter,
+    /// Every AWS request of every connection waits here for its quota group's token.
+    scheduler: crate::aws::scheduler::Scheduler,
     opts: RuntimeOptions,
     /// Whether the endpoint answers percentiles (learnt once per connection).
     percentiles: crate::domain::metrics::PercentileSupport,
+    /// The request priority of the command being executed ([`priority::of`]).
+    priority: Priority,
 }
 
 impl Executor {
@@ -114,9 +121,10 @@ impl Executor {
         if let Some(clients) = self.clients() {
             let tx = self.tx.clone();
             let fut = task(clients, self.percentiles.clone());
-            tokio::spawn(async move {
+            let priority = self.priority;
+            tokio::spawn(with_priority(priority, async move {
                 let _ = tx.send(fut.await);
-            });
+            }));
         }
     }
 
@@ -127,6 +135,7 @@ impl Executor {
     }
 
     fn execute(&mut self, cmd: Cmd, terminal: &mut Term) -> bool {
+        self.priority = priority::of(&cmd);
         match cmd {
             Cmd::Quit => return false,
             Cmd::Bell => write_raw(terminal, "\x07"),
@@ -220,14 +229,15 @@ impl Executor {
                     region,
                     ..self.opts.base.clone()
                 };
-                let (tx, slot, latest, counter) = (
+                let (tx, slot, latest, counter, scheduler) = (
                     self.tx.clone(),
                     self.clients.clone(),
                     self.latest_generation.clone(),
                     self.counter.clone(),
+                    self.scheduler.clone(),
                 );
                 tokio::spawn(async move {
-                    match Clients::connect_counted(&opts, counter).await {
+                    match Clients::connect_counted(&opts, counter, scheduler).await {
                         Ok(clients) => {
                             if latest.load(Ordering::SeqCst) != generation {
                                 return;
@@ -473,7 +483,7 @@ impl Executor {
             } => {
                 if let Some(clients) = self.clients() {
                     let tx = self.tx.clone();
-                    tokio::spawn(async move {
+                    tokio::spawn(with_priority(Priority::User, async move {
                         let progress_tx = tx.clone();
                         let result = crate::writes::execute_redrive(
                             &clients,
@@ -502,7 +512,7 @@ impl Executor {
                             run,
                             result,
                         });
-                    });
+                    }));
                 }
             }
             Cmd::LoadTheme(name) => {
@@ -626,15 +636,20 @@ async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> 
     spawn_input(tx.clone());
     spawn_signals(&tx);
     spawn_ticker(tx.clone(), busy_rx, counter.clone());
+    let scheduler = crate::aws::scheduler::Scheduler::new(opts.base.quota.clone());
+    let clients = Arc::new(RwLock::new(None));
+    quota_task::spawn(tx.clone(), scheduler.clone(), Arc::clone(&clients));
     let mut exec = Executor {
         tx,
-        clients: Arc::new(RwLock::new(None)),
+        clients,
         latest_generation: Arc::new(AtomicU64::new(0)),
         pollers: HashMap::new(),
         runs: Arc::new(AtomicU64::new(0)),
         counter,
+        scheduler,
         opts,
         percentiles: crate::domain::metrics::PercentileSupport::default(),
+        priority: Priority::Visible,
     };
     let _ = app.update(Msg::Tick {
         now: Utc::now(),

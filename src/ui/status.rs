@@ -63,7 +63,7 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("█", t.style(Role::Muted)),
             Span::styled("   Enter next · Esc cancel", t.style(Role::Muted)),
         ]),
-        Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) => match &app.flash {
+        Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) | Mode::Quota => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
                     FlashLevel::Info => Role::Flash,
@@ -136,14 +136,17 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         )
     };
     let spend = app.metrics_spend_last_hour();
+    let quota = super::quota::status_figure(&app.quota)
+        .map(|q| format!(" · {q}"))
+        .unwrap_or_default();
     let right = if spend > 0.0 {
         format!(
-            " {refreshed} · {} API calls/min · metrics ${spend:.4}/h ",
+            " {refreshed}{quota} · {} API calls/min · metrics ${spend:.4}/h ",
             app.api_calls_last_minute()
         )
     } else {
         format!(
-            " {refreshed} · {} API calls/min ",
+            " {refreshed}{quota} · {} API calls/min ",
             app.api_calls_last_minute()
         )
     };
