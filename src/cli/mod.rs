@@ -5,6 +5,7 @@ mod alias;
 mod dlq;
 mod functions;
 mod metrics;
+mod quota;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};
@@ -76,6 +77,9 @@ pub enum Command {
     Metrics(metrics::MetricsArgs),
     /// Estimated cost per function (lower bound) over a range, projected to a month.
     Cost(metrics::CostArgs),
+    /// The request budget lambdash keeps to: per AWS quota group, AWS's rate, the share allowed
+    /// ([quota], --quota-share) and the resulting rate. Sends no request.
+    Quota(quota::QuotaArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -265,6 +269,7 @@ pub fn main() -> ExitCode {
                 dlq::run(&clients, args).await
             })
         }
+        Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
         None => {
             if !io::stdout().is_terminal() {
