@@ -10,6 +10,7 @@ mod dlq_actions;
 mod dlq_tests;
 mod logs_actions;
 mod metrics_actions;
+mod staleness;
 mod writes_confirm;
 
 pub mod alarms;
@@ -353,10 +354,18 @@ impl App {
     }
 
     fn flash(&mut self, level: FlashLevel, text: impl Into<String>) {
+        let text = text.into();
+        // Being throttled is not an error on screen: a warning (pollers retry by themselves; the
+        // status bar says so in error colours once the data is stale, see `staleness`).
+        let level = if level == FlashLevel::Error && staleness::is_throttle_text(&text) {
+            FlashLevel::Warn
+        } else {
+            level
+        };
         let ttl = chrono::Duration::from_std(self.config.flash_ttl)
             .unwrap_or_else(|_| chrono::Duration::seconds(6));
         self.flash = Some(Flash {
-            text: text.into(),
+            text,
             level,
             until: self.now + ttl,
         });

@@ -101,3 +101,67 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, popup);
     frame.render_widget(table, popup);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Mode, Msg};
+    use crate::domain::quota::QuotaGroup;
+
+    fn snapshot() -> QuotaSnapshot {
+        let usage = |group: QuotaGroup, used: f64, queued: [usize; 3], throttles: u32| GroupUsage {
+            scope: "demo/us-east-1".into(),
+            group,
+            aws_rps: group.aws_rps(),
+            allowed_rps: group.aws_rps().map(|r| r / 3.0),
+            current_rps: group
+                .aws_rps()
+                .map(|r| if throttles > 0 { r / 6.0 } else { r / 3.0 }),
+            used_rps_10s: used,
+            used_rps_60s: used / 2.0,
+            queued,
+            throttles_1h: throttles,
+        };
+        QuotaSnapshot {
+            groups: vec![
+                usage(QuotaGroup::LambdaControl, 3.1, [0, 1, 12], 2),
+                usage(QuotaGroup::MetricData, 4.0, [0; 3], 0),
+                usage(QuotaGroup::Sqs, 40.0, [0; 3], 0),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_status_figure_is_the_busiest_group_against_its_aws_quota() {
+        assert_eq!(
+            status_figure(&snapshot()).as_deref(),
+            Some("λ 3.1/15 rps (13 queued)")
+        );
+        assert_eq!(status_figure(&QuotaSnapshot::default()), None);
+    }
+
+    #[test]
+    fn the_quota_view_lists_every_group_with_its_share_use_queue_and_throttles() {
+        let mut app = crate::app::tests::loaded(&["a"]);
+        app.update(Msg::Quota(Box::new(snapshot())));
+        app.mode = Mode::Quota;
+        let text = super::super::tests::draw(&mut app, 120, 16);
+        assert!(
+            text.contains("AWS request quotas in demo/us-east-1"),
+            "{text}"
+        );
+        assert!(text.contains("Lambda control plane"), "{text}");
+        assert!(
+            text.contains("2.5 of 5.0"),
+            "halved after throttles: {text}"
+        );
+        assert!(text.contains("0/1/12"), "{text}");
+        assert!(
+            text.contains("λ 3.1/15 rps (13 queued)"),
+            "status bar: {text}"
+        );
+        for (w, h) in [(0, 0), (1, 1), (10, 3)] {
+            super::super::tests::draw(&mut app, w, h);
+        }
+    }
+}

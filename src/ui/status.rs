@@ -150,7 +150,22 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             app.api_calls_last_minute()
         )
     };
-    let budget = usize::from(area.width).saturating_sub(right.chars().count());
+    // Data older than three refresh periods is an error on screen, with why.
+    let stale = app
+        .stale()
+        .map(|why| {
+            let at = match app.view {
+                View::Functions => app.functions.remote.last_ok,
+                View::Alarms => app.alarms.remote.last_ok,
+                View::Dlq => app.dlq.remote.last_ok,
+                _ => None,
+            };
+            let old = at.map(|at| age(app.now, at)).unwrap_or_default();
+            format!(" STALE {old}: {} ", sanitize(&why))
+        })
+        .unwrap_or_default();
+    let budget =
+        usize::from(area.width).saturating_sub(right.chars().count() + stale.chars().count());
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, desc) in keymap::hints_with(&app.config.keys, app.scope()) {
@@ -166,6 +181,9 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         " ".repeat(budget.saturating_sub(used)),
         t.style(Role::StatusBar),
     ));
+    if !stale.is_empty() {
+        spans.push(Span::styled(stale, t.style(Role::FlashError)));
+    }
     spans.push(Span::styled(right, t.style(Role::StatusBar)));
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(t.style(Role::StatusBar)),
