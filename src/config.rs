@@ -295,6 +295,8 @@ pub struct Config {
     pub source: Option<PathBuf>,
     /// `[keys]`: the user's key bindings (action name → keys), over the built-in ones.
     pub keys: KeyOverrides,
+    /// `[quota]`: the share of each AWS request quota lambdash may use (a third by default).
+    pub quota: crate::aws::scheduler::QuotaConfig,
 }
 
 impl Default for Config {
@@ -309,6 +311,7 @@ impl Default for Config {
             logs_mode: crate::domain::log::TailMode::Auto,
             source: None,
             keys: KeyOverrides::default(),
+            quota: crate::aws::scheduler::QuotaConfig::default(),
         }
     }
 }
@@ -327,6 +330,7 @@ struct RawConfig {
     ui: Option<RawUi>,
     logs: Option<RawLogs>,
     keys: Option<RawKeys>,
+    quota: Option<crate::aws::scheduler::config::RawQuota>,
 }
 
 #[derive(Deserialize)]
@@ -463,6 +467,9 @@ impl Config {
         }
         if let Some(keys) = &raw.keys {
             config.keys = key_overrides(keys, &err)?;
+        }
+        if let Some(quota) = &raw.quota {
+            config.quota = crate::aws::scheduler::config::parse_quota_table(quota, &err)?;
         }
         Ok(config)
     }

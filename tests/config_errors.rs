@@ -21,6 +21,9 @@ const CONFIG_CASES: &[(&str, usize, &str)] = &[
     ("keys_bad_key.toml", 4, "keys.refresh"),
     ("keys_conflict.toml", 6, "keys.follow"),
     ("keys_not_a_list.toml", 2, "keys.help"),
+    ("quota_bad_share.toml", 5, "quota.share"),
+    ("quota_unknown_group.toml", 5, "quota.lambda_everything"),
+    ("quota_bad_limit.toml", 4, "quota.sqs"),
 ];
 
 /// (fixture file, expected line, expected field); installed as the user theme `broken`.
@@ -176,4 +179,22 @@ fn config_or_theme_writable_by_others_is_refused() {
         "{stderr}"
     );
     mode(&themes, 0o755).expect("chmod themes");
+}
+
+/// `[quota]` errors say what a good value looks like; a bad `--quota-share` is a usage error too.
+#[test]
+fn quota_errors_say_what_is_expected_and_a_bad_quota_share_flag_exits_2() {
+    let home = config_home(None);
+    let path = fixture("invalid_configs", "quota_bad_share.toml");
+    let output = run(
+        home.path(),
+        &["--config", path.to_str().expect("utf-8 path"), "quota"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at most 1"), "{stderr}");
+    let output = run(home.path(), &["--quota-share", "0", "quota"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--quota-share"), "{stderr}");
+    assert!(stderr.contains("out of range"), "{stderr}");
 }

@@ -98,6 +98,7 @@ fn clients(lambda: &[&Rule], sqs: &[&Rule], cloudwatch: &[&Rule]) -> Clients {
                 .build(),
         ),
         calls: ApiCounter::default(),
+        scheduler: lambdash::aws::scheduler::Scheduler::default(),
         profile: "default".to_string(),
         region: "eu-west-1".to_string(),
         endpoint_url: None,

@@ -687,6 +687,7 @@ async fn depth_pass_costs_one_call_a_queue_and_one_for_the_ages() {
         ),
         sts: aws_sdk_sts::Client::new(&e.sdk),
         calls: counter.clone(),
+        scheduler: lambdash::aws::scheduler::Scheduler::default(),
         profile: "default".to_string(),
         region: REGION.to_string(),
         endpoint_url: Some(endpoint()),

@@ -65,6 +65,7 @@ fn clients(logs: &[&Rule]) -> Clients {
                 .build(),
         ),
         calls: ApiCounter::default(),
+        scheduler: lambdash::aws::scheduler::Scheduler::default(),
         profile: "default".into(),
         region: "eu-west-1".into(),
         endpoint_url: None,
@@ -230,7 +231,7 @@ async fn follow(
     sink: &mut Recorder,
 ) {
     let queries = vec![query()];
-    let pacer = Pacer::new(1_000.0);
+    let pacer = Pacer::default();
     let mut tailer = Tailer::new(Duration::from_mins(2));
     let window = tailer.next_window(Utc::now());
     let events: Vec<LogEvent> = opening

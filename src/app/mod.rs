@@ -3,6 +3,8 @@
 //! No `.await`, no I/O, no clock reads: time comes in on messages, effects go out as commands. Every key
 //! press and every poll result can be tested by calling `update` and looking at the state and the commands.
 
+mod staleness;
+
 pub mod keymap;
 pub mod modes;
 pub mod msg;
@@ -70,6 +72,8 @@ pub enum Mode {
     },
     /// A write waits for the user's yes: it says exactly what will change.
     Confirm(Box<Confirm>),
+    /// The `:quota` overlay: every AWS quota group, its share and use (`Esc` closes).
+    Quota,
     /// Typing a line of text for an action (a version description).
     Input {
         purpose: InputPurpose,
@@ -199,6 +203,8 @@ pub struct App {
     pub flash: Option<Flash>,
     /// `(time, running total)` samples of API calls, last minute only.
     api_samples: VecDeque<(DateTime<Utc>, u64)>,
+    /// How much of each AWS quota lambdash uses (status bar, `:quota`), from the runtime.
+    pub quota: crate::domain::quota::QuotaSnapshot,
     pub layout: Layout,
     pub should_quit: bool,
     next_request: u64,
@@ -266,6 +272,7 @@ impl App {
             quiet: init.quiet,
             flash: None,
             api_samples: VecDeque::new(),
+            quota: crate::domain::quota::QuotaSnapshot::default(),
             layout: Layout::default(),
             should_quit: false,
             next_request: 0,
@@ -330,10 +337,18 @@ impl App {
     }
 
     fn flash(&mut self, level: FlashLevel, text: impl Into<String>) {
+        let text = text.into();
+        // Being throttled is not an error on screen: a warning (pollers retry by themselves; the
+        // status bar says so in error colours once the data is stale, see `staleness`).
+        let level = if level == FlashLevel::Error && staleness::is_throttle_text(&text) {
+            FlashLevel::Warn
+        } else {
+            level
+        };
         let ttl = chrono::Duration::from_std(self.config.flash_ttl)
             .unwrap_or_else(|_| chrono::Duration::seconds(6));
         self.flash = Some(Flash {
-            text: text.into(),
+            text,
             level,
             until: self.now + ttl,
         });
@@ -469,6 +484,10 @@ impl App {
                 }
                 self.on_cost(request, result, now)
             }
+            Msg::Quota(snapshot) => {
+                self.quota = *snapshot;
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]
@@ -563,6 +582,12 @@ impl App {
         match self.mode.clone() {
             Mode::Filter => self.on_filter_key(key),
             Mode::Palette { input, completion } => self.on_palette_key(key, input, completion),
+            Mode::Quota => {
+                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                    self.mode = Mode::Normal;
+                }
+                Vec::new()
+            }
             Mode::Help { scroll } => {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('?' | 'q') => self.mode = Mode::Normal,
@@ -814,6 +839,10 @@ impl App {
     fn run_command(&mut self, cmd: Command) -> Vec<Cmd> {
         match cmd {
             Command::Quit => self.on_action(Action::Quit),
+            Command::Quota => {
+                self.mode = Mode::Quota;
+                Vec::new()
+            }
             Command::Open(PaneName::Functions) => self.show_functions(),
             Command::Open(PaneName::Aliases) => self.open_aliases(),
             Command::Open(PaneName::Alarms) => self.open_alarms(),

@@ -55,6 +55,8 @@ pub enum Msg {
     Alarms(AlarmsMsg),
     /// What the logs pane's tail and its save say.
     Logs(LogsMsg),
+    /// How much of each AWS quota lambdash uses now (sent by the runtime when a figure changes).
+    Quota(Box<crate::domain::quota::QuotaSnapshot>),
     /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
     PaneMetrics {
         generation: u64,

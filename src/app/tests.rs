@@ -197,14 +197,50 @@ fn failed_refresh_keeps_rows_and_flashes_the_error() {
     app.update(Msg::Functions(FunctionsMsg::Done {
         generation: 1,
         run: 2,
-        result: Err("throttled by AWS".into()),
+        result: Err("ListFunctions: cannot reach the endpoint: connection refused".into()),
         now: t0(),
     }));
     assert_eq!(names(&app), vec!["a", "b"]);
-    assert_eq!(app.functions.remote.error(), Some("throttled by AWS"));
     let flash = app.flash.clone().unwrap();
     assert_eq!(flash.level, FlashLevel::Error);
-    assert!(flash.text.contains("throttled"));
+    assert!(flash.text.contains("connection refused"));
+}
+
+#[test]
+fn a_throttled_refresh_is_a_warning_and_goes_stale_with_why_after_three_periods() {
+    let mut app = loaded(&["a", "b"]);
+    app.update(Msg::Functions(FunctionsMsg::Started {
+        generation: 1,
+        run: 2,
+        now: t0(),
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Done {
+        generation: 1,
+        run: 2,
+        result: Err("throttled by AWS (ListFunctions): Rate exceeded".into()),
+        now: t0(),
+    }));
+    assert_eq!(names(&app), vec!["a", "b"]);
+    assert_eq!(
+        app.functions.remote.error(),
+        Some("throttled by AWS (ListFunctions): Rate exceeded")
+    );
+    let flash = app.flash.clone().unwrap();
+    assert_eq!(
+        flash.level,
+        FlashLevel::Warn,
+        "throttling is not an error on screen"
+    );
+    assert_eq!(app.stale(), None);
+    let every = chrono::Duration::from_std(app.config.functions_poll_every).unwrap();
+    app.update(Msg::Tick {
+        now: t0() + every * 3 + chrono::Duration::seconds(1),
+        api_calls_total: 0,
+    });
+    assert_eq!(
+        app.stale().as_deref(),
+        Some("AWS is throttling lambdash; retrying")
+    );
 }
 
 #[test]

@@ -491,7 +491,6 @@ impl<'a> Follower<'a> {
         }
         let mut arns = Vec::with_capacity(self.queries.len());
         for q in self.queries {
-            self.pacer.acquire().await;
             match self.clients.log_group_arn(&q.log_group).await {
                 Ok(Some(arn)) => arns.push(arn),
                 Ok(None) => {

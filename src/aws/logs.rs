@@ -1,5 +1,5 @@
 //! CloudWatch Logs: `FilterLogEvents` windows (every `nextToken` followed, every page paced by the
-//! shared budget, throttling backed off and retried), "the last N events whatever their age", and the
+//! request scheduler, throttling backed off and retried), "the last N events whatever their age", and the
 //! function → log group lookup.
 //!
 //! Live Tail (`StartLiveTail`) and the follow loop that chooses between it and polling are in
@@ -17,8 +17,8 @@
 //! ```
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::{FilteredLogEvent, OrderBy};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -26,9 +26,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{AwsError, Clients, classify};
 use crate::domain::Function;
 use crate::domain::log::{LogEvent, TimeWindow, from_millis};
-use crate::logs::{Backfill, Backoff, LastN, Tailer, TokenBucket};
+use crate::logs::{Backfill, Backoff, LastN, Tailer};
 
-/// Backfill slices fetched at once (the budget still paces them).
+/// Backfill slices fetched at once (the request scheduler still paces them).
 pub const BACKFILL_CONCURRENCY: usize = 4;
 
 /// How far a backfill got: tasks (slice × function) done of all, events delivered so far.
@@ -80,12 +80,12 @@ pub struct LogPage {
 
 type RetryHook = Arc<dyn Fn(&AwsError, Duration) + Send + Sync>;
 
-/// The budget shared by every tail and backfill (a token bucket, 2 requests/s by default), the
-/// backoff on throttling, and who to tell about a retry ("throttled, retrying in 4s"). Clone it to
-/// share it: clones draw from the same bucket.
+/// How tails and backfills retry: the backoff on throttling, and who to tell about a retry
+/// ("throttled, retrying in 4s"). The request rate itself is the scheduler's
+/// ([`crate::aws::scheduler`]): every `FilterLogEvents` waits there for a token of its quota group,
+/// whoever sends it.
 #[derive(Clone)]
 pub struct Pacer {
-    bucket: Arc<Mutex<TokenBucket>>,
     backoff: Backoff,
     on_retry: RetryHook,
     network_retries: Option<u32>,
@@ -94,29 +94,23 @@ pub struct Pacer {
 impl fmt::Debug for Pacer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pacer")
-            .field("bucket", &self.bucket)
             .field("backoff", &self.backoff)
+            .field("network_retries", &self.network_retries)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for Pacer {
     fn default() -> Self {
-        Self::new(crate::logs::budget::DEFAULT_TPS)
-    }
-}
-
-impl Pacer {
-    /// `tps` requests per second across every clone.
-    pub fn new(tps: f64) -> Self {
         Self {
-            bucket: Arc::new(Mutex::new(TokenBucket::new(tps))),
             backoff: Backoff::default(),
             on_retry: Arc::new(|_, _| {}),
             network_retries: None,
         }
     }
+}
 
+impl Pacer {
     #[must_use]
     pub fn with_backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
@@ -128,20 +122,6 @@ impl Pacer {
     pub fn on_retry(mut self, hook: impl Fn(&AwsError, Duration) + Send + Sync + 'static) -> Self {
         self.on_retry = Arc::new(hook);
         self
-    }
-
-    /// Waits until the budget allows one more request.
-    pub async fn acquire(&self) {
-        loop {
-            let wait = {
-                let mut bucket = self.bucket.lock().unwrap_or_else(PoisonError::into_inner);
-                bucket.try_take(Instant::now())
-            };
-            match wait {
-                Ok(()) => return,
-                Err(delay) => tokio::time::sleep(delay).await,
-            }
-        }
     }
 
     /// Gives up on an unreachable endpoint after `retries` consecutive failures (a one-shot command
@@ -239,7 +219,7 @@ impl Clients {
     }
 
     /// Every page of a window (pages can be empty; a repeated token ends the walk), each request
-    /// drawn from the pacer's budget. Throttling is backed off and the same page retried, forever; an
+    /// paced by the request scheduler. Throttling is backed off and the same page retried, forever; an
     /// unreachable endpoint too, within [`Pacer::with_network_retries`]; any other error is returned. `on_page` gets each page's events as they come.
     /// Returns the number of events.
     pub async fn fetch_window(
@@ -253,7 +233,6 @@ impl Clients {
         let mut total = 0;
         let mut failures = 0;
         loop {
-            pacer.acquire().await;
             let page = match self
                 .filter_log_events_page(query, window, token.clone())
                 .await
@@ -405,7 +384,6 @@ impl Clients {
         seed: Option<(TimeWindow, Vec<LogEvent>)>,
         pacer: &Pacer,
     ) -> Result<Vec<LogEvent>, AwsError> {
-        pacer.acquire().await;
         let created = retry(pacer, || self.log_group_created(&query.log_group)).await?;
         let Some(created) = created else {
             // No log group: at most what the seed holds.
@@ -415,7 +393,6 @@ impl Clients {
             }
             return Ok(plan.finish());
         };
-        pacer.acquire().await;
         let hint = retry(pacer, || self.newest_event_hint(&query.log_group)).await?;
         let floor = created - TimeDelta::from_std(MAX_EVENT_AGE).unwrap_or(TimeDelta::MAX);
         let before = seed
@@ -435,7 +412,7 @@ impl Clients {
 
 impl Clients {
     /// Every event of `range` for every query, in timestamp order: the range cut into time slices
-    /// ([`Backfill`]), fetched `concurrency` at a time within the pacer's budget. Events go to
+    /// ([`Backfill`]), fetched `concurrency` at a time, paced by the request scheduler. Events go to
     /// `on_events` as soon as every slice before them is in; `on_progress` hears after each task.
     /// Returns false when `on_events` said stop.
     pub async fn backfill_range(
@@ -594,6 +571,7 @@ mod tests {
             sqs,
             sts: aws_sdk_sts::Client::from_conf(conf),
             calls: ApiCounter::default(),
+            scheduler: crate::aws::scheduler::Scheduler::default(),
             profile: "default".into(),
             region: "eu-west-3".into(),
             endpoint_url: None,
@@ -625,7 +603,7 @@ mod tests {
     }
 
     fn fast_pacer() -> Pacer {
-        Pacer::new(1_000.0).with_backoff(Backoff {
+        Pacer::default().with_backoff(Backoff {
             base: Duration::from_millis(1),
             max: Duration::from_millis(5),
         })
@@ -749,28 +727,11 @@ mod tests {
             code: "AccessDeniedException".into(),
             message: "no".into(),
         };
-        let one_shot = Pacer::new(1.0).with_network_retries(2);
+        let one_shot = Pacer::default().with_network_retries(2);
         assert!(one_shot.should_retry(&net, 2));
         assert!(!one_shot.should_retry(&net, 3));
         assert!(one_shot.should_retry(&throttled, 10_000));
         assert!(!one_shot.should_retry(&denied, 1));
-        assert!(Pacer::new(1.0).should_retry(&net, 10_000));
-    }
-
-    #[tokio::test]
-    async fn pacer_spaces_requests_across_clones() {
-        let pacer = Pacer::new(20.0);
-        let other = pacer.clone();
-        let started = Instant::now();
-        for _ in 0..3 {
-            pacer.acquire().await;
-            other.acquire().await;
-        }
-        // 6 requests at 20/s: the first is free, the other 5 wait 50 ms each.
-        assert!(
-            started.elapsed() >= Duration::from_millis(240),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(Pacer::default().should_retry(&net, 10_000));
     }
 }

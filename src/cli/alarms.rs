@@ -640,6 +640,7 @@ mod tests {
                     .build(),
             ),
             calls: crate::aws::ApiCounter::default(),
+            scheduler: crate::aws::scheduler::Scheduler::default(),
             profile: "prod".to_string(),
             region: "eu-west-1".to_string(),
             endpoint_url: None,

@@ -6,6 +6,7 @@ mod dlq;
 mod functions;
 mod metrics;
 pub(crate) mod output;
+mod quota;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,6 +18,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::app::{App, Init};
 use crate::aws::{Clients, ConnectOptions};
 use crate::config::{Config, ConfigError};
+use crate::domain::quota::QuotaGroup;
 use crate::theme::Theme;
 use output::errln;
 
@@ -53,6 +55,10 @@ pub struct Cli {
     /// Where lambdash writes its own log (default: $XDG_STATE_HOME/lambdash/lambdash.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// The part of every AWS request quota lambdash may use, 0.5 or 50% (default: the config's
+    /// `[quota] share`, else a third).
+    #[arg(long, global = true, value_name = "SHARE", value_parser = crate::aws::scheduler::config::parse_share)]
+    pub quota_share: Option<f64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,6 +83,9 @@ pub enum Command {
     Metrics(metrics::MetricsArgs),
     /// Estimated cost per function (lower bound) over a range, projected to a month.
     Cost(metrics::CostArgs),
+    /// The request budget lambdash keeps to: per AWS quota group, AWS's rate, the share allowed
+    /// ([quota], --quota-share) and the resulting rate. Sends no request.
+    Quota(quota::QuotaArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -94,12 +103,17 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 impl Cli {
-    fn connect_options(&self, config_read_only: bool) -> ConnectOptions {
+    fn connect_options(&self, config: &Config, config_read_only: bool) -> ConnectOptions {
+        let quota = match self.quota_share {
+            Some(share) => config.quota.clone().with_share(share),
+            None => config.quota.clone(),
+        };
         ConnectOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
             read_only: self.read_only || config_read_only,
+            quota,
         }
     }
 }
@@ -190,7 +204,7 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     let _log_guard = init_logging(cli.log_file.clone());
-    let opts = cli.connect_options(config.read_only_for(&profile));
+    let opts = cli.connect_options(&config, config.read_only_for(&profile));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -211,6 +225,13 @@ pub fn main() -> ExitCode {
             functions::run(&clients, json).await
         }),
         Some(Command::Tail(args)) => runtime.block_on(async {
+            let opts = match args.budget_tps {
+                Some(tps) => ConnectOptions {
+                    quota: opts.quota.clone().with_rps(QuotaGroup::LogsFilter, tps),
+                    ..opts.clone()
+                },
+                None => opts.clone(),
+            };
             let clients = match Clients::connect(&opts).await {
                 Ok(c) => c,
                 Err(e) => return aws_error(&e),
@@ -263,6 +284,7 @@ pub fn main() -> ExitCode {
                 dlq::run(&clients, args).await
             })
         }
+        Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
         None => {
             if !io::stdout().is_terminal() {

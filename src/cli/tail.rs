@@ -13,7 +13,9 @@
 //! The range (`--since`) and the follow loop are the same code as the logs pane's
 //! ([`Clients::backfill_since`], [`Follower`]).
 //!
-//! Every CloudWatch Logs request goes through one [`Pacer`] (`--budget-tps`, 2/s by default).
+//! Every CloudWatch Logs request waits for a token of its quota group in the request scheduler
+//! ([`crate::aws::scheduler`]): FilterLogEvents at lambdash's share of its 5/s quota (1.67/s by
+//! default), or `--budget-tps` requests per second when given. The [`Pacer`] backs off throttles.
 
 use super::output::errln;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -73,10 +75,11 @@ pub struct TailArgs {
     /// timestamp is still printed, once.
     #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration)]
     pub window: Duration,
-    /// CloudWatch Logs requests per second, all functions together (FilterLogEvents allows 5 per
-    /// account and region, shared with everyone).
-    #[arg(long, value_name = "N", default_value = "2", value_parser = parse_tps)]
-    pub budget_tps: f64,
+    /// FilterLogEvents requests per second, all functions together (AWS allows 5 per account and
+    /// region, shared with everyone). Default: lambdash's share of that quota (`--quota-share`,
+    /// `[quota] logs_filter`; a third: 1.67/s).
+    #[arg(long, value_name = "N", value_parser = parse_tps)]
+    pub budget_tps: Option<f64>,
     /// How --follow gets new events: auto (Live Tail while it works, else polling, saying why on
     /// stderr), live (Live Tail; polling fills in while it is retried), poll (FilterLogEvents only).
     /// Default: `[logs] mode` from the config file, else auto.
@@ -240,7 +243,7 @@ pub async fn run(clients: &Clients, mut args: TailArgs, configured: TailMode) ->
             functions: names,
         },
     };
-    let mut pacer = Pacer::new(args.budget_tps).on_retry(say_retry);
+    let mut pacer = Pacer::default().on_retry(say_retry);
     if !args.follow {
         // A one-shot command gives up on a dead endpoint; throttling is still waited out.
         pacer = pacer.with_network_retries(NETWORK_RETRIES);

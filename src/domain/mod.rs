@@ -6,6 +6,7 @@ pub mod cancel;
 pub mod dlq;
 pub mod log;
 pub mod metrics;
+pub mod quota;
 
 use std::collections::BTreeMap;
 

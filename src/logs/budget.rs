@@ -1,83 +1,11 @@
-//! The request budget and the backoff: pure arithmetic, time passed in.
+//! The backoff on throttling and failures: pure arithmetic.
 //!
-//! `FilterLogEvents` is limited to 5 requests per second per account and region, shared with every
-//! other tool and person. lambdash keeps all its tails (every function, every page, backfills) under
-//! one [`TokenBucket`] (2 requests/s by default) and, when AWS still says "Rate exceeded", waits a
-//! [`Backoff`] delay with jitter before trying again. It never gives up on throttling.
+//! The request rate itself is the request scheduler's ([`crate::aws::scheduler`]): every AWS request,
+//! FilterLogEvents included, waits there for a token of its quota group. When AWS still says "Rate
+//! exceeded" after the SDK's retries, a tail waits a [`Backoff`] delay with jitter before trying
+//! again. It never gives up on throttling.
 
-use std::time::{Duration, Instant};
-
-/// The default budget for CloudWatch Logs reads, in requests per second.
-pub const DEFAULT_TPS: f64 = 2.0;
-
-/// A token bucket: `rate` tokens per second, at most `burst` banked. Each request takes one token.
-///
-/// With the default burst of 1, requests are spaced `1 / rate` apart: over any interval `t`, at most
-/// `rate × t + 1` requests start.
-#[derive(Clone, Debug)]
-pub struct TokenBucket {
-    rate: f64,
-    burst: f64,
-    tokens: f64,
-    last: Option<Instant>,
-}
-
-impl Default for TokenBucket {
-    fn default() -> Self {
-        Self::new(DEFAULT_TPS)
-    }
-}
-
-impl TokenBucket {
-    /// `rate` requests per second (a non-positive or non-finite rate is taken as 0.1/s), burst 1.
-    pub fn new(rate: f64) -> Self {
-        let rate = if rate.is_finite() && rate > 0.0 {
-            rate
-        } else {
-            0.1
-        };
-        Self {
-            rate,
-            burst: 1.0,
-            tokens: 1.0,
-            last: None,
-        }
-    }
-
-    /// Allows up to `burst` back-to-back requests after an idle period.
-    #[must_use]
-    pub fn with_burst(mut self, burst: u32) -> Self {
-        self.burst = f64::from(burst.max(1));
-        self.tokens = self.burst;
-        self
-    }
-
-    pub fn rate(&self) -> f64 {
-        self.rate
-    }
-
-    fn refill(&mut self, now: Instant) {
-        if let Some(last) = self.last {
-            let elapsed = now.saturating_duration_since(last).as_secs_f64();
-            self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
-        }
-        self.last = Some(now);
-    }
-
-    /// Takes a token at `now`, or says how long to wait before one is available.
-    pub fn try_take(&mut self, now: Instant) -> Result<(), Duration> {
-        // Float refills can land a hair under 1.0; treat that as a whole token.
-        const EPSILON: f64 = 1e-9;
-        self.refill(now);
-        if self.tokens >= 1.0 - EPSILON {
-            self.tokens = (self.tokens - 1.0).max(0.0);
-            Ok(())
-        } else {
-            let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.rate);
-            Err(wait.max(Duration::from_millis(1)))
-        }
-    }
-}
+use std::time::Duration;
 
 /// Exponential backoff with "equal jitter": the delay after `n` consecutive failures is drawn from
 /// `[d/2, d]` where `d = min(max, base × 2^(n−1))`. Half of it is guaranteed, so "retrying in Ns" is
@@ -122,54 +50,6 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bucket_spaces_requests_at_the_rate() {
-        let t0 = Instant::now();
-        let mut bucket = TokenBucket::new(2.0);
-        assert!(bucket.try_take(t0).is_ok());
-        let wait = bucket.try_take(t0).unwrap_err();
-        assert_eq!(wait, Duration::from_millis(500));
-        assert!(bucket.try_take(t0 + Duration::from_millis(499)).is_err());
-        assert!(bucket.try_take(t0 + Duration::from_millis(500)).is_ok());
-    }
-
-    #[test]
-    fn budget_holds_over_a_long_run() {
-        // Callers hammering the bucket for 60 s get at most rate × 60 + burst requests.
-        let t0 = Instant::now();
-        let mut bucket = TokenBucket::new(2.0);
-        let mut granted = 0;
-        let mut now = t0;
-        while now < t0 + Duration::from_mins(1) {
-            match bucket.try_take(now) {
-                Ok(()) => granted += 1,
-                Err(wait) => now += wait.min(Duration::from_millis(7)),
-            }
-        }
-        assert!((120..=121).contains(&granted), "{granted}");
-    }
-
-    #[test]
-    fn idle_time_banks_at_most_the_burst() {
-        let t0 = Instant::now();
-        let mut bucket = TokenBucket::new(1.0).with_burst(3);
-        let later = t0 + Duration::from_hours(1);
-        assert!(bucket.try_take(t0).is_ok());
-        for _ in 0..3 {
-            assert!(bucket.try_take(later).is_ok());
-        }
-        assert!(bucket.try_take(later).is_err());
-    }
-
-    #[test]
-    fn nonsense_rates_do_not_divide_by_zero() {
-        let t0 = Instant::now();
-        let mut bucket = TokenBucket::new(0.0);
-        bucket.try_take(t0).unwrap();
-        assert_eq!(bucket.try_take(t0).unwrap_err(), Duration::from_secs(10));
-        assert!((TokenBucket::new(f64::NAN).rate() - 0.1).abs() < 1e-9);
-    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {

@@ -6,7 +6,7 @@
 //!   forget ids by time) and the [`Merger`] that interleaves several functions in timestamp order.
 //! - [`backfill`]: a range cut into slices fetched concurrently and delivered in order
 //!   ([`Backfill`]); "the last N events whatever their age" ([`LastN`]).
-//! - [`budget`]: the shared [`TokenBucket`] (2 requests/s by default) and the [`Backoff`] on throttling.
+//! - [`budget`]: the [`Backoff`] on throttling (the request rate is [`crate::aws::scheduler`]'s).
 //! - [`live`]: Live Tail's rules — events without `eventId` de-duplicated by content and occurrence
 //!   ([`live::ContentDedup`]), and what to do when a session ends ([`live::after_session`]).
 //! - [`range`]: the time ranges of a tail (15m … 24h, typed `2h` or `START..END`).
@@ -30,7 +30,7 @@ pub mod ring;
 pub mod tailer;
 
 pub use backfill::{Backfill, LastN, Task, plan_slices};
-pub use budget::{Backoff, TokenBucket};
+pub use budget::Backoff;
 pub use invocations::{InvocationSort, InvocationTracker};
 pub use ring::Ring;
 pub use tailer::{Merger, Tailer};

@@ -28,8 +28,11 @@ use crate::app::{App, Cmd, Msg, PollerKind};
 use crate::aws::{ApiCounter, Clients, ConnectOptions};
 use crate::theme::Theme;
 
+mod priority;
+mod quota_task;
 mod tasks;
 mod test_hooks;
+use crate::aws::scheduler::{Priority, with_priority};
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
@@ -88,9 +91,13 @@ struct Executor {
     pollers: HashMap<PollerKind, Poller>,
     runs: Arc<AtomicU64>,
     counter: ApiCounter,
+    /// Every AWS request of every connection waits here for its quota group's token.
+    scheduler: crate::aws::scheduler::Scheduler,
     opts: RuntimeOptions,
     /// Whether the endpoint answers percentiles (learnt once per connection).
     percentiles: crate::domain::metrics::PercentileSupport,
+    /// The request priority of the command being executed ([`priority::of`]).
+    priority: Priority,
 }
 
 impl Executor {
@@ -108,9 +115,10 @@ impl Executor {
         if let Some(clients) = self.clients() {
             let tx = self.tx.clone();
             let fut = task(clients, self.percentiles.clone());
-            tokio::spawn(async move {
+            let priority = self.priority;
+            tokio::spawn(with_priority(priority, async move {
                 let _ = tx.send(fut.await);
-            });
+            }));
         }
     }
 
@@ -121,6 +129,7 @@ impl Executor {
     }
 
     fn execute(&mut self, cmd: Cmd, terminal: &mut Term) -> bool {
+        self.priority = priority::of(&cmd);
         match cmd {
             Cmd::Quit => return false,
             Cmd::Bell => write_raw(terminal, "\x07"),
@@ -219,14 +228,15 @@ impl Executor {
         self.latest_generation.store(generation, Ordering::SeqCst);
         self.percentiles.reset();
         let opts = reconnect_options(&self.opts, profile, region);
-        let (tx, slot, latest, counter) = (
+        let (tx, slot, latest, counter, scheduler) = (
             self.tx.clone(),
             self.clients.clone(),
             self.latest_generation.clone(),
             self.counter.clone(),
+            self.scheduler.clone(),
         );
         tokio::spawn(async move {
-            match Clients::connect_counted(&opts, counter).await {
+            match Clients::connect_counted(&opts, counter, scheduler).await {
                 Ok(clients) => {
                     if latest.load(Ordering::SeqCst) != generation {
                         return;
@@ -388,15 +398,20 @@ async fn event_loop(mut app: App, opts: RuntimeOptions, terminal: &mut Term) -> 
     spawn_input(tx.clone());
     spawn_signals(&tx);
     spawn_ticker(tx.clone(), busy_rx, counter.clone());
+    let scheduler = crate::aws::scheduler::Scheduler::new(opts.base.quota.clone());
+    let clients = Arc::new(RwLock::new(None));
+    quota_task::spawn(tx.clone(), scheduler.clone(), Arc::clone(&clients));
     let mut exec = Executor {
         tx,
-        clients: Arc::new(RwLock::new(None)),
+        clients,
         latest_generation: Arc::new(AtomicU64::new(0)),
         pollers: HashMap::new(),
         runs: Arc::new(AtomicU64::new(0)),
         counter,
+        scheduler,
         opts,
         percentiles: crate::domain::metrics::PercentileSupport::default(),
+        priority: Priority::Visible,
     };
     let _ = app.update(Msg::Tick {
         now: Utc::now(),

@@ -62,6 +62,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         (":dlq", "the dead-letter queues of every function"),
         (":metrics", "the selected function's metrics (charts)"),
         (":cost", "the estimated cost of every function"),
+        (
+            ":quota",
+            "AWS request quotas: lambdash's share, use, queue, throttles",
+        ),
         (":q", "quit"),
     ] {
         lines.push(Line::from(vec![

@@ -14,6 +14,7 @@ mod help;
 mod logs;
 mod metrics;
 mod palette;
+mod quota;
 mod status;
 #[cfg(test)]
 mod tests;
@@ -50,6 +51,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
         Mode::Help { scroll } => help::draw(app, frame, body, *scroll),
         Mode::Palette { input, completion } => palette::draw(app, frame, body, input, *completion),
         Mode::Confirm(c) => confirm::draw(app, frame, body, c),
+        Mode::Quota => quota::draw(app, frame, body),
         Mode::Normal | Mode::Filter | Mode::Input { .. } => {}
     }
     layout

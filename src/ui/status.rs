@@ -63,7 +63,7 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("█", t.style(Role::Muted)),
             Span::styled("   Enter next · Esc cancel", t.style(Role::Muted)),
         ]),
-        Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) => match &app.flash {
+        Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) | Mode::Quota => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
                     FlashLevel::Info => Role::Flash,
@@ -136,18 +136,36 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         )
     };
     let spend = app.metrics_spend_last_hour();
+    let quota = super::quota::status_figure(&app.quota)
+        .map(|q| format!(" · {q}"))
+        .unwrap_or_default();
     let right = if spend > 0.0 {
         format!(
-            " {refreshed} · {} API calls/min · metrics ${spend:.4}/h ",
+            " {refreshed}{quota} · {} API calls/min · metrics ${spend:.4}/h ",
             app.api_calls_last_minute()
         )
     } else {
         format!(
-            " {refreshed} · {} API calls/min ",
+            " {refreshed}{quota} · {} API calls/min ",
             app.api_calls_last_minute()
         )
     };
-    let budget = usize::from(area.width).saturating_sub(right.chars().count());
+    // Data older than three refresh periods is an error on screen, with why.
+    let stale = app
+        .stale()
+        .map(|why| {
+            let at = match app.view {
+                View::Functions => app.functions.remote.last_ok,
+                View::Alarms => app.alarms.remote.last_ok,
+                View::Dlq => app.dlq.remote.last_ok,
+                _ => None,
+            };
+            let old = at.map(|at| age(app.now, at)).unwrap_or_default();
+            format!(" STALE {old}: {} ", sanitize(&why))
+        })
+        .unwrap_or_default();
+    let budget =
+        usize::from(area.width).saturating_sub(right.chars().count() + stale.chars().count());
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, desc) in keymap::hints_with(&app.config.keys, app.scope()) {
@@ -163,6 +181,9 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         " ".repeat(budget.saturating_sub(used)),
         t.style(Role::StatusBar),
     ));
+    if !stale.is_empty() {
+        spans.push(Span::styled(stale, t.style(Role::FlashError)));
+    }
     spans.push(Span::styled(right, t.style(Role::StatusBar)));
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(t.style(Role::StatusBar)),

@@ -43,6 +43,8 @@ pub enum Command {
     Region(String),
     Profile(String),
     Theme(String),
+    /// The `:quota` overlay.
+    Quota,
     Quit,
 }
 
@@ -89,6 +91,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
     };
     match head {
         "q" | "quit" | "q!" => Ok(Command::Quit),
+        "quota" => Ok(Command::Quota),
         "region" => need("region").map(Command::Region),
         "profile" => need("profile name").map(Command::Profile),
         "theme" => need("theme name").map(Command::Theme),
@@ -130,6 +133,7 @@ pub fn completions(input: &str, profiles: &[String], themes: &[String]) -> Vec<S
         .map(|p| p.command().to_string())
         .collect();
     heads.extend(WITH_ARG.iter().map(|h| format!("{h} ")));
+    heads.push("quota".to_string());
     heads.push("quit".to_string());
     heads
         .into_iter()
@@ -172,6 +176,8 @@ mod tests {
             completions("region eu-w", &profiles, &themes)
                 .contains(&"region eu-west-1".to_string())
         );
-        assert_eq!(completions("", &profiles, &themes).len(), 11);
+        assert_eq!(completions("", &profiles, &themes).len(), 12);
+        assert_eq!(completions("quo", &profiles, &themes), vec!["quota"]);
+        assert_eq!(parse("quota"), Ok(Command::Quota));
     }
 }

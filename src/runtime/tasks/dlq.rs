@@ -14,6 +14,7 @@ use crate::app::Msg;
 use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
 use crate::aws::Clients;
 use crate::aws::dlq::DlqDiscovery;
+use crate::aws::scheduler::{Priority, with_priority};
 use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path};
 
 /// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
@@ -128,10 +129,14 @@ async fn dlq_poller(
         } else if let Some(k) = known.as_ref() {
             if topology_due(Some(k), topology_every, asked) && rescan.is_none() {
                 let clients = clients.clone();
-                rescan = Some(Rescan(tokio::spawn(async move {
-                    let started = Utc::now();
-                    (clients.discover_dlqs(None).await, started)
-                })));
+                // Discovery: background priority, behind what the user asked for and what is shown.
+                rescan = Some(Rescan(tokio::spawn(with_priority(
+                    Priority::Background,
+                    async move {
+                        let started = Utc::now();
+                        (clients.discover_dlqs(None).await, started)
+                    },
+                ))));
             }
             let mut next = k.clone();
             clients
@@ -144,11 +149,13 @@ async fn dlq_poller(
                 })
         } else {
             let started = Utc::now();
-            clients.discover_dlqs(None).await.map(|mut d| {
-                d.topology_at = Some(started);
-                topology_errors.clone_from(&d.partial_errors);
-                d
-            })
+            with_priority(Priority::Background, clients.discover_dlqs(None))
+                .await
+                .map(|mut d| {
+                    d.topology_at = Some(started);
+                    topology_errors.clone_from(&d.partial_errors);
+                    d
+                })
         };
         delay = match &result {
             Ok(d) => {
@@ -200,7 +207,7 @@ fn fetch_qualifiers(
     (generation, request): (u64, u64),
     function: String,
 ) {
-    tokio::spawn(async move {
+    tokio::spawn(with_priority(Priority::User, async move {
         let result = tokio::try_join!(
             clients.list_aliases(&function),
             clients.list_versions(&function)
@@ -224,7 +231,7 @@ fn fetch_qualifiers(
             request,
             result,
         }));
-    });
+    }));
 }
 
 impl Executor {
@@ -271,7 +278,7 @@ impl Executor {
             } => {
                 if let Some(clients) = self.clients() {
                     let tx = self.tx.clone();
-                    tokio::spawn(async move {
+                    tokio::spawn(with_priority(Priority::User, async move {
                         let progress_tx = tx.clone();
                         let result = crate::writes::execute_redrive(
                             &clients,
@@ -300,7 +307,7 @@ impl Executor {
                             run,
                             result,
                         }));
-                    });
+                    }));
                 }
             }
             DlqCmd::FetchQualifiers {
