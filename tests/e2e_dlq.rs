@@ -38,6 +38,7 @@ impl Env {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("XDG_STATE_HOME", self.dir.path())
+            .env("XDG_CACHE_HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path())
             .env("LAMBDASH_AUDIT_LOG", self.dir.path().join("audit.jsonl"))
             .stdin(Stdio::null());
@@ -269,6 +270,28 @@ async fn discovery_finds_on_failure_destinations_and_source_queue_redrive_polici
         .await
         .unwrap();
     fill(&e, &failures.0, &tag, 3, false).await;
+    // Discovery asks for on-failure destinations only of functions invoked asynchronously, which it
+    // learns from `AWS/Lambda AsyncEventsReceived`: Lambda publishes it, moto does not, so it is
+    // published here. (A function with no async event has no failed async event to send anywhere.)
+    e.cloudwatch
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .metric_data(
+            aws_sdk_cloudwatch::types::MetricDatum::builder()
+                .metric_name("AsyncEventsReceived")
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("FunctionName")
+                        .value(async_fn)
+                        .build(),
+                )
+                .value(3.0)
+                .unit(aws_sdk_cloudwatch::types::StandardUnit::Count)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
 
     let env = Env::new();
     let out = env.run(&["dlq", "list", "--json"]);
