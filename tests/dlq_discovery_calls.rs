@@ -320,7 +320,7 @@ async fn dlq_list_keeps_the_topology_in_a_private_cache_and_says_its_age() {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("XDG_STATE_HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path())
-            .env("XDG_CACHE_HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env_remove("AWS_PROFILE")
             .stdin(Stdio::null())
             .output()
@@ -331,7 +331,7 @@ async fn dlq_list_keeps_the_topology_in_a_private_cache_and_says_its_age() {
     let first = run(false);
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(stderr.contains("DLQ topology scanned in full"), "{stderr}");
-    let dir = home.path().join("lambdash");
+    let dir = home.path().join("cache").join("lambdash");
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|f| f.unwrap().path())

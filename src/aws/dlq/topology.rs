@@ -166,7 +166,9 @@ impl Clients {
         now: DateTime<Utc>,
     ) -> Result<HashSet<String>, AwsError> {
         let window_s = ASYNC_WINDOW.as_secs();
-        let start = now - chrono::Duration::seconds(i64::try_from(window_s).unwrap_or(86_400));
+        // The window ends at the next whole minute: the current minute's events count.
+        let end = (now.timestamp().div_euclid(60) + 1) * 60;
+        let start = end - i64::try_from(window_s).unwrap_or(86_400);
         let mut found = HashSet::new();
         for (c, chunk) in names.chunks(QUERIES_PER_CALL).enumerate() {
             let queries: Vec<MetricDataQuery> = chunk
@@ -202,8 +204,8 @@ impl Clients {
                     .cloudwatch
                     .get_metric_data()
                     .set_metric_data_queries(Some(queries.clone()))
-                    .start_time(aws_smithy_types::DateTime::from_secs(start.timestamp()))
-                    .end_time(aws_smithy_types::DateTime::from_secs(now.timestamp()))
+                    .start_time(aws_smithy_types::DateTime::from_secs(start))
+                    .end_time(aws_smithy_types::DateTime::from_secs(end))
                     .set_next_token(token.take())
                     .send()
                     .await
