@@ -195,7 +195,7 @@ impl CacheUse {
         );
         match (self.age_s(now), &self.path) {
             (Some(age), _) => format!(
-                "DLQ topology updated from the cache of {} ago ({asked}: new, changed or async since)",
+                "DLQ topology updated from the cache of {} ago ({asked}: the async ones new, changed or not asked for a day)",
                 age_words(age)
             ),
             (None, Some(path)) => format!(

@@ -176,6 +176,12 @@ async fn dlq_poller(
         hints,
         account,
     } = plan;
+    // The account names the cache file (shared with `lambdash dlq list`); the poller may start before
+    // the app's identity answered, so it asks STS itself then (not a Lambda call).
+    let account = match account {
+        Some(a) => Some(a),
+        None => clients.identity().await.ok().map(|i| i.account),
+    };
     let topologist = Topologist::new(clients.clone(), hints, account.as_deref());
     let mut topology_errors: Vec<String> = seed
         .as_ref()
