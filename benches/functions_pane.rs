@@ -44,6 +44,7 @@ fn function(i: usize) -> Function {
         code_size_bytes: (i as i64) * 1024,
         package_type: "Zip".to_string(),
         log_group: None,
+        dead_letter_target: None,
     }
 }
 

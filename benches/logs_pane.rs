@@ -60,6 +60,7 @@ fn app_with_lines(n: usize) -> App {
             code_size_bytes: 0,
             package_type: "Zip".into(),
             log_group: None,
+            dead_letter_target: None,
         }],
     }));
     key(&mut app, KeyCode::Char('l'));

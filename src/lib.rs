@@ -39,5 +39,6 @@ pub mod runtime;
 pub mod sanitize;
 pub mod seed;
 pub mod theme;
+pub mod topology_cache;
 pub mod ui;
 pub mod writes;

@@ -38,6 +38,7 @@ impl Env {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("XDG_STATE_HOME", self.dir.path())
+            .env("XDG_CACHE_HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path())
             .env("LAMBDASH_AUDIT_LOG", self.dir.path().join("audit.jsonl"))
             .stdin(Stdio::null());
@@ -216,6 +217,32 @@ async fn drain_all(e: &lambdash::seed::Emulator, url: &str) -> Seen {
     seen
 }
 
+/// Discovery asks for on-failure destinations only of functions invoked asynchronously, which it
+/// learns from `AWS/Lambda AsyncEventsReceived`: Lambda publishes it, moto does not, so a test whose
+/// function was "invoked asynchronously" publishes it. (A function with no async event has no failed
+/// async event to send anywhere.)
+async fn invoked_asynchronously(e: &lambdash::seed::Emulator, function: &str) {
+    e.cloudwatch
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .metric_data(
+            aws_sdk_cloudwatch::types::MetricDatum::builder()
+                .metric_name("AsyncEventsReceived")
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("FunctionName")
+                        .value(function)
+                        .build(),
+                )
+                .value(3.0)
+                .unit(aws_sdk_cloudwatch::types::StandardUnit::Count)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// A DLQ with a source queue (RedrivePolicy) that has NO event source mapping (moto would consume it).
 async fn dlq_with_source(
     e: &lambdash::seed::Emulator,
@@ -269,6 +296,7 @@ async fn discovery_finds_on_failure_destinations_and_source_queue_redrive_polici
         .await
         .unwrap();
     fill(&e, &failures.0, &tag, 3, false).await;
+    invoked_asynchronously(&e, async_fn).await;
 
     let env = Env::new();
     let out = env.run(&["dlq", "list", "--json"]);
@@ -457,6 +485,8 @@ async fn redrive_to_the_function_reinvokes_each_destination_record() {
             .await
             .unwrap();
     }
+    // The records above are failed async invocations: the function was invoked asynchronously.
+    invoked_asynchronously(&e, function).await;
     // one message that is not a record: it cannot be re-invoked and stays
     e.sqs
         .send_message()

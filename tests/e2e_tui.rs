@@ -100,7 +100,7 @@ async fn tui_filters_functions_typed_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let command = format!(
         "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} XDG_CACHE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
         cfg = dir.path().display()
     );
     let tmux = Tmux::start("lambdash-e2e-filter", &command);
@@ -157,7 +157,7 @@ fn signal_restores_the_terminal(signal: &str, region: &str, session: &str) {
     // The shell records the tty settings before and after: raw mode left on would differ.
     let command = format!(
         "before=$(stty -g); env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test \
-         AWS_SECRET_ACCESS_KEY=test XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; code=$?; \
+         AWS_SECRET_ACCESS_KEY=test XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} XDG_CACHE_HOME={cfg} {bin}; code=$?; \
          [ \"$before\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXITED-$code; sleep 30",
         cfg = dir.path().display()
     );
@@ -240,7 +240,7 @@ async fn tui_logs_pane_shows_old_events_then_follows_new_ones() {
     let dir = tempfile::tempdir().unwrap();
     let command = format!(
         "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} XDG_CACHE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
         cfg = dir.path().display()
     );
     let tmux = Tmux::start("lambdash-e2e-logs", &command);
@@ -350,7 +350,7 @@ async fn tui_metrics_and_cost_panes_show_published_datapoints() {
     let dir = tempfile::tempdir().unwrap();
     let command = format!(
         "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} XDG_CACHE_HOME={cfg} {bin}; echo EXITED-$?; sleep 30",
         cfg = dir.path().display()
     );
     let tmux = Tmux::start("lambdash-e2e-metrics", &command);

@@ -24,6 +24,7 @@ pub(crate) fn function(name: &str, runtime: &str, memory: i32) -> Function {
         code_size_bytes: 1_234_567,
         package_type: "Zip".to_string(),
         log_group: None,
+        dead_letter_target: None,
     }
 }
 

@@ -17,6 +17,7 @@ use base64::Engine as _;
 use futures::StreamExt as _;
 
 use super::{AwsError, Clients, classify};
+use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{
     AgeSource, AgeUnavailable, AttributeValue, Dlq, DlqCandidate, DlqKind, DlqMessage,
     FailedMessage, PayloadSource, QueueRef, RedrivePath, RedrivePlan, RedriveProgress,
@@ -27,6 +28,9 @@ mod discover;
 mod drain;
 mod peek;
 mod redrive;
+mod topology;
+
+pub use topology::ScanInputs;
 
 /// How a receive → deliver → delete loop behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,8 +67,14 @@ pub struct DlqDiscovery {
     pub partial_errors: Vec<String>,
     /// Every function scanned, with what its flags need.
     pub scanned: Vec<ScannedFunction>,
-    /// When the topology (which queue belongs to which function) was read; set by the TUI's poller.
+    /// When the topology (which queue belongs to which function) was read; set by the TUI's poller
+    /// and by a scan of the whole account.
     pub topology_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The topology itself (a scan of the whole account, or the on-disk cache): the next scan starts
+    /// from it and asks only about what changed.
+    pub topology: Option<std::sync::Arc<Topology>>,
+    /// The topology was loaded from the on-disk cache and not read again since.
+    pub from_cache: bool,
 }
 
 /// A queue's message counts.

@@ -38,6 +38,11 @@ pub fn function_from(cfg: &FunctionConfiguration) -> Function {
             .and_then(|l| l.log_group())
             .filter(|g| !g.is_empty())
             .map(ToString::to_string),
+        dead_letter_target: cfg
+            .dead_letter_config()
+            .and_then(|d| d.target_arn())
+            .filter(|a| !a.is_empty())
+            .map(ToString::to_string),
     }
 }
 

@@ -172,12 +172,120 @@ fn age(s: Option<u64>) -> String {
     }
 }
 
+/// What the on-disk topology cache did for a discovery of the whole account.
+struct CacheUse {
+    /// When the cached topology that was reused had been scanned (`None`: no usable cache).
+    reused_from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Functions whose EventInvokeConfig this run asked (new, changed, or not answered before).
+    asked: usize,
+    functions: usize,
+    path: Option<std::path::PathBuf>,
+}
+
+impl CacheUse {
+    fn age_s(&self, now: chrono::DateTime<chrono::Utc>) -> Option<u64> {
+        self.reused_from
+            .map(|at| u64::try_from((now - at).num_seconds()).unwrap_or(0))
+    }
+
+    fn note(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        let asked = format!(
+            "EventInvokeConfig asked of {} of {} functions",
+            self.asked, self.functions
+        );
+        match (self.age_s(now), &self.path) {
+            (Some(age), _) => format!(
+                "DLQ topology updated from the cache of {} ago ({asked}: the async ones new, changed or not asked for a day)",
+                age_words(age)
+            ),
+            (None, Some(path)) => format!(
+                "DLQ topology scanned in full (no cache yet; {asked}); cached in {}",
+                path.display()
+            ),
+            (None, None) => format!("DLQ topology scanned in full ({asked}; no cache directory)"),
+        }
+    }
+}
+
+fn age_words(s: u64) -> String {
+    match s {
+        0..120 => format!("{s}s"),
+        120..7200 => format!("{}m", s / 60),
+        7200..172_800 => format!("{}h {}m", s / 3600, s / 60 % 60),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// Discovers every function's DLQs starting from the on-disk topology cache (per account and region):
+/// only new or changed functions are asked about, and the new topology is written back.
+async fn discover_cached(
+    clients: &Clients,
+) -> Result<(crate::aws::dlq::DlqDiscovery, CacheUse), AwsError> {
+    use crate::topology_cache;
+    let who = match clients.identity().await {
+        Ok(id) => id.account,
+        Err(_) => clients.profile.clone(),
+    };
+    let endpoint = clients.endpoint_url.as_deref();
+    let scope = topology_cache::scope(&who, &clients.region, endpoint);
+    let path = topology_cache::default_dir()
+        .map(|dir| topology_cache::path_in(&dir, &who, &clients.region, endpoint));
+    let previous = path
+        .as_deref()
+        .and_then(|p| topology_cache::load(p, &scope));
+    let topology = clients
+        .scan_topology(crate::aws::dlq::ScanInputs {
+            previous: previous.as_ref(),
+            listing: None,
+            priority: &[],
+            scope,
+        })
+        .await?;
+    if let Some(p) = &path
+        && let Err(e) = topology_cache::save(p, &topology)
+    {
+        tracing::warn!(error = %e, path = %p.display(), "DLQ topology cache not written");
+    }
+    let asked = topology
+        .functions
+        .values()
+        .filter(|f| {
+            use crate::domain::dlq::topology::InvokeConfig;
+            matches!(&f.invoke_config,
+                InvokeConfig::Read { at, .. } | InvokeConfig::Failed { at, .. } if *at >= topology.scanned_at)
+        })
+        .count();
+    let used = CacheUse {
+        reused_from: previous.map(|p| p.scanned_at),
+        asked,
+        functions: topology.functions.len(),
+        path,
+    };
+    Ok((clients.discovery_from(topology).await, used))
+}
+
+/// A DLQ as `dlq list --json` prints it: the DLQ's fields, and the age of the cached topology used.
+#[derive(serde::Serialize)]
+struct ListedDlq<'a> {
+    #[serde(flatten)]
+    dlq: &'a crate::domain::dlq::Dlq,
+    /// Seconds since the cached topology this run started from was scanned (`null`: none was used:
+    /// a first scan, or `--function`, which asks about that function only).
+    topology_cache_age_s: Option<u64>,
+}
+
 async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCode {
     let only = function.map(|f| vec![f]);
-    let found = match clients.discover_dlqs(only.as_deref()).await {
+    let discovered = match &only {
+        Some(names) => clients.discover_dlqs(Some(names)).await.map(|d| (d, None)),
+        None => discover_cached(clients).await.map(|(d, c)| (d, Some(c))),
+    };
+    let (found, cache) = match discovered {
         Ok(d) => d,
         Err(e) => return aws_fail(&e),
     };
+    let now = chrono::Utc::now();
+    let cache_age_s = cache.as_ref().and_then(|c| c.age_s(now));
     if let Some(name) = only.as_ref().and_then(|o| o.first())
         && found.dlqs.is_empty()
         && found
@@ -196,7 +304,15 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
         errln!("warning: {e}");
     }
     let text = if json {
-        match super::output::json_pretty(&found.dlqs) {
+        let listed: Vec<ListedDlq> = found
+            .dlqs
+            .iter()
+            .map(|dlq| ListedDlq {
+                dlq,
+                topology_cache_age_s: cache_age_s,
+            })
+            .collect();
+        match super::output::json_pretty(&listed) {
             Ok(s) => s,
             Err(e) => return fail(&e, EXIT_AWS),
         }
@@ -226,6 +342,9 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
         }
         for note in age_notes(&found.dlqs) {
             errln!("note: {note}");
+        }
+        if let Some(c) = &cache {
+            errln!("note: {}", c.note(now));
         }
         out
     };

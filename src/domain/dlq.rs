@@ -14,6 +14,7 @@ use crate::domain::metrics::HealthExtras;
 
 mod message;
 mod plan;
+pub mod topology;
 
 pub use message::{
     AttributeValue, DestinationRecord, DlqMessage, LambdaDlqError, MessageJson, PayloadSource,
@@ -266,10 +267,13 @@ pub fn merge_candidates(candidates: &[DlqCandidate]) -> Vec<Dlq> {
 pub struct ScannedFunction {
     pub name: String,
     /// GetFunctionEventInvokeConfig answered with a configuration: someone set the function up for
-    /// asynchronous invocation (retries, event age or destinations).
+    /// asynchronous invocation (retries, event age or destinations). Only functions invoked
+    /// asynchronously are asked (see [`topology`]): for the others this is false.
     pub event_invoke_config: bool,
     /// Every sub-request for it answered (a permission error leaves its flags unknown).
     pub complete: bool,
+    /// Its `LastModified` when scanned: a listing with another one makes the topology be read again.
+    pub last_modified: Option<DateTime<Utc>>,
 }
 
 /// What the DLQs say about one function's health: the messages waiting in its inspectable DLQs

@@ -29,6 +29,8 @@ pub struct Function {
     pub package_type: String,
     /// `LoggingConfig.LogGroup`, when the function logs somewhere other than `/aws/lambda/NAME`.
     pub log_group: Option<String>,
+    /// `DeadLetterConfig.TargetArn` (ListFunctions returns it with every function).
+    pub dead_letter_target: Option<String>,
 }
 
 impl Function {

@@ -157,6 +157,10 @@ pub const DLQ: &str = "order-processor-dlq";
 /// The async function with an on-failure destination, and that destination.
 pub const ASYNC_FUNCTION: &str = "payments-webhook";
 pub const ON_FAILURE_QUEUE: &str = "payments-webhook-failures";
+/// The functions invoked asynchronously (a webhook queued by API Gateway, an S3 trigger): Lambda
+/// publishes `AsyncEventsReceived` for them, which is how DLQ discovery knows to ask for their
+/// on-failure destination.
+pub const ASYNC_INVOKED: &[&str] = &[ASYNC_FUNCTION, "thumbnail-resizer"];
 /// The function with a custom `LoggingConfig` log group.
 pub const CUSTOM_LOG_FUNCTION: &str = "audit-log-shipper";
 

@@ -284,6 +284,13 @@ pub(crate) fn lambda_datapoints(
             StandardUnit::Count,
         ));
         out.push(datum("Errors", f64::from(s.errors), StandardUnit::Count));
+        if catalog::ASYNC_INVOKED.contains(&function) {
+            out.push(datum(
+                "AsyncEventsReceived",
+                f64::from(s.invocations),
+                StandardUnit::Count,
+            ));
+        }
         out.push(datum(
             "ConcurrentExecutions",
             f64::from(s.concurrency),

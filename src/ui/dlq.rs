@@ -71,6 +71,13 @@ fn title(app: &App) -> Line<'static> {
         format!("rate {} (+/-) ", rate_label(pane.rate)),
         t.style(Role::Muted),
     ));
+    if let Some(at) = pane.topology_at {
+        let source = if pane.from_cache { " (cache)" } else { "" };
+        spans.push(Span::styled(
+            format!("topology {} ago{source} ", super::format::age(app.now, at)),
+            t.style(Role::Muted),
+        ));
+    }
     spans.extend(super::phase_span(app, &pane.remote));
     Line::from(spans)
 }

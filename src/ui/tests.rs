@@ -516,6 +516,23 @@ fn dlq_ready() {
 }
 
 #[test]
+fn dlq_title_says_how_old_the_topology_is_and_that_it_came_from_the_cache() {
+    let mut app = with_dlqs();
+    app.update(Msg::Dlq(DlqMsg::Discovered {
+        generation: 1,
+        result: Ok(crate::aws::dlq::DlqDiscovery {
+            topology_at: Some(t0() - chrono::Duration::minutes(7)),
+            from_cache: true,
+            ..discovery(dlqs())
+        }),
+        now: t0(),
+    }));
+    app.now = t0();
+    let screen = draw(&mut app, 190, 10);
+    assert!(screen.contains("topology 7m ago (cache)"), "{screen}");
+}
+
+#[test]
 fn dlq_loading() {
     let mut app = loaded(&demo_names());
     key(&mut app, KeyCode::Char('D'));
@@ -847,6 +864,7 @@ fn dlq_scanned(name: &str, event_invoke_config: bool) -> crate::domain::dlq::Sca
         name: name.to_string(),
         event_invoke_config,
         complete: true,
+        last_modified: None,
     }
 }
 

@@ -170,7 +170,7 @@ impl Home {
     pub fn env_prefix(&self, endpoint: &str, region: &str) -> String {
         format!(
             "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test \
-             AWS_SECRET_ACCESS_KEY=test XDG_CONFIG_HOME={h} XDG_STATE_HOME={h} \
+             AWS_SECRET_ACCESS_KEY=test XDG_CONFIG_HOME={h} XDG_STATE_HOME={h} XDG_CACHE_HOME={h} \
              LAMBDASH_AUDIT_LOG={audit} LAMBDASH_LOG=debug RUST_BACKTRACE=0",
             h = self.path().display(),
             audit = self.audit_log().display()
@@ -186,6 +186,7 @@ impl Home {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("XDG_CONFIG_HOME", self.path())
             .env("XDG_STATE_HOME", self.path())
+            .env("XDG_CACHE_HOME", self.path())
             .env("LAMBDASH_AUDIT_LOG", self.audit_log())
             .env_remove("AWS_PROFILE")
             .env_remove("NO_COLOR")

@@ -4,8 +4,9 @@
 use super::*;
 
 impl Clients {
-    /// Where one function sends its failures: DeadLetterConfig, EventInvokeConfig on-failure, event
-    /// source mappings' on-failure, and the redrive policies of its SQS sources.
+    /// Where one named function sends its failures: DeadLetterConfig, EventInvokeConfig on-failure,
+    /// event source mappings' on-failure, and the redrive policies of its SQS sources. Three Lambda
+    /// calls: for `--function NAME` (one function), cheaper than the pages of the whole account.
     async fn function_dlqs(
         &self,
         function: &str,
@@ -30,8 +31,12 @@ impl Clients {
                 .send(),
             self.list_mappings(function),
         );
+        let mut last_modified = None;
         match cfg {
             Ok(cfg) => {
+                last_modified = cfg
+                    .last_modified()
+                    .and_then(crate::aws::lambda::parse_last_modified);
                 if let Some(arn) = cfg
                     .dead_letter_config()
                     .and_then(|d| d.target_arn())
@@ -88,6 +93,7 @@ impl Clients {
             name: function.to_string(),
             event_invoke_config,
             complete: errors.is_empty(),
+            last_modified,
         };
         (found, scanned, errors)
     }
@@ -127,7 +133,10 @@ impl Clients {
     }
 
     /// The `deadLetterTargetArn` of a queue's redrive policy, if it has one.
-    async fn redrive_target_of(&self, queue_arn: &str) -> Result<Option<String>, AwsError> {
+    pub(super) async fn redrive_target_of(
+        &self,
+        queue_arn: &str,
+    ) -> Result<Option<String>, AwsError> {
         let url = self.queue_url_of_arn(queue_arn).await?;
         let out = self
             .sqs
@@ -258,23 +267,20 @@ impl Clients {
         }
     }
 
-    /// Which queues belong to which functions (the topology: GetFunctionConfiguration,
-    /// GetFunctionEventInvokeConfig, ListEventSourceMappings and the source queues' RedrivePolicy, for
-    /// every function), then [`Clients::fill_ages`]. The queues' URLs and depths come with it (one
-    /// GetQueueUrl and one GetQueueAttributes a queue). About 3 calls a function and 2 a queue: the
-    /// TUI runs it rarely and [`Clients::refresh_dlq_depths`] often.
+    /// Which queues belong to which functions, then their URLs, depths ([`Clients::fill_depth`]: one
+    /// GetQueueUrl and one GetQueueAttributes a queue) and ages ([`Clients::fill_ages`]).
+    ///
+    /// `None`: the whole account in O(pages) ([`Clients::scan_topology`] from nothing: ListFunctions,
+    /// ListEventSourceMappings, one GetMetricData per 500 functions, GetFunctionEventInvokeConfig for the
+    /// functions invoked asynchronously, one redrive policy per source queue). `Some(names)`: those
+    /// functions one by one, three Lambda calls each (for one function, cheaper than every page).
     pub async fn discover_dlqs(
         &self,
         functions: Option<&[String]>,
     ) -> Result<DlqDiscovery, AwsError> {
-        let names: Vec<String> = match functions {
-            Some(f) => f.to_vec(),
-            None => self
-                .list_functions()
-                .await?
-                .into_iter()
-                .map(|f| f.name)
-                .collect(),
+        let Some(names) = functions else {
+            let topology = self.scan_topology(ScanInputs::default()).await?;
+            return Ok(self.discovery_from(topology).await);
         };
         let per_function: Vec<(Vec<DlqCandidate>, ScannedFunction, Vec<String>)> =
             // Owned names: a closure over `&String` makes this future unprovably `Send` (the TUI spawns it).
@@ -291,26 +297,52 @@ impl Clients {
             scanned.push(f);
             partial_errors.extend(e);
         }
-        let mut dlqs = merge_candidates(&candidates);
-        let filled: Vec<Result<Dlq, String>> = futures::stream::iter(dlqs.drain(..))
+        let (dlqs, errors) = self.fill_queues(merge_candidates(&candidates)).await;
+        partial_errors.extend(errors);
+        Ok(DlqDiscovery {
+            dlqs,
+            partial_errors,
+            scanned,
+            ..DlqDiscovery::default()
+        })
+    }
+
+    /// The queues of a topology with their URLs, depths and ages (SQS and CloudWatch only: no Lambda
+    /// call). `topology_at` is the scan's start.
+    pub async fn discovery_from(&self, topology: Topology) -> DlqDiscovery {
+        let (dlqs, errors) = self
+            .fill_queues(merge_candidates(&topology.candidates()))
+            .await;
+        let mut partial_errors = topology.errors.clone();
+        partial_errors.extend(errors);
+        DlqDiscovery {
+            dlqs,
+            partial_errors,
+            scanned: topology.scanned(),
+            topology_at: Some(topology.scanned_at),
+            topology: Some(std::sync::Arc::new(topology)),
+            from_cache: false,
+        }
+    }
+
+    /// URLs and depths of merged queues (8 at a time), then their ages; the queues that could not be
+    /// read are left out and named.
+    async fn fill_queues(&self, merged: Vec<Dlq>) -> (Vec<Dlq>, Vec<String>) {
+        let filled: Vec<Result<Dlq, String>> = futures::stream::iter(merged)
             .map(|d| self.fill_depth(d))
             .buffered(8)
             .collect()
             .await;
         let mut dlqs = Vec::new();
+        let mut errors = Vec::new();
         for r in filled {
             match r {
                 Ok(d) => dlqs.push(d),
-                Err(e) => partial_errors.push(e),
+                Err(e) => errors.push(e),
             }
         }
         self.fill_ages(&mut dlqs).await;
-        Ok(DlqDiscovery {
-            dlqs,
-            partial_errors,
-            scanned,
-            topology_at: None,
-        })
+        (dlqs, errors)
     }
 
     /// Re-reads the depth of known queues (one GetQueueAttributes each, 8 at a time) and their ages

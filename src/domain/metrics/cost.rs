@@ -563,6 +563,7 @@ mod tests {
             code_size_bytes: 0,
             package_type: "Zip".into(),
             log_group: None,
+            dead_letter_target: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! and the aliases/versions a re-invoke can target.
 
 use crate::runtime::{Executor, Poller, PollerKind};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,11 +12,13 @@ use tokio::task::JoinHandle;
 
 use super::{backoff, jitter};
 use crate::app::Msg;
-use crate::app::dlq::{DlqCmd, DlqMsg, DlqPollPlan, QualifierChoice};
-use crate::aws::Clients;
-use crate::aws::dlq::DlqDiscovery;
+use crate::app::dlq::{DlqCmd, DlqHints, DlqMsg, DlqPollPlan, QualifierChoice};
+use crate::aws::dlq::{DlqDiscovery, ScanInputs};
 use crate::aws::scheduler::{Priority, with_priority};
+use crate::aws::{AwsError, Clients};
+use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path};
+use crate::topology_cache;
 
 /// Resolves a DLQ, its source queues and a destination queue into a redrive plan (the same rules as
 /// `lambdash dlq redrive`: `domain::dlq::plan_path`). The rate is the app's to set.
@@ -80,9 +83,85 @@ fn topology_due(known: Option<&DlqDiscovery>, every: Duration, reread: bool) -> 
             .is_none_or(|at| (now - at).to_std().unwrap_or(Duration::ZERO).ge(&every))
 }
 
-/// The DLQ poller: every function's DLQ topology (which queue belongs to which function, ≈ 3 calls a
-/// function) when due, the known queues' depths and ages (one GetQueueAttributes a queue, one
-/// GetMetricData) on every other pass. Each pass sends the whole picture as `Msg::Dlq(DlqMsg::Discovered)`.
+/// How long a first scan waits for the functions poller's listing before listing the functions itself
+/// (both start together; listing twice would spend the Lambda quota twice).
+const LISTING_WAIT: Duration = Duration::from_mins(1);
+
+/// Reads topologies: from the on-disk cache at start, then incrementally from the last one, reusing
+/// the functions poller's listing, and writes each one back to the cache.
+#[derive(Clone)]
+struct Topologist {
+    clients: Clients,
+    hints: DlqHints,
+    scope: String,
+    /// `None`: no cache directory (no home): every start scans.
+    cache: Option<PathBuf>,
+}
+
+impl Topologist {
+    fn new(clients: Clients, hints: DlqHints, account: Option<&str>) -> Self {
+        let who = account.unwrap_or(&clients.profile).to_string();
+        let endpoint = clients.endpoint_url.clone();
+        let scope = topology_cache::scope(&who, &clients.region, endpoint.as_deref());
+        let cache = topology_cache::default_dir()
+            .map(|dir| topology_cache::path_in(&dir, &who, &clients.region, endpoint.as_deref()));
+        Self {
+            clients,
+            hints,
+            scope,
+            cache,
+        }
+    }
+
+    /// The cached topology with fresh depths (SQS and CloudWatch only), if there is a usable cache.
+    async fn load_cached(&self) -> Option<DlqDiscovery> {
+        let path = self.cache.clone()?;
+        let scope = self.scope.clone();
+        let cached = tokio::task::spawn_blocking(move || topology_cache::load(&path, &scope))
+            .await
+            .ok()??;
+        tracing::info!(scanned_at = %cached.scanned_at, functions = cached.functions.len(), "DLQ topology loaded from the cache");
+        let mut found = self.clients.discovery_from(cached).await;
+        found.from_cache = true;
+        Some(found)
+    }
+
+    /// Scans from `previous` (asking only about what changed), then writes the cache.
+    async fn scan(&self, previous: Option<Arc<Topology>>) -> Result<DlqDiscovery, AwsError> {
+        let mut listing = self.hints.listing();
+        let waited = tokio::time::Instant::now();
+        while listing.is_none() && previous.is_none() && waited.elapsed() < LISTING_WAIT {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            listing = self.hints.listing();
+        }
+        let priority = self.hints.priority();
+        let topology = self
+            .clients
+            .scan_topology(ScanInputs {
+                previous: previous.as_deref(),
+                listing: listing.map(|l| l.as_ref().clone()),
+                priority: &priority,
+                scope: self.scope.clone(),
+            })
+            .await?;
+        if let Some(path) = self.cache.clone() {
+            let copy = topology.clone();
+            let saved =
+                tokio::task::spawn_blocking(move || topology_cache::save(&path, &copy)).await;
+            match saved {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "DLQ topology cache not written"),
+                Err(e) => tracing::warn!(error = %e, "DLQ topology cache writer failed"),
+            }
+        }
+        Ok(self.clients.discovery_from(topology).await)
+    }
+}
+
+/// The DLQ poller: the DLQ topology (which queue belongs to which function) when due — from the
+/// on-disk cache at start, then in O(pages) asking only about changed functions (see
+/// [`crate::domain::dlq::topology`]) —, the known queues' depths and ages (one GetQueueAttributes a
+/// queue, one GetMetricData) on every other pass. Each pass sends the whole picture as `Msg::Dlq(DlqMsg::Discovered)`.
 async fn dlq_poller(
     clients: Clients,
     tx: mpsc::UnboundedSender<Msg>,
@@ -96,7 +175,16 @@ async fn dlq_poller(
         first_in,
         seed,
         reread,
+        hints,
+        account,
     } = plan;
+    // The account names the cache file (shared with `lambdash dlq list`); the poller may start before
+    // the app's identity answered, so it asks STS itself then (not a Lambda call).
+    let account = match account {
+        Some(a) => Some(a),
+        None => clients.identity().await.ok().map(|i| i.account),
+    };
+    let topologist = Topologist::new(clients.clone(), hints, account.as_deref());
     let mut topology_errors: Vec<String> = seed
         .as_ref()
         .map(|s| s.partial_errors.clone())
@@ -120,22 +208,16 @@ async fn dlq_poller(
             } => { rescan = None; done }
         };
         let asked = reread.take();
-        let result = if let Some((found, started)) = rescanned {
-            found.map(|mut d| {
-                d.topology_at = Some(started);
-                topology_errors.clone_from(&d.partial_errors);
-                d
-            })
+        let result = if let Some(found) = rescanned {
+            found.inspect(|d| topology_errors.clone_from(&d.partial_errors))
         } else if let Some(k) = known.as_ref() {
             if topology_due(Some(k), topology_every, asked) && rescan.is_none() {
-                let clients = clients.clone();
+                let topologist = topologist.clone();
+                let previous = k.topology.clone();
                 // Discovery: background priority, behind what the user asked for and what is shown.
                 rescan = Some(Rescan(tokio::spawn(with_priority(
                     Priority::Background,
-                    async move {
-                        let started = Utc::now();
-                        (clients.discover_dlqs(None).await, started)
-                    },
+                    async move { topologist.scan(previous).await },
                 ))));
             }
             let mut next = k.clone();
@@ -147,15 +229,13 @@ async fn dlq_poller(
                     next.partial_errors.extend(errors);
                     next
                 })
+        } else if let Some(cached) = topologist.load_cached().await {
+            topology_errors.clone_from(&cached.partial_errors);
+            Ok(cached)
         } else {
-            let started = Utc::now();
-            with_priority(Priority::Background, clients.discover_dlqs(None))
+            with_priority(Priority::Background, topologist.scan(None))
                 .await
-                .map(|mut d| {
-                    d.topology_at = Some(started);
-                    topology_errors.clone_from(&d.partial_errors);
-                    d
-                })
+                .inspect(|d| topology_errors.clone_from(&d.partial_errors))
         };
         delay = match &result {
             Ok(d) => {
@@ -184,15 +264,9 @@ async fn dlq_poller(
     }
 }
 
-/// What a rescan brings back, and when it started.
-type Rescanned = (
-    Result<DlqDiscovery, crate::aws::AwsError>,
-    chrono::DateTime<Utc>,
-);
-
 /// A topology rescan running beside the depth passes; aborted when the poller is (dropping the
 /// poller's task drops this).
-struct Rescan(JoinHandle<Rescanned>);
+struct Rescan(JoinHandle<Result<DlqDiscovery, AwsError>>);
 
 impl Drop for Rescan {
     fn drop(&mut self) {

@@ -7,18 +7,19 @@ mod tests;
 mod update;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::aws::dlq::DlqDiscovery;
-use crate::domain::Remote;
+use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{
     DepthSample, Dlq, DlqMessage, PathChoice, RedrivePlan, RedriveProgress, RedriveSummary,
     ScannedFunction, Trend, trend,
 };
+use crate::domain::{Function, Remote};
 
 use crate::domain::cancel::CancelFlag;
 
@@ -29,8 +30,9 @@ pub const PEEK_N: usize = 10;
 /// queue, one GetMetricData for all).
 pub const DLQ_DEPTH_EVERY: Duration = Duration::from_secs(30);
 
-/// How often it reads the topology again (which queue belongs to which function: about three calls a
-/// function); also on `r` in the DLQ pane and when the function list changes.
+/// How often it reads the topology again (which queue belongs to which function: the pages of
+/// ListEventSourceMappings, one GetMetricData, and only the changed functions; see
+/// [`crate::domain::dlq::topology`]); also on `r` in the DLQ pane and when the function list changes.
 pub const DLQ_TOPOLOGY_EVERY: Duration = Duration::from_mins(10);
 
 /// The redrive rates `+` / `-` step through (messages per second); beyond the last: unlimited.
@@ -61,6 +63,50 @@ impl PartialEq for RereadFlag {
     }
 }
 
+/// What the app tells the DLQ poller between its passes (shared like [`RereadFlag`]): the last
+/// complete function listing, so a topology scan does not list the functions again, and the functions
+/// to ask first (the rows on screen, the selection).
+#[derive(Clone, Debug, Default)]
+pub struct DlqHints(Arc<Mutex<Hints>>);
+
+#[derive(Clone, Debug, Default)]
+struct Hints {
+    listing: Option<Arc<Vec<Function>>>,
+    priority: Vec<String>,
+}
+
+impl DlqHints {
+    /// A complete listing of the functions poller (`None`: none yet, or its last run failed).
+    pub fn set_listing(&self, listing: Option<Vec<Function>>) {
+        if let Ok(mut h) = self.0.lock() {
+            h.listing = listing.map(Arc::new);
+        }
+    }
+
+    pub fn set_priority(&self, names: Vec<String>) {
+        if let Ok(mut h) = self.0.lock() {
+            h.priority = names;
+        }
+    }
+
+    pub fn listing(&self) -> Option<Arc<Vec<Function>>> {
+        self.0.lock().ok().and_then(|h| h.listing.clone())
+    }
+
+    pub fn priority(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|h| h.priority.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl PartialEq for DlqHints {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// How the DLQ poller runs: depths often, topology rarely, starting from what the app already knows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DlqPollPlan {
@@ -72,6 +118,9 @@ pub struct DlqPollPlan {
     /// is due.
     pub seed: Option<DlqDiscovery>,
     pub reread: RereadFlag,
+    pub hints: DlqHints,
+    /// The account (when STS answered): the on-disk topology cache is per account and region.
+    pub account: Option<String>,
 }
 
 /// The DLQ pane's commands: the poller, the peek, the redrive and its plan, the re-invoke targets.
@@ -311,6 +360,12 @@ pub struct DlqPane {
     pub scanned: Vec<ScannedFunction>,
     /// When that topology was read (`None`: never).
     pub topology_at: Option<DateTime<Utc>>,
+    /// That topology (the next scan starts from it).
+    pub topology: Option<Arc<Topology>>,
+    /// It came from the on-disk cache and was not read again since.
+    pub from_cache: bool,
+    /// The listing and the rows to ask first, shared with the poller.
+    pub hints: DlqHints,
     /// The DLQ poller runs (started by [`crate::app::App::sync_dlq_poller`]).
     pub poller_on: bool,
     /// Raised to make the poller read the topology at its next wake (`r`, new functions).
@@ -370,6 +425,8 @@ impl DlqPane {
         if found.topology_at.is_some() || !found.scanned.is_empty() {
             self.scanned = found.scanned;
             self.topology_at = found.topology_at;
+            self.topology = found.topology;
+            self.from_cache = found.from_cache;
         }
         self.set(found.dlqs, now);
     }
@@ -419,6 +476,8 @@ impl DlqPane {
             partial_errors: self.partial_errors.clone(),
             scanned: self.scanned.clone(),
             topology_at: Some(at),
+            topology: self.topology.clone(),
+            from_cache: self.from_cache,
         })
     }
 

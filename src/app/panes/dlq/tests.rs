@@ -27,6 +27,7 @@ fn scanned(name: &str, event_invoke_config: bool) -> ScannedFunction {
         name: name.to_string(),
         event_invoke_config,
         complete: true,
+        last_modified: Some(t0() - chrono::Duration::days(3)),
     }
 }
 
@@ -132,6 +133,64 @@ fn a_changed_function_list_rereads_the_dlq_topology() {
     let cmds = done(&mut app, 3, &["orders-api", "payments-webhook", "new-fn"]);
     assert_eq!(cmds, vec![Cmd::RefreshNow(PollerKind::Dlq)]);
     assert!(app.dlq.reread.take(), "the next pass reads the topology");
+}
+
+#[test]
+fn a_changed_last_modified_rereads_the_topology_and_the_listing_is_shared_with_the_poller() {
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    app.sync_dlq_poller();
+    let listing = app
+        .dlq
+        .hints
+        .listing()
+        .expect("the complete listing is shared");
+    assert_eq!(listing.len(), 2);
+    assert!(
+        app.dlq.hints.priority().contains(&"orders-api".to_string()),
+        "rows on screen first: {:?}",
+        app.dlq.hints.priority()
+    );
+    app.update(Msg::Dlq(DlqMsg::Discovered {
+        generation: 1,
+        result: Ok(topology(&[
+            scanned("orders-api", false),
+            scanned("payments-webhook", false),
+        ])),
+        now: t0(),
+    }));
+    let mut changed = crate::app::tests::function("orders-api", "python3.12", 128);
+    changed.last_modified = Some(t0());
+    app.update(Msg::Functions(FunctionsMsg::Started {
+        generation: 1,
+        run: 2,
+        now: t0(),
+    }));
+    app.update(Msg::Functions(FunctionsMsg::Page {
+        generation: 1,
+        run: 2,
+        page: vec![
+            changed,
+            crate::app::tests::function("payments-webhook", "python3.12", 128),
+        ],
+    }));
+    let cmds = app.update(Msg::Functions(FunctionsMsg::Done {
+        generation: 1,
+        run: 2,
+        result: Ok(2),
+        now: t0(),
+    }));
+    assert_eq!(cmds, vec![Cmd::RefreshNow(PollerKind::Dlq)]);
+    assert!(app.dlq.reread.take());
+    let shared = app.dlq.hints.listing().unwrap();
+    assert_eq!(
+        shared
+            .iter()
+            .find(|f| f.name == "orders-api")
+            .unwrap()
+            .last_modified,
+        Some(t0()),
+        "the poller gets the new listing"
+    );
 }
 
 #[test]

@@ -46,6 +46,7 @@ impl App {
         match (wanted, self.dlq.poller_on) {
             (true, false) => {
                 self.dlq.poller_on = true;
+                self.share_dlq_hints();
                 let first_in = match self.dlq.remote.last_ok {
                     Some(at) if self.dlq.topology_at.is_some() => {
                         let age = (self.now - at).to_std().unwrap_or(Duration::ZERO);
@@ -61,6 +62,8 @@ impl App {
                         first_in,
                         seed: self.dlq.seed(),
                         reread: self.dlq.reread.clone(),
+                        hints: self.dlq.hints.clone(),
+                        account: self.identity.data.as_ref().map(|i| i.account.clone()),
                     }),
                 })]
             }
@@ -72,25 +75,53 @@ impl App {
         }
     }
 
-    /// After a complete function listing: functions added or removed since the DLQ topology was read
-    /// make the poller read it again now.
+    /// After a function listing: a complete one is shared with the DLQ poller (its next topology scan
+    /// reuses it instead of listing again), and functions added, removed or changed (`LastModified`)
+    /// since the DLQ topology was read make the poller read it again now (asking only about those).
     pub(in crate::app) fn dlq_functions_listed(&mut self) -> Vec<Cmd> {
+        self.share_dlq_hints();
         if !self.dlq.poller_on || self.dlq.topology_at.is_none() {
             return Vec::new();
         }
-        let listed: std::collections::BTreeSet<&str> = self
+        let listed: std::collections::BTreeSet<(&str, Option<DateTime<Utc>>)> = self
             .functions
             .all()
             .iter()
-            .map(|f| f.name.as_str())
+            .map(|f| (f.name.as_str(), f.last_modified))
             .collect();
-        let scanned: std::collections::BTreeSet<&str> =
-            self.dlq.scanned.iter().map(|f| f.name.as_str()).collect();
+        let scanned: std::collections::BTreeSet<(&str, Option<DateTime<Utc>>)> = self
+            .dlq
+            .scanned
+            .iter()
+            .map(|f| (f.name.as_str(), f.last_modified))
+            .collect();
         if listed == scanned {
             return Vec::new();
         }
         self.dlq.reread.raise();
         vec![Cmd::RefreshNow(PollerKind::Dlq)]
+    }
+
+    /// Gives the DLQ poller the last complete listing (none while the last run failed) and the
+    /// functions to ask first: the selected one (or the DLQ pane's function), then the rows on screen.
+    fn share_dlq_hints(&self) {
+        let complete = matches!(
+            self.functions.remote.phase,
+            crate::domain::Phase::Ready { .. }
+        );
+        self.dlq
+            .hints
+            .set_listing(complete.then(|| self.functions.all().to_vec()));
+        let mut priority: Vec<String> = self.dlq.for_function.iter().cloned().collect();
+        priority.extend(self.functions.selected_function().map(|f| f.name.clone()));
+        priority.extend(
+            self.functions
+                .rows()
+                .skip(self.functions.offset)
+                .take(self.page_rows())
+                .map(|f| f.name.clone()),
+        );
+        self.dlq.hints.set_priority(priority);
     }
 
     /// What the DLQs say about a function, for its HEALTH flag: the messages waiting in its DLQs, and
