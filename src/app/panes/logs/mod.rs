@@ -154,6 +154,8 @@ impl LogsPane {
         pane.show_stream = self.show_stream;
         pane.mode = self.mode;
         pane.range = self.range;
+        // The search stays: its matches are found again in the lines the new session brings.
+        pane.search.clone_from(&self.search);
         pane
     }
 
