@@ -209,3 +209,39 @@ fn esc_from_an_invocations_lines_keeps_the_pause_and_the_new_line_counter() {
     assert!(!pane.follow, "still paused after Esc");
     assert_eq!(pane.new_while_paused, 2, "the counter is kept");
 }
+
+#[test]
+fn search_says_which_match_and_survives_a_range_change() {
+    let mut app = loaded(&["orders-api"]);
+    ch(&mut app, 'l');
+    let session = app.logs.as_ref().unwrap().session;
+    let event = |id: &str, text: &str, ms: i64| crate::domain::log::LogEvent {
+        function: "orders-api".into(),
+        stream: "s".into(),
+        event_id: id.into(),
+        timestamp: t0() + chrono::Duration::milliseconds(ms),
+        ingestion_time: None,
+        message: text.into(),
+    };
+    app.update(Msg::Logs(LogsMsg::Events {
+        generation: 1,
+        session,
+        events: vec![
+            event("1", "timeout a", 0),
+            event("2", "ok", 1),
+            event("3", "timeout b", 2),
+            event("4", "timeout c", 3),
+        ],
+    }));
+    ch(&mut app, '/');
+    for c in "timeout".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'n');
+    assert_eq!(app.logs.as_ref().unwrap().match_position(), Some((2, 3)));
+    ch(&mut app, '2'); // the last hour: the tail restarts in a new session
+    let pane = app.logs.as_ref().unwrap();
+    assert_ne!(pane.session, session);
+    assert_eq!(pane.search, "timeout", "the search stays");
+}

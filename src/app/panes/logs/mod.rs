@@ -309,6 +309,17 @@ impl LogsPane {
         }
     }
 
+    /// `(n, N)` when the selected line is the n-th of N matching lines (the title's `(3/28)`).
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        if self.search.is_empty() || self.follow {
+            return None;
+        }
+        let here = self.cursor_index()?;
+        let matches = self.matches();
+        let n = matches.binary_search(&here).ok()?;
+        Some((n + 1, matches.len()))
+    }
+
     /// Moves to the next (`forward`) or previous match, wrapping; false when nothing matches.
     pub fn jump_match(&mut self, forward: bool) -> bool {
         let matches = self.matches();
