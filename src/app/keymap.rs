@@ -81,6 +81,9 @@ pub enum Action {
     Compare,
     /// Leave an alarm's time and show the range up to now.
     Now,
+    /// DLQ: the next / previous peeked message (the detail shows it).
+    NextMessage,
+    PrevMessage,
 }
 
 /// Where a binding applies.
@@ -95,6 +98,8 @@ pub enum Scope {
     Invocations,
     Dlq,
     DlqMessages,
+    /// One peeked message's detail.
+    DlqMessage,
     Metrics,
     Cost,
 }
@@ -111,6 +116,7 @@ impl Scope {
             Scope::Invocations => "Invocations (logs)",
             Scope::Dlq => "Dead-letter queues",
             Scope::DlqMessages => "Peeked DLQ messages",
+            Scope::DlqMessage => "DLQ message detail",
             Scope::Metrics => "Metrics",
             Scope::Cost => "Cost",
         }
@@ -318,6 +324,36 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Global,
         "refresh now",
         Some("refresh"),
+    ),
+    // Pane switches work from every pane (a pane that gives one of these keys its own meaning says
+    // so in its own scope, which wins).
+    bind(
+        &[ch('A')],
+        Action::OpenAlarms,
+        Scope::Global,
+        "the alarms of the account",
+        None,
+    ),
+    bind(
+        &[ch('D')],
+        Action::OpenDlq,
+        Scope::Global,
+        "the dead-letter queues (from the detail: of that function)",
+        None,
+    ),
+    bind(
+        &[ch('a')],
+        Action::OpenAliases,
+        Scope::Global,
+        "the aliases of the function shown or selected",
+        None,
+    ),
+    bind(
+        &[ch('$')],
+        Action::OpenCost,
+        Scope::Global,
+        "the estimated cost of every function",
+        None,
     ),
     bind(
         &[code(KeyCode::Enter)],
@@ -729,7 +765,91 @@ pub const BINDINGS: &[Binding] = &[
         &[code(KeyCode::Esc)],
         Action::Back,
         Scope::DlqMessages,
-        "back (detail → messages → queues)",
+        "back (messages → queues → where you came from)",
+        Some("back"),
+    ),
+    bind(
+        &[ch(']')],
+        Action::NextMessage,
+        Scope::DlqMessages,
+        "next message",
+        None,
+    ),
+    bind(
+        &[ch('[')],
+        Action::PrevMessage,
+        Scope::DlqMessages,
+        "previous message",
+        None,
+    ),
+    bind(
+        &[ch(']')],
+        Action::NextMessage,
+        Scope::DlqMessage,
+        "next message (the only keys that change the message shown)",
+        Some("next msg"),
+    ),
+    bind(
+        &[ch('[')],
+        Action::PrevMessage,
+        Scope::DlqMessage,
+        "previous message",
+        Some("prev msg"),
+    ),
+    bind(
+        &[ch('d')],
+        Action::DeleteMessage,
+        Scope::DlqMessage,
+        "delete this message (type the queue name)",
+        Some("delete"),
+    ),
+    bind(
+        &[ch('R')],
+        Action::Redrive,
+        Scope::DlqMessage,
+        "redrive this message (choose the path, then confirm)",
+        Some("redrive"),
+    ),
+    bind(
+        &[ch('n')],
+        Action::DryRun,
+        Scope::DlqMessage,
+        "dry run of redriving this message",
+        None,
+    ),
+    bind(
+        &[ch('x')],
+        Action::Export,
+        Scope::DlqMessage,
+        "export this message to JSONL",
+        Some("export"),
+    ),
+    bind(
+        &[ch('+')],
+        Action::RateUp,
+        Scope::DlqMessage,
+        "redrive faster (msg/s; past 500: unlimited)",
+        None,
+    ),
+    bind(
+        &[ch('-')],
+        Action::RateDown,
+        Scope::DlqMessage,
+        "redrive slower (msg/s)",
+        None,
+    ),
+    bind(
+        &[ch('c')],
+        Action::Cancel,
+        Scope::DlqMessage,
+        "cancel the running redrive",
+        None,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        Action::Back,
+        Scope::DlqMessage,
+        "back to the messages (j/k/PgUp/PgDn/g/G scroll the message)",
         Some("back"),
     ),
     bind(
@@ -948,6 +1068,13 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Metrics,
         "leave the alarm's time: the range up to now",
         None,
+    ),
+    bind(
+        &[ch('m')],
+        Action::OpenMetrics,
+        Scope::Logs,
+        "metrics of the tailed function (the first one)",
+        Some("metrics"),
     ),
     bind(
         &[ch('l')],

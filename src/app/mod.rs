@@ -8,9 +8,11 @@ mod staleness;
 pub mod keymap;
 pub mod modes;
 pub mod msg;
+pub mod nav;
 pub mod panes;
 
 // The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
+pub use modes::line::LineEdit;
 pub use modes::{filter, palette};
 pub use panes::detail::DetailPane;
 pub use panes::{alarms, aliases, cost, dlq, functions, logs, metrics};
@@ -20,7 +22,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use crate::aws::lambda::console_url;
@@ -38,7 +40,6 @@ pub use msg::{
     AlarmsMsg, AliasesCmd, AliasesMsg, Cmd, DlqCmd, DlqMsg, FunctionsMsg, LogsCmd, LogsMsg, Msg,
     PollerKind,
 };
-use palette::{Command, PaneName};
 
 use crate::domain::alias::{CANARY_STEPS, PlanError};
 use crate::writes::Write;
@@ -60,11 +61,13 @@ pub enum View {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Mode {
     Normal,
-    /// Typing a `/` filter.
-    Filter,
+    /// Typing a `/` filter (applied as it is typed to the functions or alarms list).
+    Filter {
+        line: LineEdit,
+    },
     /// Typing a `:` command; `completion` is the index of the highlighted candidate.
     Palette {
-        input: String,
+        input: LineEdit,
         completion: Option<usize>,
     },
     Help {
@@ -77,7 +80,7 @@ pub enum Mode {
     /// Typing a line of text for an action (a version description).
     Input {
         purpose: InputPurpose,
-        text: String,
+        text: LineEdit,
     },
 }
 
@@ -114,7 +117,7 @@ pub struct Confirm {
     /// For destructive writes (purge, delete): what the user must type exactly before Enter works.
     pub typed_confirmation: Option<String>,
     /// What the user typed so far.
-    pub typed: String,
+    pub typed: LineEdit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +142,16 @@ pub struct Layout {
     pub table_body: Rect,
     /// Column x ranges `[start, end)` in the header, with the column they sort by.
     pub columns: Vec<(u16, u16, SortColumn)>,
+    /// The scrolled text drawn last (help, a DLQ message): its largest scroll and its page height, so
+    /// `j` stops at the end and `G` / `PgDn` know where that is.
+    pub scroll: Option<ScrollBounds>,
+}
+
+/// How far a scrolled text can go: `max` rows down, `page` rows at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScrollBounds {
+    pub max: u16,
+    pub page: u16,
 }
 
 /// What the app needs to start.
@@ -184,9 +197,18 @@ pub struct App {
     pub alarms: AlarmsPane,
     pub logs: Option<LogsPane>,
     pub dlq: DlqPane,
-    /// The metrics pane (one function's charts) and the view Esc goes back to from it.
+    /// The metrics pane (one function's charts).
     pub metrics: Option<metrics::MetricsPane>,
-    metrics_return: View,
+    /// Where Esc goes back to: the views this one was opened from, oldest first (the functions list
+    /// is always the root).
+    pub nav: Vec<nav::NavEntry>,
+    /// What each kind of prompt was given before (↑/↓), in memory.
+    pub history: modes::line::History,
+    /// The region a `:region` switch asked for, until the connection says it is done.
+    switching_to: Option<String>,
+    /// The local time zone's offset (set by the program at start; UTC in tests): times typed while
+    /// the logs show local time are read in it.
+    pub local_offset: chrono::FixedOffset,
     pub cost: cost::CostPane,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
@@ -260,7 +282,10 @@ impl App {
             logs: None,
             dlq: DlqPane::default(),
             metrics: None,
-            metrics_return: View::Functions,
+            nav: Vec::new(),
+            history: modes::line::History::default(),
+            switching_to: None,
+            local_offset: chrono::Offset::fix(&chrono::Utc),
             cost: cost::CostPane::default(),
             next_session: 0,
             row_metrics: Remote::default(),
@@ -323,9 +348,11 @@ impl App {
             View::Detail => Scope::Detail,
             View::Aliases => Scope::Aliases,
             View::Alarms => Scope::Alarms,
-            View::Dlq if self.dlq.peek.is_some() && self.dlq.chooser.is_none() => {
-                Scope::DlqMessages
-            }
+            View::Dlq if self.dlq.chooser.is_none() => match &self.dlq.peek {
+                Some(p) if p.detail => Scope::DlqMessage,
+                Some(_) => Scope::DlqMessages,
+                None => Scope::Dlq,
+            },
             View::Dlq => Scope::Dlq,
             View::Metrics => Scope::Metrics,
             View::Cost => Scope::Cost,
@@ -405,6 +432,7 @@ impl App {
         self.row_metrics_in_flight = false;
         self.firing = Remote::default();
         self.view = View::Functions;
+        self.nav.clear();
         self.identity = Remote::default();
         self.identity.start_loading(self.now);
         vec![
@@ -530,6 +558,7 @@ impl App {
             return Vec::new();
         }
         self.connected = true;
+        self.say_switched();
         self.profile = profile;
         self.region = region;
         let mut cmds = vec![Cmd::FetchIdentity { generation }];
@@ -580,7 +609,7 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
         match self.mode.clone() {
-            Mode::Filter => self.on_filter_key(key),
+            Mode::Filter { line } => self.on_filter_key(key, line),
             Mode::Palette { input, completion } => self.on_palette_key(key, input, completion),
             Mode::Quota => {
                 if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
@@ -589,49 +618,11 @@ impl App {
                 Vec::new()
             }
             Mode::Help { scroll } => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('?' | 'q') => self.mode = Mode::Normal,
-                    KeyCode::Char('j') | KeyCode::Down => {
-                        self.mode = Mode::Help {
-                            scroll: scroll.saturating_add(1),
-                        };
-                    }
-                    KeyCode::Char('k') | KeyCode::Up => {
-                        self.mode = Mode::Help {
-                            scroll: scroll.saturating_sub(1),
-                        };
-                    }
-                    _ => {}
-                }
+                self.on_help_key(key, scroll);
                 Vec::new()
             }
-            Mode::Confirm(mut confirm) if confirm.typed_confirmation.is_some() => {
-                match key.code {
-                    KeyCode::Esc => {
-                        self.mode = Mode::Normal;
-                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
-                    }
-                    KeyCode::Enter => {
-                        if confirm.typed_confirmation.as_deref() == Some(confirm.typed.as_str()) {
-                            self.mode = Mode::Normal;
-                            return self.confirmed(confirm.write);
-                        }
-                        self.flash(
-                            FlashLevel::Warn,
-                            "type the queue name exactly, then Enter (Esc cancels)",
-                        );
-                    }
-                    KeyCode::Backspace => {
-                        confirm.typed.pop();
-                        self.mode = Mode::Confirm(confirm);
-                    }
-                    KeyCode::Char(c) if !c.is_control() => {
-                        confirm.typed.push(c);
-                        self.mode = Mode::Confirm(confirm);
-                    }
-                    _ => {}
-                }
-                Vec::new()
+            Mode::Confirm(confirm) if confirm.typed_confirmation.is_some() => {
+                self.on_typed_confirm_key(key, confirm)
             }
             Mode::Confirm(confirm) => {
                 match key.code {
@@ -647,238 +638,54 @@ impl App {
                 }
                 Vec::new()
             }
-            Mode::Input { purpose, mut text } => {
-                match key.code {
-                    KeyCode::Esc => {
-                        self.mode = Mode::Normal;
-                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
-                    }
-                    KeyCode::Enter => {
-                        self.mode = Mode::Normal;
-                        match purpose {
-                            InputPurpose::PublishDescription { function } => self.ask_confirm(
-                                Write::PublishVersion {
-                                    function,
-                                    description: text,
-                                },
-                                None,
-                            ),
-                            InputPurpose::LogSearch => {
-                                if let Some(pane) = self.logs.as_mut() {
-                                    pane.search = text;
-                                    if !pane.search.is_empty() && !pane.jump_match(true) {
-                                        let s = pane.search.clone();
-                                        self.flash(
-                                            FlashLevel::Info,
-                                            format!("no line contains {s:?}"),
-                                        );
-                                    }
-                                }
-                            }
-                            InputPurpose::LogFilter => return self.restart_logs(Some(text)),
-                            InputPurpose::LogRange => return self.typed_log_range(&text),
-                            InputPurpose::DlqSearch => {
-                                if let Some(peek) = self.dlq.peek.as_mut() {
-                                    peek.search = text;
-                                    peek.selected = 0;
-                                    peek.detail = false;
-                                    if peek.visible().is_empty() {
-                                        let s = peek.search.clone();
-                                        self.flash(
-                                            FlashLevel::Info,
-                                            format!("no peeked message contains {s:?}"),
-                                        );
-                                    }
-                                }
-                            }
-                            InputPurpose::RedriveQueue {
-                                queue_arn,
-                                message_ids,
-                            } => {
-                                return self.plan_redrive(
-                                    &queue_arn,
-                                    crate::domain::dlq::RedriveTarget::Queue(
-                                        text.trim().to_string(),
-                                    ),
-                                    message_ids,
-                                );
-                            }
-                        }
-                    }
-                    KeyCode::Backspace => {
-                        text.pop();
-                        self.mode = Mode::Input { purpose, text };
-                    }
-                    KeyCode::Char(c) if !c.is_control() => {
-                        text.push(c);
-                        self.mode = Mode::Input { purpose, text };
-                    }
-                    _ => {}
-                }
-                Vec::new()
-            }
-            Mode::Normal => match keymap::lookup_with(&self.config.keys, &key, self.scope()) {
-                Some(action) => self.on_action(action),
-                None => Vec::new(),
-            },
-        }
-    }
-
-    fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
-        let in_alarms = self.view == View::Alarms;
-        let keep = if in_alarms {
-            self.alarms.selected_alarm().map(|a| a.name.clone())
-        } else {
-            self.functions.selected_function().map(|f| f.name.clone())
-        };
-        let input = if in_alarms {
-            &mut self.alarms.filter_input
-        } else {
-            &mut self.functions.filter_input
-        };
-        match key.code {
-            KeyCode::Esc => {
-                input.clear();
-                self.mode = Mode::Normal;
-            }
-            KeyCode::Enter => self.mode = Mode::Normal,
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
-            KeyCode::Char(c) => input.push(c),
-            _ => return Vec::new(),
-        }
-        let rows = self.page_rows();
-        if in_alarms {
-            self.alarms.rebuild_view(keep.as_deref());
-            self.alarms.scroll_into_view(rows);
-        } else {
-            self.functions.rebuild_view(keep.as_deref());
-            self.functions.scroll_into_view(rows);
-        }
-        Vec::new()
-    }
-
-    /// The palette candidates for the current input.
-    pub fn palette_candidates(&self, input: &str) -> Vec<String> {
-        palette::completions(input, &self.profiles, &self.theme_names)
-    }
-
-    fn on_palette_key(
-        &mut self,
-        key: KeyEvent,
-        mut input: String,
-        completion: Option<usize>,
-    ) -> Vec<Cmd> {
-        match key.code {
-            KeyCode::Esc => {
-                self.mode = Mode::Normal;
-                Vec::new()
-            }
-            KeyCode::Tab | KeyCode::Down => {
-                let candidates = self.palette_candidates(&input);
-                if candidates.len() == 1 {
-                    input.clone_from(&candidates[0]);
-                    self.mode = Mode::Palette {
-                        input,
-                        completion: None,
-                    };
-                } else if !candidates.is_empty() {
-                    let next = completion.map_or(0, |i| (i + 1) % candidates.len());
-                    self.mode = Mode::Palette {
-                        input,
-                        completion: Some(next),
-                    };
-                }
-                Vec::new()
-            }
-            KeyCode::Enter => {
-                let candidates = self.palette_candidates(&input);
-                let line = completion
-                    .and_then(|i| candidates.get(i).cloned())
-                    .unwrap_or(input);
-                self.mode = Mode::Normal;
-                match palette::parse(&line) {
-                    Ok(cmd) => self.run_command(cmd),
-                    Err(e) => {
-                        self.flash(FlashLevel::Warn, e);
-                        Vec::new()
-                    }
-                }
-            }
-            KeyCode::Backspace => {
-                if input.is_empty() {
-                    self.mode = Mode::Normal;
+            Mode::Input { purpose, text } => self.on_input_key(key, purpose, text),
+            Mode::Normal => {
+                if let Some(action) = keymap::lookup_with(&self.config.keys, &key, self.scope()) {
+                    self.on_action(action)
                 } else {
-                    input.pop();
-                    self.mode = Mode::Palette {
-                        input,
-                        completion: None,
-                    };
+                    self.say_key_does_nothing(&key);
+                    Vec::new()
                 }
-                Vec::new()
             }
-            KeyCode::Char(c) => {
-                if let Some(i) = completion
-                    && let Some(chosen) = self.palette_candidates(&input).get(i)
-                {
-                    input.clone_from(chosen);
-                }
-                input.push(c);
-                self.mode = Mode::Palette {
-                    input,
-                    completion: None,
-                };
-                Vec::new()
-            }
-            _ => Vec::new(),
         }
     }
 
-    fn run_command(&mut self, cmd: Command) -> Vec<Cmd> {
-        match cmd {
-            Command::Quit => self.on_action(Action::Quit),
-            Command::Quota => {
-                self.mode = Mode::Quota;
-                Vec::new()
-            }
-            Command::Open(PaneName::Functions) => self.show_functions(),
-            Command::Open(PaneName::Aliases) => self.open_aliases(),
-            Command::Open(PaneName::Alarms) => self.open_alarms(),
-            Command::Open(PaneName::Dlq) => self.open_dlq(None),
-            Command::Open(PaneName::Metrics) => {
-                let name = self.current_function();
-                self.open_metrics(name, None)
-            }
-            Command::Open(PaneName::Cost) => self.open_cost(),
-            Command::Open(PaneName::Logs) => {
-                let name = self.functions.selected_function().map(|f| f.name.clone());
-                self.open_logs(name.into_iter().collect())
-            }
-            Command::Region(region) => {
-                self.flash(FlashLevel::Info, format!("switching to region {region}…"));
-                let profile = Some(self.profile.clone());
-                self.reconnect(profile, Some(region))
-            }
-            Command::Profile(profile) => {
-                self.flash(FlashLevel::Info, format!("switching to profile {profile}…"));
-                // A new profile brings its own default region unless the user picked one.
-                self.reconnect(Some(profile), None)
-            }
-            Command::Theme(name) => vec![Cmd::LoadTheme(name)],
-        }
-    }
-
-    /// The function a pane opened from here is about: the detail's, else the selected row's.
+    /// The function a pane opened from here is about: the one the pane shows (the detail's, the tailed
+    /// one, the charted one, the selected alarm's or queue's or cost row's), else the selected row's.
     fn current_function(&self) -> Option<String> {
-        match self.view {
+        let here = match self.view {
             View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-            _ => self.functions.selected_function().map(|f| f.name.clone()),
-        }
+            View::Logs => self
+                .logs
+                .as_ref()
+                .and_then(|l| l.functions.first().cloned()),
+            View::Metrics => self.metrics.as_ref().map(|m| m.function.clone()),
+            View::Aliases => self.aliases.as_ref().map(|a| a.function.clone()),
+            View::Alarms => self
+                .alarms
+                .selected_alarm()
+                .and_then(|a| self.alarm_function(a)),
+            View::Dlq => self
+                .dlq
+                .peek
+                .as_ref()
+                .map(|p| &p.queue)
+                .or_else(|| self.dlq.selected_dlq())
+                .and_then(|d| d.functions.first().cloned()),
+            View::Cost => self
+                .cost
+                .remote
+                .data
+                .as_ref()
+                .and_then(|d| d.report.rows.get(self.cost.selected))
+                .map(|r| r.function.clone()),
+            View::Functions => None,
+        };
+        here.or_else(|| self.functions.selected_function().map(|f| f.name.clone()))
     }
 
     fn show_functions(&mut self) -> Vec<Cmd> {
+        self.nav.clear();
         if self.view == View::Functions {
             return Vec::new();
         }
@@ -996,7 +803,7 @@ impl App {
             }
             Action::Palette => {
                 self.mode = Mode::Palette {
-                    input: String::new(),
+                    input: LineEdit::default(),
                     completion: None,
                 };
                 Vec::new()
@@ -1012,6 +819,21 @@ impl App {
     }
 
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        // Pane switches mean the same from every pane (a pane with its own meaning for the key has
+        // its own binding, which the lookup found first, so the action is then not one of these).
+        match action {
+            Action::OpenAlarms => return self.open_alarms(),
+            Action::OpenCost => return self.open_cost(),
+            Action::OpenAliases => return self.open_aliases(),
+            Action::OpenDlq => {
+                let only = match self.view {
+                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+                    _ => None,
+                };
+                return self.open_dlq(only);
+            }
+            _ => {}
+        }
         if self.view == View::Aliases {
             return self.on_aliases_action(action);
         }
@@ -1033,16 +855,6 @@ impl App {
         if action == Action::OpenMetrics {
             let name = self.current_function();
             return self.open_metrics(name, None);
-        }
-        if action == Action::OpenCost {
-            return self.open_cost();
-        }
-        if action == Action::OpenDlq {
-            let only = match self.view {
-                View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                _ => None,
-            };
-            return self.open_dlq(only);
         }
         if action == Action::OpenLogs {
             let names: Vec<String> = match self.view {
@@ -1070,18 +882,12 @@ impl App {
             self.functions.scroll_into_view(rows);
             return Vec::new();
         }
-        if action == Action::OpenAlarms {
-            return self.open_alarms();
-        }
-        if action == Action::OpenAliases {
-            return self.open_aliases();
-        }
         let rows = self.page_rows();
         match (action, self.view) {
             (Action::Quit | Action::Help | Action::Palette, _) | (Action::Filter, View::Detail) => {
                 return self.on_global_action(action);
             }
-            (Action::Filter, View::Functions) => self.mode = Mode::Filter,
+            (Action::Filter, View::Functions) => self.open_filter(),
             (Action::Refresh, View::Functions) => {
                 return vec![Cmd::RefreshNow(PollerKind::Functions)];
             }
@@ -1102,7 +908,8 @@ impl App {
                 );
             }
             (Action::NextPane, View::Detail) if self.aliases.is_some() => self.view = View::Aliases,
-            (Action::NextPane | Action::Back, View::Detail) => return self.show_functions(),
+            (Action::NextPane, View::Detail) => return self.show_functions(),
+            (Action::Back, View::Detail) => return self.go_back(),
             (Action::Back, View::Functions) if !self.functions.filter_input.is_empty() => {
                 let keep = self.functions.selected_function().map(|f| f.name.clone());
                 self.functions.filter_input.clear();

@@ -406,6 +406,11 @@ impl<'a> Follower<'a> {
                     Next::Stop => return Ok(()),
                     Next::FallBack(why) => {
                         live = false;
+                        // Once, about the function(s) tailed, in plain words.
+                        let tailed: Vec<&str> =
+                            self.queries.iter().map(|q| q.function.as_str()).collect();
+                        let why =
+                            format!("Live Tail does not work for {}: {why}", tailed.join(", "));
                         let why = if self.opts.mode == TailMode::Live {
                             retry_live_at = Some(Instant::now() + self.opts.retry_live_after);
                             format!(
@@ -523,7 +528,7 @@ impl<'a> Follower<'a> {
         let mut stream = match self.clients.start_live_tail(&arns, filter.as_deref()).await {
             Ok(s) => s,
             // Not started at all: whatever the reason (missing API, access, session quota), poll.
-            Err(e) => return Ok(Next::FallBack(format!("Live Tail failed: {e}"))),
+            Err(e) => return Ok(Next::FallBack(format!("it failed to start: {e}"))),
         };
         let started_wall = Utc::now();
         let queries = self.queries;

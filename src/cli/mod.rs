@@ -307,7 +307,8 @@ pub fn main() -> ExitCode {
                 now: chrono::Utc::now(),
                 quiet: cli.quiet,
             };
-            let app = App::new(init);
+            let mut app = App::new(init);
+            app.local_offset = *chrono::Local::now().offset();
             let (rules, flag) = (app.config.clone(), cli.read_only);
             let rt_opts = crate::runtime::RuntimeOptions {
                 base: opts,

@@ -211,15 +211,20 @@ pub fn after_session(end: &SessionEnd, ran_for: Duration, min_healthy: Duration)
         SessionEnd::Stopped => Next::Stop,
         SessionEnd::Renew | SessionEnd::TimedOut => Next::Reconnect,
         SessionEnd::Closed | SessionEnd::Failed(_) if healthy => Next::Reconnect,
-        SessionEnd::WrongGroups(groups) => Next::FallBack(format!(
-            "Live Tail answered for another log group ({}): the endpoint does not support it",
-            groups.join(", ")
-        )),
+        // Which group came back is logged, not said: the user asked about their function, and another
+        // function's log group name only confuses (the caller names the function tailed).
+        SessionEnd::WrongGroups(groups) => {
+            tracing::info!(?groups, "Live Tail answered for other log groups");
+            Next::FallBack(
+                "it sent another function's logs instead (this endpoint does not support Live Tail)"
+                    .to_string(),
+            )
+        }
         SessionEnd::Closed => Next::FallBack(format!(
-            "Live Tail stream closed after {}: the endpoint only sends a snapshot",
+            "its stream closed after {} (this endpoint only sends a snapshot)",
             secs(ran_for)
         )),
-        SessionEnd::Failed(why) => Next::FallBack(format!("Live Tail failed: {why}")),
+        SessionEnd::Failed(why) => Next::FallBack(format!("it failed: {why}")),
     }
 }
 
@@ -361,19 +366,22 @@ mod tests {
         };
         assert_eq!(
             why,
-            "Live Tail stream closed after 0.2s: the endpoint only sends a snapshot"
+            "its stream closed after 0.2s (this endpoint only sends a snapshot)"
         );
         let Next::FallBack(why) =
             after_session(&SessionEnd::WrongGroups(vec!["/x".into()]), long, min)
         else {
             panic!()
         };
-        assert!(why.contains("another log group (/x)"), "{why}");
+        assert!(
+            why.contains("another function's logs") && !why.contains("/x"),
+            "no other group's name: {why}"
+        );
         let Next::FallBack(why) = after_session(&SessionEnd::Failed("HTTP 404".into()), short, min)
         else {
             panic!()
         };
-        assert_eq!(why, "Live Tail failed: HTTP 404");
+        assert_eq!(why, "it failed: HTTP 404");
     }
 
     #[test]

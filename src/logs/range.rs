@@ -1,12 +1,13 @@
 //! Time ranges for a tail: the presets (15m, 1h, 3h, 24h) and what the user types (`2h`, `90m`,
-//! `2026-11-21T10:00..2026-11-21T11:00`). Pure: `now` comes in as an argument.
+//! `2026-11-21T10:00..2026-11-21T11:00`, `16:30..16:40` today). Pure: `now` and the time zone the
+//! times are typed in (the one the logs are shown in) come in as arguments.
 //!
 //! A range ending now (a duration, or `START..` / `START..now`) is fetched as a backfill and then
 //! followed; a range ending in the past is fetched and shown as it is.
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, Utc};
 
 use crate::domain::log::TimeWindow;
 
@@ -102,9 +103,21 @@ impl RangeSpec {
     }
 }
 
-/// One end of a typed range: RFC 3339 (with its offset), or `YYYY-MM-DD[THH:MM[:SS]]` in UTC
-/// (a space works instead of `T`), or `now`.
-fn parse_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+/// A wall-clock time in `zone`, as UTC.
+fn in_zone(t: NaiveDateTime, zone: FixedOffset) -> DateTime<Utc> {
+    (t - TimeDelta::seconds(i64::from(zone.local_minus_utc()))).and_utc()
+}
+
+/// A bare time of day: `HH:MM[:SS]`.
+fn parse_time_of_day(s: &str) -> Option<NaiveTime> {
+    ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(s.trim(), f).ok())
+}
+
+/// One end of a typed range: RFC 3339 (with its offset), or `YYYY-MM-DD[THH:MM[:SS]]` or a bare
+/// `HH:MM[:SS]` (today) in `zone` (a space works instead of `T`), or `now`.
+fn parse_instant(s: &str, now: DateTime<Utc>, zone: FixedOffset) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("now") {
         return Ok(now);
@@ -115,22 +128,32 @@ fn parse_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let normal = s.replacen(' ', "T", 1);
     for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(&normal, format) {
-            return Ok(t.and_utc());
+            return Ok(in_zone(t, zone));
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
         && let Some(t) = d.and_hms_opt(0, 0, 0)
     {
-        return Ok(t.and_utc());
+        return Ok(in_zone(t, zone));
+    }
+    if let Some(time) = parse_time_of_day(s) {
+        let today = now.with_timezone(&zone).date_naive();
+        return Ok(in_zone(today.and_time(time), zone));
     }
     Err(format!(
-        "\"{s}\" is not a time (use 2026-11-21T10:00, UTC, or RFC 3339 with an offset)"
+        "\"{s}\" is not a time (use 16:30 for today, 2026-11-21T10:00, or RFC 3339 with an offset)"
     ))
 }
 
 /// Parses what the user typed: a duration back from now (`2h`, `90m`, `1d`), or `START..END`
 /// (`END` may be empty or `now`: until now, then follow; or a bare `HH:MM`: on the start's day).
 pub fn parse(text: &str, now: DateTime<Utc>) -> Result<RangeSpec, String> {
+    parse_in(text, now, Utc.fix())
+}
+
+/// [`parse`] with times without an offset (`16:30`, `2026-11-21T10:00`) in `zone`: the time zone the
+/// logs are shown in (UTC, or the local one).
+pub fn parse_in(text: &str, now: DateTime<Utc>, zone: FixedOffset) -> Result<RangeSpec, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("no range: type a duration (2h, 90m) or START..END".to_string());
@@ -152,18 +175,16 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<RangeSpec, String> {
         }
         return Ok(RangeSpec::Last(d));
     };
-    let start = parse_instant(from, now)?;
+    let start = parse_instant(from, now, zone)?;
     let to = to.trim();
     let end = if to.is_empty() {
         None
-    } else if let Some(time) = ["%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(to, f).ok())
-    {
-        // `10:00..11:00`-style: the end on the start's day.
-        Some(start.date_naive().and_time(time).and_utc())
+    } else if let Some(time) = parse_time_of_day(to) {
+        // `10:00..11:00`-style: the end on the start's day (in the zone typed in).
+        let day = start.with_timezone(&zone).date_naive();
+        Some(in_zone(day.and_time(time), zone))
     } else {
-        Some(parse_instant(to, now)?)
+        Some(parse_instant(to, now, zone)?)
     };
     if start >= now {
         return Err(format!(
@@ -266,6 +287,33 @@ mod tests {
             let err = parse(text, now()).unwrap_err();
             assert!(err.contains(why), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_bare_time_range_is_today_in_the_zone_the_logs_are_shown_in() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let r = parse_in("10:30..10:40", now(), utc).unwrap();
+        assert_eq!(
+            r,
+            RangeSpec::Between {
+                start: at("2026-11-21T10:30:00Z"),
+                end: Some(at("2026-11-21T10:40:00Z")),
+            }
+        );
+        // Shown in UTC+02:00: 16:30 local is 14:30 UTC... in the future at 12:00 UTC; 13:30 local is fine.
+        let plus2 = FixedOffset::east_opt(2 * 3600).unwrap();
+        let r = parse_in("13:30..13:40", now(), plus2).unwrap();
+        assert_eq!(r.window(now()).start, at("2026-11-21T11:30:00Z"));
+        assert_eq!(r.window(now()).end, at("2026-11-21T11:40:00Z"));
+        assert!(
+            parse_in("16:30..16:40", now(), plus2)
+                .unwrap_err()
+                .contains("future")
+        );
+        // Just after midnight local time, "today" is the local day, not the UTC one.
+        let minus5 = FixedOffset::west_opt(5 * 3600).unwrap();
+        let r = parse_in("06:00..", now(), minus5).unwrap();
+        assert_eq!(r.window(now()).start, at("2026-11-21T11:00:00Z"));
     }
 
     #[test]

@@ -37,20 +37,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, confirm: &Confirm) {
     )));
     lines.push(Line::default());
     if let Some(expected) = &confirm.typed_confirmation {
-        let matches = confirm.typed == *expected;
+        let matches = confirm.typed.text() == expected;
         lines.push(Line::from(vec![
             Span::styled(" type the queue name ", t.style(Role::Text)),
             Span::styled(sanitize(expected).into_owned(), t.style(Role::Accent)),
             Span::styled(" to confirm: ", t.style(Role::Text)),
         ]));
-        lines.push(Line::from(vec![
-            Span::styled(" > ", t.style(Role::Key)),
-            Span::styled(
-                sanitize(&confirm.typed).into_owned(),
-                t.style(if matches { Role::Ok } else { Role::Warning }),
-            ),
-            Span::styled("█", t.style(Role::Muted)),
-        ]));
+        let mut typed = vec![Span::styled(" > ", t.style(Role::Key))];
+        typed.extend(super::prompt::spans(
+            t,
+            &confirm.typed,
+            if matches { Role::Ok } else { Role::Warning },
+        ));
+        lines.push(Line::from(typed));
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled(" Enter", t.style(Role::Key)),

@@ -82,7 +82,8 @@ fn title(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the pane; returns the scroll bounds of a message detail when one is shown.
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> Option<crate::app::ScrollBounds> {
     let pane = &app.dlq;
     let mut notes: Vec<Line> = Vec::new();
     let t = &app.theme;
@@ -160,17 +161,24 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let note_height = u16::try_from(notes.len()).unwrap_or(0);
     let [body, note] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(note_height)]).areas(area);
-    match &pane.peek {
+    let bounds = match &pane.peek {
         Some(peek) if peek.detail => draw_message(app, frame, body, peek),
-        Some(peek) => draw_messages(app, frame, body, peek),
-        None => draw_list(app, frame, body),
-    }
+        Some(peek) => {
+            draw_messages(app, frame, body, peek);
+            None
+        }
+        None => {
+            draw_list(app, frame, body);
+            None
+        }
+    };
     if !notes.is_empty() {
         frame.render_widget(Paragraph::new(notes), note);
     }
     if let Some(chooser) = &pane.chooser {
         draw_chooser(app, frame, body, chooser);
     }
+    bounds
 }
 
 fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
@@ -431,11 +439,16 @@ fn heading(t: &Theme, text: &str) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), t.style(Role::Title)))
 }
 
-fn draw_message(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
+/// The message shown, which one it is ("n of N", its id) in the frame's title at all times, its whole
+/// text scrolled by the scroll keys; returns how far it scrolls.
+fn draw_message(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    peek: &PeekView,
+) -> Option<crate::app::ScrollBounds> {
     let t = &app.theme;
-    let Some(m) = peek.selected_message() else {
-        return;
-    };
+    let m = peek.selected_message()?;
     let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
     let mut lines = vec![
         Line::from(vec![
@@ -525,20 +538,41 @@ fn draw_message(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
         };
         lines.push(field(t, &format!("{} ({})", s(k), s(&v.data_type)), value));
     }
-    let visible = usize::from(area.height.saturating_sub(2));
-    let max_scroll = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
+    let (n, total) = peek.position();
+    let page = area.height.saturating_sub(2);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Rows the wrapped text takes, so the last rows can be scrolled to (never cut at the bottom).
+    let rows = text.line_count(area.width.saturating_sub(2).max(1));
+    let max = u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
+    let scroll = peek.scroll.min(max);
+    let position = if max == 0 {
+        String::new()
+    } else {
+        format!(
+            "lines {}–{} of {rows} ",
+            scroll + 1,
+            (usize::from(scroll) + usize::from(page)).min(rows)
+        )
+    };
+    let title = Line::from(vec![
+        Span::styled(
+            format!(" DLQ message {n} of {total} "),
+            t.style(Role::Title),
+        ),
+        Span::styled(format!("{} ", s(&m.message_id)), t.style(Role::Accent)),
+        Span::styled(position, t.style(Role::Muted)),
+        Span::styled("] next · [ previous ", t.style(Role::Muted)),
+    ]);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((peek.scroll.min(max_scroll), 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(t.style(Role::BorderFocused))
-                    .title(Span::styled(" DLQ message ", t.style(Role::Title))),
-            ),
+        text.scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::BorderFocused))
+                .title(title),
+        ),
         area,
     );
+    Some(crate::app::ScrollBounds { max, page })
 }
 
 /// Qualifiers shown at once in the chooser.
@@ -706,6 +740,12 @@ fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::
     if let Some(dry) = &chooser.dry_run {
         lines.push(Line::default());
         lines.extend(dry_run_lines(t, dry, app.now));
+        if let (DryRun::Ready(_), Some(w)) = (dry, &chooser.warning) {
+            lines.push(Line::from(Span::styled(
+                format!(" ⚠ {}", s(w)),
+                t.style(Role::Error),
+            )));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(

@@ -9,11 +9,17 @@ use crate::app::App;
 use crate::app::keymap::{BINDINGS, Scope};
 use crate::theme::Role;
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
+/// Draws help; returns how far it scrolls (so `j` stops at its end, `G` / `PgDn` know where it is).
+pub fn draw(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    scroll: u16,
+) -> Option<crate::app::ScrollBounds> {
     let t = &app.theme;
     let popup = super::centered(area, 110, 100);
     if popup.width < 3 || popup.height < 3 {
-        return;
+        return None;
     }
     let mut lines = Vec::new();
     for scope in [
@@ -26,6 +32,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         Scope::Invocations,
         Scope::Dlq,
         Scope::DlqMessages,
+        Scope::DlqMessage,
         Scope::Metrics,
         Scope::Cost,
     ] {
@@ -56,11 +63,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         ),
         (":profile NAME", "switch profile"),
         (":theme NAME", "switch theme"),
-        (":logs", "tail the selected function's logs"),
-        (":alarms", "the alarms of the account/region"),
-        (":aliases", "the selected function's aliases and versions"),
-        (":dlq", "the dead-letter queues of every function"),
-        (":metrics", "the selected function's metrics (charts)"),
+        (
+            ":logs [NAME]",
+            "tail NAME's logs (else the selected function's)",
+        ),
+        (
+            ":alarms [NAME]",
+            "the alarms (of function NAME, or alarm NAME's detail)",
+        ),
+        (":aliases [NAME]", "NAME's aliases and versions"),
+        (":dlq [NAME]", "the DLQs (of function NAME, or queue NAME)"),
+        (":metrics [NAME]", "NAME's metrics (charts)"),
         (":cost", "the estimated cost of every function"),
         (
             ":quota",
@@ -78,17 +91,24 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         "Mouse: click a row to select, click a column title to sort, wheel scrolls.",
         t.style(Role::Muted),
     )));
+    lines.push(Line::from(Span::styled(
+        "Names after a command: the exact name, else the only one starting with what is typed; Tab completes.",
+        t.style(Role::Muted),
+    )));
+    let page = popup.height.saturating_sub(2);
+    let max = u16::try_from(lines.len().saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
+        Paragraph::new(lines).scroll((scroll.min(max), 0)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.style(Role::BorderFocused))
                 .title(Span::styled(
-                    " Help — Esc closes, j/k scroll ",
+                    " Help — Esc closes, j/k/PgUp/PgDn/g/G scroll ",
                     t.style(Role::Title),
                 )),
         ),
         popup,
     );
+    Some(crate::app::ScrollBounds { max, page })
 }

@@ -103,12 +103,13 @@ fn title(app: &App, pane: &LogsPane) -> Line<'static> {
         ));
     }
     if !pane.search.is_empty() {
+        // On a match (after n / N): which one of how many; else how many.
+        let count = pane.match_position().map_or_else(
+            || format!("{} matches", pane.match_count()),
+            |(n, of)| format!("{n}/{of}"),
+        );
         spans.push(Span::styled(
-            format!(
-                "/{} ({} matches) ",
-                sanitize(&pane.search),
-                pane.match_count()
-            ),
+            format!("/{} ({count}) ", sanitize(&pane.search)),
             t.style(Role::Accent),
         ));
     }

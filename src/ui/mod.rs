@@ -14,12 +14,15 @@ mod help;
 mod logs;
 mod metrics;
 mod palette;
+mod prompt;
 mod quota;
 mod status;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_metrics;
+#[cfg(test)]
+mod tests_nav;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as RLayout, Rect};
@@ -48,13 +51,60 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
     draw_body(app, frame, body, &mut layout);
     status::draw(app, frame, foot);
     match &app.mode {
-        Mode::Help { scroll } => help::draw(app, frame, body, *scroll),
-        Mode::Palette { input, completion } => palette::draw(app, frame, body, input, *completion),
+        Mode::Help { scroll } => layout.scroll = help::draw(app, frame, body, *scroll),
+        Mode::Palette { input, completion } => {
+            palette::draw(app, frame, body, input.text(), *completion);
+        }
         Mode::Confirm(c) => confirm::draw(app, frame, body, c),
         Mode::Quota => quota::draw(app, frame, body),
-        Mode::Normal | Mode::Filter | Mode::Input { .. } => {}
+        Mode::Normal | Mode::Filter { .. } | Mode::Input { .. } => {}
     }
     layout
+}
+
+/// Where Esc goes: the path from the functions list to this pane, on the pane's bottom border (the
+/// top border holds the pane's own title and counts).
+fn draw_breadcrumb(app: &App, frame: &mut Frame, area: Rect) {
+    use crate::theme::Role;
+    use ratatui::text::{Line, Span};
+    let path = app.breadcrumb();
+    if path.len() < 3 || area.height < 3 || area.width < 12 {
+        return;
+    }
+    let text = format!(
+        " {} · Esc back ",
+        crate::sanitize::sanitize(&path.join(" › "))
+    );
+    let width = u16::try_from(unicode_width::UnicodeWidthStr::width(text.as_str()))
+        .unwrap_or(u16::MAX)
+        .min(area.width.saturating_sub(2));
+    // The pane's bottom border: the lowest row starting with a bottom-left corner (notes may sit
+    // under the pane's box, as in the DLQ pane).
+    let mut corner = |y: u16| {
+        frame
+            .buffer_mut()
+            .cell((area.x, y))
+            .is_some_and(|c| matches!(c.symbol(), "└" | "╰" | "┗" | "╚"))
+    };
+    let Some(y) = (area.y + 1..area.y + area.height)
+        .rev()
+        .find(|y| corner(*y))
+    else {
+        return;
+    };
+    let at = Rect {
+        x: area.x + 1,
+        y,
+        width,
+        height: 1,
+    };
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(Line::from(Span::styled(
+            text,
+            app.theme.style(Role::Muted),
+        ))),
+        at,
+    );
 }
 
 fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
@@ -64,10 +114,11 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         View::Aliases => aliases::draw(app, frame, area),
         View::Alarms => alarms::draw(app, frame, area),
         View::Logs => logs::draw(app, frame, area),
-        View::Dlq => dlq::draw(app, frame, area),
+        View::Dlq => layout.scroll = dlq::draw(app, frame, area),
         View::Metrics => metrics::draw(app, frame, area),
         View::Cost => cost::draw(app, frame, area),
     }
+    draw_breadcrumb(app, frame, area);
 }
 
 /// The state of a pane's remote data for its title: a spinner while loading, or the error with how

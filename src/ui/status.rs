@@ -21,48 +21,33 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let line = match &app.mode {
-        Mode::Filter => Line::from(vec![
-            Span::styled("/", t.style(Role::Key)),
-            Span::styled(
-                sanitize(if app.view == View::Alarms {
-                    &app.alarms.filter_input
-                } else {
-                    &app.functions.filter_input
-                })
-                .into_owned(),
-                t.style(Role::Text),
-            ),
-            Span::styled("█", t.style(Role::Muted)),
-            Span::styled(
-                "   Enter keep · Esc clear · leading ! inverts",
+        Mode::Filter { line } => {
+            let mut spans = vec![Span::styled("/", t.style(Role::Key))];
+            spans.extend(super::prompt::spans(t, line, Role::Text));
+            spans.push(Span::styled(
+                "   Enter keep · Esc clear · ↑↓ history · leading ! inverts",
                 t.style(Role::Muted),
-            ),
-        ]),
-        Mode::Palette { input, .. } => Line::from(vec![
-            Span::styled(":", t.style(Role::Key)),
-            Span::styled(sanitize(input).into_owned(), t.style(Role::Text)),
-            Span::styled("█", t.style(Role::Muted)),
-            Span::styled(
-                "   Tab complete · Enter run · Esc cancel",
+            ));
+            Line::from(spans)
+        }
+        Mode::Palette { input, .. } => {
+            let mut spans = vec![Span::styled(":", t.style(Role::Key))];
+            spans.extend(super::prompt::spans(t, input, Role::Text));
+            spans.push(Span::styled(
+                "   Tab complete · Enter run · ↑↓ history · Esc cancel",
                 t.style(Role::Muted),
-            ),
-        ]),
-        Mode::Input { text, purpose } => Line::from(vec![
-            Span::styled(
-                match purpose {
-                    InputPurpose::PublishDescription { .. } => "description for the new version: ",
-                    InputPurpose::LogSearch => "search the buffer: /",
-                    InputPurpose::LogFilter => "CloudWatch filter pattern (empty: none): ",
-                    InputPurpose::LogRange => "range (2h, or 2026-11-21T10:00..11:00 UTC): ",
-                    InputPurpose::DlqSearch => "search the peeked messages: /",
-                    InputPurpose::RedriveQueue { .. } => "redrive to queue (name or URL): ",
-                },
-                t.style(Role::Key),
-            ),
-            Span::styled(sanitize(text).into_owned(), t.style(Role::Text)),
-            Span::styled("█", t.style(Role::Muted)),
-            Span::styled("   Enter next · Esc cancel", t.style(Role::Muted)),
-        ]),
+            ));
+            Line::from(spans)
+        }
+        Mode::Input { text, purpose } => {
+            let mut spans = vec![Span::styled(input_label(app, purpose), t.style(Role::Key))];
+            spans.extend(super::prompt::spans(t, text, Role::Text));
+            spans.push(Span::styled(
+                format!("   {} · ↑↓ history · Esc cancel", purpose.enter_does()),
+                t.style(Role::Muted),
+            ));
+            Line::from(spans)
+        }
         Mode::Normal | Mode::Help { .. } | Mode::Confirm(_) | Mode::Quota => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
@@ -107,6 +92,38 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
         },
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The prompt's label, with what is set now when the prompt starts empty (↑ recalls it).
+fn input_label(app: &App, purpose: &InputPurpose) -> String {
+    let logs = app.logs.as_ref();
+    let now = |what: Option<&str>| {
+        what.filter(|w| !w.is_empty())
+            .map_or_else(String::new, |w| format!(" (now: {})", sanitize(w)))
+    };
+    match purpose {
+        InputPurpose::PublishDescription { .. } => "description for the new version: ".to_string(),
+        InputPurpose::LogSearch => format!(
+            "search the buffer{}: /",
+            now(logs.map(|l| l.search.as_str()))
+        ),
+        InputPurpose::LogFilter => format!(
+            "CloudWatch filter pattern{}: ",
+            now(logs.and_then(|l| l.filter_pattern.as_deref()))
+        ),
+        InputPurpose::LogRange => {
+            let zone = match logs.map(|l| l.time) {
+                Some(crate::app::logs::TimeMode::Local) => "local time",
+                _ => "UTC",
+            };
+            format!("range (2h, 16:30..16:40 today, or 2026-11-21T10:00..11:00; {zone}): ")
+        }
+        InputPurpose::DlqSearch => format!(
+            "search the peeked messages{}: /",
+            now(app.dlq.peek.as_ref().map(|p| p.search.as_str()))
+        ),
+        InputPurpose::RedriveQueue { .. } => "redrive to queue (name or URL): ".to_string(),
+    }
 }
 
 fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {

@@ -918,6 +918,7 @@ fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
 #[test]
 fn dlq_dry_run_in_the_chooser() {
     let mut app = with_dlqs();
+    app.dlq.rate = None; // from unlimited (the pane starts at dlq::DEFAULT_RATE)
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('n'));

@@ -156,7 +156,7 @@ impl App {
             warning,
             write,
             typed_confirmation,
-            typed: String::new(),
+            typed: crate::app::LineEdit::default(),
         }));
     }
 

@@ -1,5 +1,12 @@
-//! The keyboard modes that sit on top of a pane: the `/` filter, the `:` palette, the confirm step.
+//! The keyboard modes that sit on top of a pane: the `/` filter, the `:` palette, the line prompts,
+//! help, the confirm step.
 
+mod command;
 mod confirm;
 pub mod filter;
+pub(in crate::app) mod help;
+pub mod line;
 pub mod palette;
+mod prompt;
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,9 @@
 //! The alarms pane: every alarm of the account/region, firing first, filterable, narrowed to the
 //! selected function on demand; a detail with the alarm's history; mute and unmute.
 
+mod queues;
+#[cfg(test)]
+mod tests_queues;
 mod update;
 
 use std::collections::BTreeSet;
@@ -31,6 +34,9 @@ pub struct AlarmsPane {
     pub filter_input: String,
     /// Only alarms that concern this function (dimension FunctionName / Resource).
     pub for_function: Option<String>,
+    /// The queues of `for_function` (its DLQs, source queues, on-failure destinations): alarms on them
+    /// (dimension `QueueName`) are that function's too.
+    pub for_function_queues: Vec<String>,
     /// Alarms marked with Space for a bulk mute / unmute.
     pub marked: BTreeSet<String>,
     pub detail: Option<AlarmDetail>,
@@ -85,7 +91,7 @@ impl AlarmsPane {
                     && self
                         .for_function
                         .as_deref()
-                        .is_none_or(|f| concerns_function(a, f, &[]))
+                        .is_none_or(|f| concerns_function(a, f, &self.for_function_queues))
             })
             .collect();
         let found = keep.and_then(|name| view.iter().position(|&i| all[i].name == name));

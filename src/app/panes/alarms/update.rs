@@ -34,24 +34,20 @@ impl App {
         if self.view == View::Alarms {
             return Vec::new();
         }
-        let leaving_dlq = self.view == View::Dlq;
+        self.nav_push(View::Alarms);
+        // Whatever pane is left (every pane can open this one) stops its poller.
+        let mut cmds = self.leave_view();
         self.view = View::Alarms;
         if self.alarms.remote.data.is_none() {
             self.alarms.remote.start_loading(self.now);
         }
-        vec![
-            Cmd::StopPoller(if leaving_dlq {
-                PollerKind::Dlq
-            } else {
-                PollerKind::Functions
-            }),
-            Cmd::StartPoller {
-                kind: PollerKind::Alarms,
-                generation: self.generation,
-                every: ALARMS_POLL_EVERY,
-                first_in: Duration::ZERO,
-            },
-        ]
+        cmds.push(Cmd::StartPoller {
+            kind: PollerKind::Alarms,
+            generation: self.generation,
+            every: ALARMS_POLL_EVERY,
+            first_in: Duration::ZERO,
+        });
+        cmds
     }
 
     pub(in crate::app) fn on_alarms_action(&mut self, action: Action) -> Vec<Cmd> {
@@ -87,11 +83,11 @@ impl App {
             Action::Bottom => self.alarms.move_by(isize::MAX / 2),
             Action::PageUp => self.alarms.move_by(-(rows as isize)),
             Action::PageDown => self.alarms.move_by(rows as isize),
-            Action::Filter => self.mode = Mode::Filter,
+            Action::Filter => self.open_filter(),
             Action::Refresh => return vec![Cmd::RefreshNow(PollerKind::Alarms)],
             Action::Back => {
                 if self.alarms.filter_input.is_empty() {
-                    return self.show_functions();
+                    return self.go_back();
                 }
                 let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
                 self.alarms.filter_input.clear();
@@ -99,17 +95,19 @@ impl App {
             }
             Action::NextPane => return self.show_functions(),
             Action::ToggleFunctionAlarms => {
-                let keep = self.alarms.selected_alarm().map(|a| a.name.clone());
-                if self.alarms.for_function.take().is_none() {
-                    match self.functions.selected_function() {
-                        Some(f) => self.alarms.for_function = Some(f.name.clone()),
-                        None => self.flash(
+                let next = if self.alarms.for_function.is_some() {
+                    None
+                } else {
+                    let f = self.functions.selected_function().map(|f| f.name.clone());
+                    if f.is_none() {
+                        self.flash(
                             FlashLevel::Info,
                             "no function selected in the functions pane",
-                        ),
+                        );
                     }
-                }
-                self.alarms.rebuild_view(keep.as_deref());
+                    f
+                };
+                self.alarms_of_function(next);
             }
             Action::Mark => {
                 if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone())
@@ -157,7 +155,7 @@ impl App {
             Action::JumpLogs => {
                 let target = self.alarms.selected_alarm().map(|a| {
                     (
-                        a.function_name().map(ToString::to_string),
+                        self.alarm_function(a),
                         crate::domain::alarm::Alarm::since(a),
                     )
                 });
@@ -174,7 +172,7 @@ impl App {
                     }
                     Some((None, _)) => self.flash(
                         FlashLevel::Info,
-                        "this alarm is not about a Lambda function (no FunctionName dimension)",
+                        "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
                     ),
                     None => {}
                 }
@@ -182,7 +180,7 @@ impl App {
             Action::JumpMetrics => {
                 let target = self.alarms.selected_alarm().map(|a| {
                     (
-                        a.function_name().map(ToString::to_string),
+                        self.alarm_function(a),
                         crate::domain::alarm::Alarm::since(a),
                     )
                 });
@@ -190,7 +188,7 @@ impl App {
                     Some((Some(f), at)) => return self.open_metrics(Some(f), at),
                     Some((None, _)) => self.flash(
                         FlashLevel::Info,
-                        "this alarm is not about a Lambda function (no FunctionName dimension)",
+                        "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
                     ),
                     None => {}
                 }

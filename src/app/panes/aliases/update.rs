@@ -10,6 +10,12 @@ impl App {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
         };
+        self.open_aliases_of(name)
+    }
+
+    /// The aliases and versions of `name`.
+    pub(in crate::app) fn open_aliases_of(&mut self, name: String) -> Vec<Cmd> {
+        self.nav_push(View::Aliases);
         self.next_request += 1;
         let mut pane = AliasesPane::new(name.clone(), self.next_request);
         pane.remote.start_loading(self.now);
@@ -19,13 +25,9 @@ impl App {
         }
         let request = self.next_request;
         self.aliases = Some(pane);
-        let leaving_dlq = self.view == View::Dlq;
+        // Whatever pane is left (every pane can open this one) stops its poller.
+        let mut cmds = self.leave_view();
         self.view = View::Aliases;
-        let mut cmds = vec![Cmd::StopPoller(if leaving_dlq {
-            PollerKind::Dlq
-        } else {
-            PollerKind::Functions
-        })];
         if self
             .aliases
             .as_ref()
@@ -258,7 +260,7 @@ impl App {
                         purpose: InputPurpose::PublishDescription {
                             function: pane.function.clone(),
                         },
-                        text: String::new(),
+                        text: crate::app::LineEdit::default(),
                     };
                 }
             }
@@ -269,7 +271,8 @@ impl App {
                 cmds.extend(self.refresh_aliases());
                 return cmds;
             }
-            Action::Back | Action::NextPane => return self.show_functions(),
+            Action::Back => return self.go_back(),
+            Action::NextPane => return self.show_functions(),
             Action::CopyConsoleUrl => {
                 let url = console_url(&self.region, &pane.function);
                 self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));

@@ -10,6 +10,7 @@ use crate::domain::metrics::MetricsRange;
 
 impl App {
     pub(in crate::app) fn open_cost(&mut self) -> Vec<Cmd> {
+        self.nav_push(View::Cost);
         let mut cmds = self.leave_view();
         self.view = View::Cost;
         let due = self.cost.asked != Some(self.cost.range)
@@ -88,7 +89,8 @@ impl App {
                     .map(|r| r.function.clone());
                 return self.open_metrics(name, None);
             }
-            Action::Back | Action::NextPane => return self.show_functions(),
+            Action::Back => return self.go_back(),
+            Action::NextPane => return self.show_functions(),
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
             _ => {}
         }

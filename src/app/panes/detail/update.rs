@@ -21,6 +21,7 @@ impl App {
             reveal_env: false,
             scroll: 0,
         });
+        self.nav_push(View::Detail);
         self.view = View::Detail;
         vec![
             Cmd::StopPoller(PollerKind::Functions),

@@ -2,8 +2,12 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
+mod detail;
+pub mod safety;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) mod tests_detail;
 mod update;
 
 use std::collections::{BTreeSet, HashMap};
@@ -37,6 +41,11 @@ pub const DLQ_TOPOLOGY_EVERY: Duration = Duration::from_mins(10);
 
 /// The redrive rates `+` / `-` step through (messages per second); beyond the last: unlimited.
 pub const RATE_STEPS: [u32; 8] = [1, 5, 10, 25, 50, 100, 250, 500];
+
+/// The redrive rate until `+` / `-` change it: slow enough that a redrive into a function that is
+/// still failing can be watched and cancelled before it has sent everything back (unlimited is one
+/// `+` past 500).
+pub const DEFAULT_RATE: u32 = 10;
 
 /// Raised by the app, lowered by the DLQ poller: read the topology again at the next wake.
 #[derive(Clone, Debug, Default)]
@@ -333,6 +342,8 @@ pub struct PathChooser {
     pub qualifiers: Option<QualifierList>,
     /// `n`: what the highlighted path would do.
     pub dry_run: Option<DryRun>,
+    /// With the dry run: the target is failing now, so redriven messages would likely come back.
+    pub warning: Option<String>,
     /// Opened by `n` in read-only mode: a dry run is all it can do.
     pub dry_run_only: bool,
 }
@@ -347,7 +358,7 @@ pub struct RedriveRun {
     pub cancel: CancelFlag,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DlqPane {
     /// Only this function's DLQs (opened from the function detail), else every function's.
     pub for_function: Option<String>,
@@ -370,7 +381,8 @@ pub struct DlqPane {
     pub poller_on: bool,
     /// Raised to make the poller read the topology at its next wake (`r`, new functions).
     pub reread: RereadFlag,
-    /// Redrive rate chosen with `+` / `-` (messages per second; `None`: unlimited).
+    /// Redrive rate chosen with `+` / `-` (messages per second; `None`: unlimited); [`DEFAULT_RATE`]
+    /// at first.
     pub rate: Option<u32>,
     /// A plan was asked for: is it a dry run (shown in the chooser) or the real one (confirm)?
     pub planning_dry_run: Option<bool>,
@@ -390,6 +402,36 @@ pub struct DlqPane {
     pub last_summary: Option<RedriveSummary>,
     /// A delete waiting for its `WriteDone`: the message ids, removed from the peek when it succeeds.
     pub pending_delete: Vec<String>,
+}
+
+impl Default for DlqPane {
+    fn default() -> Self {
+        Self {
+            for_function: None,
+            remote: Remote::default(),
+            known: Vec::new(),
+            scanned: Vec::new(),
+            topology_at: None,
+            topology: None,
+            from_cache: false,
+            hints: DlqHints::default(),
+            poller_on: false,
+            reread: RereadFlag::default(),
+            rate: Some(DEFAULT_RATE),
+            planning_dry_run: None,
+            next_plan_dry_run: false,
+            partial_errors: Vec::new(),
+            samples: HashMap::new(),
+            trends: HashMap::new(),
+            selected: 0,
+            offset: 0,
+            peek: None,
+            chooser: None,
+            redrive: None,
+            last_summary: None,
+            pending_delete: Vec::new(),
+        }
+    }
 }
 
 impl DlqPane {

@@ -356,6 +356,7 @@ fn without_marks_actions_take_the_selected_message_and_esc_clears_marks_first() 
 #[test]
 fn dry_run_shows_path_destination_count_and_rate_and_changes_nothing() {
     let mut app = with_dlqs();
+    app.dlq.rate = None; // from unlimited (the pane starts at dlq::DEFAULT_RATE)
     // `-` from unlimited: 500 msg/s, then 250.
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('-'));

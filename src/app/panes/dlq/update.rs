@@ -18,6 +18,7 @@ impl App {
         if self.view == View::Dlq && self.dlq.for_function == only {
             return Vec::new();
         }
+        self.nav_push(View::Dlq);
         let mut cmds = self.leave_view();
         if self.dlq.for_function != only {
             // Another scope: the rows change, the data (every function's queues) stays.
@@ -416,6 +417,7 @@ impl App {
             message_ids,
             qualifiers: None,
             dry_run: None,
+            warning: None,
             dry_run_only: self.read_only,
         });
         if dry_run {
@@ -477,13 +479,10 @@ impl App {
             }
             Some(PathChoice::OtherQueue) | None => {
                 self.dlq.next_plan_dry_run = dry_run;
-                self.mode = Mode::Input {
-                    purpose: InputPurpose::RedriveQueue {
-                        queue_arn: queue,
-                        message_ids: ids,
-                    },
-                    text: String::new(),
-                };
+                self.open_input(InputPurpose::RedriveQueue {
+                    queue_arn: queue,
+                    message_ids: ids,
+                });
                 return Vec::new();
             }
         };
@@ -569,20 +568,37 @@ impl App {
         let dry_run = self.dlq.planning_dry_run.take().unwrap_or(false);
         let rate = self.dlq.rate;
         let result = result.map(|p| Box::new(p.with_rate(rate)));
+        // The target is failing now: the dry run and the confirm say so.
+        let warning = result
+            .as_ref()
+            .ok()
+            .and_then(|plan| self.redrive_warning(plan));
         if dry_run {
             match (self.dlq.chooser.as_mut(), result) {
-                (Some(chooser), Ok(plan)) => chooser.dry_run = Some(DryRun::Ready(plan)),
+                (Some(chooser), Ok(plan)) => {
+                    chooser.dry_run = Some(DryRun::Ready(plan));
+                    chooser.warning = warning;
+                }
                 (Some(chooser), Err(e)) => chooser.dry_run = Some(DryRun::Failed(e)),
                 (None, Ok(plan)) => {
-                    let text = format!("dry run, nothing changed: {}", plan.describe());
-                    self.flash(FlashLevel::Info, text);
+                    let (level, text) = match warning {
+                        Some(w) => (
+                            FlashLevel::Warn,
+                            format!("dry run, nothing changed: {w}. {}", plan.describe()),
+                        ),
+                        None => (
+                            FlashLevel::Info,
+                            format!("dry run, nothing changed: {}", plan.describe()),
+                        ),
+                    };
+                    self.flash(level, text);
                 }
                 (None, Err(e)) => self.flash(FlashLevel::Warn, format!("dry run: {e}")),
             }
             return;
         }
         match result {
-            Ok(plan) => self.ask_confirm(Write::Redrive { plan }, None),
+            Ok(plan) => self.ask_confirm(Write::Redrive { plan }, warning),
             Err(e) => self.flash(FlashLevel::Warn, format!("redrive: {e}")),
         }
     }
@@ -692,7 +708,7 @@ impl App {
                 }
                 return vec![Cmd::RefreshNow(PollerKind::Dlq)];
             }
-            Action::Back if !self.cancel_redrive() => return self.show_functions(),
+            Action::Back if !self.cancel_redrive() => return self.go_back(),
             Action::NextPane => return self.show_functions(),
             Action::Peek | Action::Enter => {
                 if let Some(d) = self.dlq.selected_dlq().cloned() {
@@ -719,16 +735,15 @@ impl App {
         action: Action,
         rows: usize,
     ) -> Vec<Cmd> {
+        if self.dlq.peek.as_ref().is_some_and(|p| p.detail) {
+            return self.on_dlq_message_action(action);
+        }
         let Some(peek) = self.dlq.peek.as_mut() else {
             return Vec::new();
         };
-        let detail = peek.detail;
         match action {
-            Action::Up if detail => peek.scroll = peek.scroll.saturating_sub(1),
-            Action::Down if detail => peek.scroll = peek.scroll.saturating_add(1),
-            Action::Top if detail => peek.scroll = 0,
-            Action::Up => peek.move_by(-1),
-            Action::Down => peek.move_by(1),
+            Action::Up | Action::PrevMessage => peek.move_by(-1),
+            Action::Down | Action::NextMessage => peek.move_by(1),
             Action::Top => peek.selected = 0,
             Action::Bottom => peek.move_by(isize::MAX / 2),
             Action::PageUp => peek.move_by(-(rows as isize)),
@@ -742,7 +757,7 @@ impl App {
                     self.flash(FlashLevel::Info, "no message selected");
                     return Vec::new();
                 };
-                if marked && !detail {
+                if marked {
                     peek.move_by(1);
                 }
             }
@@ -751,9 +766,7 @@ impl App {
                     return Vec::new();
                 }
                 if let Some(peek) = self.dlq.peek.as_mut() {
-                    if peek.detail {
-                        peek.detail = false;
-                    } else if !peek.search.is_empty() {
+                    if !peek.search.is_empty() {
                         peek.search.clear();
                     } else if !peek.marked.is_empty() {
                         peek.marked.clear();
@@ -762,41 +775,19 @@ impl App {
                     }
                 }
             }
-            Action::Filter => {
-                self.mode = Mode::Input {
-                    purpose: InputPurpose::DlqSearch,
-                    text: peek.search.clone(),
-                };
-            }
+            Action::Filter => self.open_input(InputPurpose::DlqSearch),
             Action::Peek | Action::Refresh => {
                 let queue = peek.queue.clone();
                 return self.start_peek(queue);
             }
             Action::Export => {
-                // The marked messages, else the one shown in the detail, else every message listed.
-                let messages: Vec<crate::domain::dlq::DlqMessage> = if !peek.marked.is_empty() {
-                    peek.targets().into_iter().cloned().collect()
-                } else if detail {
-                    peek.selected_message().cloned().into_iter().collect()
-                } else {
+                // The marked messages, else every message listed.
+                let messages: Vec<crate::domain::dlq::DlqMessage> = if peek.marked.is_empty() {
                     peek.visible().into_iter().cloned().collect()
+                } else {
+                    peek.targets().into_iter().cloned().collect()
                 };
-                if messages.is_empty() {
-                    self.flash(FlashLevel::Info, "nothing to export: p peeks first");
-                    return Vec::new();
-                }
-                let name = peek.queue.name.clone();
-                return match crate::domain::dlq::to_jsonl(&messages) {
-                    Ok(text) => {
-                        let path =
-                            format!("lambdash-{name}-{}.jsonl", self.now.format("%Y%m%d-%H%M%S"));
-                        vec![Cmd::Logs(LogsCmd::SaveFile { path, text })]
-                    }
-                    Err(e) => {
-                        self.flash(FlashLevel::Error, format!("export: {e}"));
-                        Vec::new()
-                    }
-                };
+                return self.export_messages(&messages);
             }
             Action::DeleteMessage => {
                 let ids: Vec<String> = peek
@@ -804,25 +795,7 @@ impl App {
                     .iter()
                     .map(|m| m.message_id.clone())
                     .collect();
-                let queue = &peek.queue;
-                match (ids.is_empty(), &queue.queue_url) {
-                    (false, Some(url)) => {
-                        let queue = crate::domain::dlq::QueueRef {
-                            url: url.clone(),
-                            arn: queue.queue_arn.clone(),
-                            name: queue.name.clone(),
-                            fifo: queue.fifo,
-                        };
-                        self.ask_confirm(
-                            Write::Dlq(crate::writes::DlqWrite::Delete {
-                                queue,
-                                message_ids: ids,
-                            }),
-                            None,
-                        );
-                    }
-                    _ => self.flash(FlashLevel::Info, "no message selected"),
-                }
+                self.ask_delete(ids);
             }
             Action::Redrive | Action::DryRun => {
                 let ids: Vec<String> = peek

@@ -154,6 +154,8 @@ impl LogsPane {
         pane.show_stream = self.show_stream;
         pane.mode = self.mode;
         pane.range = self.range;
+        // The search stays: its matches are found again in the lines the new session brings.
+        pane.search.clone_from(&self.search);
         pane
     }
 
@@ -305,6 +307,17 @@ impl LogsPane {
         } else {
             self.refresh_matches().seqs.len()
         }
+    }
+
+    /// `(n, N)` when the selected line is the n-th of N matching lines (the title's `(3/28)`).
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        if self.search.is_empty() || self.follow {
+            return None;
+        }
+        let here = self.cursor_index()?;
+        let matches = self.matches();
+        let n = matches.binary_search(&here).ok()?;
+        Some((n + 1, matches.len()))
     }
 
     /// Moves to the next (`forward`) or previous match, wrapping; false when nothing matches.

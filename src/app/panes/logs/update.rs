@@ -24,6 +24,7 @@ impl App {
             self.flash(FlashLevel::Info, "select a function first");
             return Vec::new();
         }
+        self.nav_push(View::Logs);
         let mut cmds = self.leave_view();
         self.next_session += 1;
         let mut pane = LogsPane::new(functions, self.next_session, LOG_BUFFER_LINES, LOG_LAST_N);
@@ -68,6 +69,12 @@ impl App {
         vec![Cmd::StopPoller(PollerKind::Logs), cmd]
     }
 
+    /// The tail again as it was (same functions, filter, range and display), in a new session: back
+    /// to a logs pane whose tail stopped when it was left.
+    pub(in crate::app) fn restart_tail_kept(&mut self) -> Vec<Cmd> {
+        self.restart_tail(|_| {})
+    }
+
     /// Shows a time range (backfilled in slices, then followed if it ends now), or back to the last
     /// N events with `None`. A running backfill is cancelled: its results are dropped by session.
     pub(in crate::app) fn set_log_range(&mut self, range: Option<RangeSpec>) -> Vec<Cmd> {
@@ -87,7 +94,11 @@ impl App {
 
     /// The range typed after `R`: a duration (`2h`) or `START..END`; invalid input changes nothing.
     pub(in crate::app) fn typed_log_range(&mut self, text: &str) -> Vec<Cmd> {
-        match crate::logs::range::parse(text, self.now) {
+        let zone = match self.logs.as_ref().map(|l| l.time) {
+            Some(logs::TimeMode::Local) => self.local_offset,
+            _ => chrono::Offset::fix(&chrono::Utc),
+        };
+        match crate::logs::range::parse_in(text, self.now, zone) {
             Ok(range) => self.set_log_range(Some(range)),
             Err(why) => {
                 self.flash(FlashLevel::Error, format!("range not changed: {why}"));
@@ -245,27 +256,16 @@ impl App {
                 }
             }
             Action::Wrap => pane.wrap = !pane.wrap,
-            Action::Timestamps => pane.time = pane.time.next(),
             Action::Streams => pane.show_stream = !pane.show_stream,
             Action::Pretty => pane.pretty = !pane.pretty,
-            Action::Filter => {
-                self.mode = Mode::Input {
-                    purpose: InputPurpose::LogSearch,
-                    text: pane.search.clone(),
-                };
-            }
+            Action::Filter => self.open_input(InputPurpose::LogSearch),
             Action::NextMatch | Action::PrevMatch => {
                 let found = pane.jump_match(action == Action::NextMatch);
                 if !found {
                     self.flash(FlashLevel::Info, "no match: / searches the buffer");
                 }
             }
-            Action::ServerFilter => {
-                self.mode = Mode::Input {
-                    purpose: InputPurpose::LogFilter,
-                    text: pane.filter_pattern.clone().unwrap_or_default(),
-                };
-            }
+            Action::ServerFilter => self.open_input(InputPurpose::LogFilter),
             Action::NextError => {
                 let found = pane.jump_error();
                 if !found {
@@ -317,11 +317,27 @@ impl App {
                 };
                 return self.set_log_range(Some(RangeSpec::Last(*d)));
             }
-            Action::LogRangeCustom => {
-                self.mode = Mode::Input {
-                    purpose: InputPurpose::LogRange,
-                    text: String::new(),
+            Action::LogRangeCustom => self.open_input(InputPurpose::LogRange),
+            Action::OpenMetrics => {
+                let first = pane.functions.first().cloned();
+                if pane.functions.len() > 1
+                    && let Some(f) = &first
+                {
+                    self.flash(
+                        FlashLevel::Info,
+                        format!("metrics of {f}, the first of the functions tailed"),
+                    );
+                }
+                return self.open_metrics(first, None);
+            }
+            Action::Timestamps => {
+                pane.time = pane.time.next();
+                let what = match pane.time {
+                    logs::TimeMode::Utc => "timestamps in UTC",
+                    logs::TimeMode::Local => "timestamps in local time",
+                    logs::TimeMode::Off => "timestamps hidden",
                 };
+                self.flash(FlashLevel::Info, what);
             }
             Action::SwitchTailMode => return self.cycle_tail_mode(),
             Action::Back if pane.backfill.is_some() => {
@@ -333,14 +349,15 @@ impl App {
             }
             Action::Back => {
                 if matches!(pane.view, LogsView::Invocation { .. }) {
+                    // Back to the invocations; the pause and its new-line counter stay as they are
+                    // (f or G resumes): nothing scrolls on by itself.
                     pane.view = LogsView::Invocations {
                         sort: crate::logs::InvocationSort::Start,
                         descending: true,
                         selected: 0,
                     };
-                    pane.resume();
                 } else {
-                    return self.show_functions();
+                    return self.go_back();
                 }
             }
             Action::NextPane => return self.show_functions(),

@@ -26,10 +26,8 @@ impl App {
             .iter()
             .find(|f| f.name == function)
             .map(|f| f.timeout_s);
+        self.nav_push(View::Metrics);
         let mut cmds = self.leave_view();
-        if self.view != View::Metrics {
-            self.metrics_return = self.view;
-        }
         let mut pane = MetricsPane::new(function, timeout, anchor);
         // Keep the range the user chose last time.
         if let Some(old) = &self.metrics {
@@ -187,26 +185,11 @@ impl App {
                 let name = pane.function.clone();
                 return self.open_logs(vec![name]);
             }
-            Action::Back | Action::NextPane => return self.leave_metrics(),
+            Action::Back => return self.go_back(),
+            Action::NextPane => return self.show_functions(),
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
             _ => {}
         }
         self.maybe_fetch_pane_metrics()
-    }
-
-    /// Esc from the metrics pane: back to the pane it was opened from.
-    fn leave_metrics(&mut self) -> Vec<Cmd> {
-        match self.metrics_return {
-            View::Alarms => self.open_alarms(),
-            View::Cost => {
-                self.view = View::Cost;
-                Vec::new()
-            }
-            View::Detail if self.detail.is_some() => {
-                self.view = View::Detail;
-                Vec::new()
-            }
-            _ => self.show_functions(),
-        }
     }
 }
