@@ -11,6 +11,10 @@
 //! flash_ttl = "6s"           # how long a status message stays up
 //! bell = true                # ring the terminal bell on errors
 //!
+//! [health]                   # HEALTH flags and ERR% colours (percent; see `config::health`)
+//! error_rate_warn = 1.0
+//! error_rate_crit = 5.0
+//!
 //! [[profile]]                # first matching rule wins; `*` and `?` globs
 //! pattern = "prod*"
 //! theme = "prod"
@@ -31,6 +35,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+mod health;
 
 use crate::app::keymap::KeyOverrides;
 use crate::theme::Theme;
@@ -285,6 +291,8 @@ pub struct Config {
     pub source: Option<PathBuf>,
     /// `[keys]`: the user's key bindings (action name → keys), over the built-in ones.
     pub keys: KeyOverrides,
+    /// `[health]`: error-rate thresholds (warn 1 %, crit 5 %) and the slow share of the timeout.
+    pub health: crate::domain::metrics::HealthThresholds,
 }
 
 impl Default for Config {
@@ -299,6 +307,7 @@ impl Default for Config {
             logs_mode: crate::domain::log::TailMode::Auto,
             source: None,
             keys: KeyOverrides::default(),
+            health: crate::domain::metrics::HealthThresholds::default(),
         }
     }
 }
@@ -317,6 +326,7 @@ struct RawConfig {
     ui: Option<RawUi>,
     logs: Option<RawLogs>,
     keys: Option<RawKeys>,
+    health: Option<health::RawHealth>,
 }
 
 #[derive(Deserialize)]
@@ -453,6 +463,9 @@ impl Config {
         }
         if let Some(keys) = &raw.keys {
             config.keys = key_overrides(keys, &err)?;
+        }
+        if let Some(h) = &raw.health {
+            config.health = health::thresholds(h, &err)?;
         }
         Ok(config)
     }

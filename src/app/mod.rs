@@ -17,6 +17,7 @@ pub mod aliases;
 pub mod dlq;
 pub mod filter;
 pub mod functions;
+pub mod functions_sort;
 pub mod keymap;
 pub mod logs;
 pub mod metrics;
@@ -529,6 +530,7 @@ impl App {
             } => {
                 if generation == self.generation && run == self.functions.run {
                     self.functions.apply_page(page);
+                    self.refresh_row_keys();
                     let rows = self.page_rows();
                     self.functions.scroll_into_view(rows);
                 }
@@ -684,6 +686,7 @@ impl App {
                         Ok(found) => {
                             self.dlq.take_discovery(found, now);
                             self.dlq.remote.mark_ready(now);
+                            self.refresh_row_keys();
                             let rows = self.page_rows();
                             self.dlq.scroll_into_view(rows);
                         }
@@ -943,6 +946,7 @@ impl App {
                         Ok(batch) => {
                             self.metrics_spend.push_back((now, batch.cost_usd()));
                             self.row_metrics.succeed(*batch, now);
+                            self.refresh_row_keys();
                         }
                         Err(e) => {
                             self.row_metrics.fail(e.clone(), now);
@@ -1341,17 +1345,7 @@ impl App {
         if self.view != View::Functions || !self.connected || self.row_metrics_in_flight {
             return Vec::new();
         }
-        let rows = self.page_rows();
-        let mut wanted: std::collections::BTreeSet<String> = self
-            .functions
-            .rows()
-            .skip(self.functions.offset)
-            .take(rows)
-            .map(|f| f.name.clone())
-            .collect();
-        if let Some(f) = self.functions.selected_function() {
-            wanted.insert(f.name.clone());
-        }
+        let mut wanted = self.row_metrics_wanted(self.page_rows());
         if wanted.is_empty() {
             return Vec::new();
         }
@@ -1526,6 +1520,7 @@ impl App {
                 self.functions.descending = false;
                 self.functions.rebuild_view(keep.as_deref());
             }
+            (Action::WorstFirst, View::Functions) => self.sort_worst_first(),
             (Action::SortReverse, View::Functions) => {
                 let keep = self.functions.selected_function().map(|f| f.name.clone());
                 self.functions.descending = !self.functions.descending;

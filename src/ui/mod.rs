@@ -19,6 +19,8 @@ mod status;
 mod tests;
 #[cfg(test)]
 mod tests_metrics;
+#[cfg(test)]
+mod tests_truth;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as RLayout, Rect};
@@ -37,10 +39,12 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
         draw_body(app, frame, area, &mut layout);
         return layout;
     }
+    // The footer grows when a message wraps, leaving the body at least one row.
+    let foot_height = status::height(app, area.width).min(area.height - 2);
     let [head, body, foot] = RLayout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(foot_height),
     ])
     .areas(area);
     header::draw(app, frame, head);
