@@ -11,6 +11,10 @@
 //! flash_ttl = "6s"           # how long a status message stays up
 //! bell = true                # ring the terminal bell on errors
 //!
+//! [health]                   # HEALTH flags and ERR% colours (percent; see `config::health`)
+//! error_rate_warn = 1.0
+//! error_rate_crit = 5.0
+//!
 //! [[profile]]                # first matching rule wins; `*` and `?` globs
 //! pattern = "prod*"
 //! theme = "prod"
@@ -31,6 +35,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+mod health;
 
 use crate::app::keymap::KeyOverrides;
 use crate::theme::Theme;
@@ -297,6 +303,8 @@ pub struct Config {
     pub keys: KeyOverrides,
     /// `[quota]`: the share of each AWS request quota lambdash may use (a third by default).
     pub quota: crate::aws::scheduler::QuotaConfig,
+    /// `[health]`: error-rate thresholds (warn 1 %, crit 5 %) and the slow share of the timeout.
+    pub health: crate::domain::metrics::HealthThresholds,
 }
 
 impl Default for Config {
@@ -312,6 +320,7 @@ impl Default for Config {
             source: None,
             keys: KeyOverrides::default(),
             quota: crate::aws::scheduler::QuotaConfig::default(),
+            health: crate::domain::metrics::HealthThresholds::default(),
         }
     }
 }
@@ -331,6 +340,7 @@ struct RawConfig {
     logs: Option<RawLogs>,
     keys: Option<RawKeys>,
     quota: Option<crate::aws::scheduler::config::RawQuota>,
+    health: Option<health::RawHealth>,
 }
 
 #[derive(Deserialize)]
@@ -470,6 +480,9 @@ impl Config {
         }
         if let Some(quota) = &raw.quota {
             config.quota = crate::aws::scheduler::config::parse_quota_table(quota, &err)?;
+        }
+        if let Some(h) = &raw.health {
+            config.health = health::thresholds(h, &err)?;
         }
         Ok(config)
     }

@@ -290,13 +290,16 @@ async fn seed_demo_builds_a_believable_account() {
     // Traffic: a few ticks write fresh log lines.
     let mut state = seed::TrafficState::default();
     let mut written = 0;
+    let mut invocations = 0;
     for i in 0..3 {
         let now = chrono::Utc::now() + chrono::Duration::seconds(i);
         let tick = seed::traffic_tick(&e, &mut state, now)
             .await
             .expect("traffic_tick");
         written += tick.log_events;
-        assert!(tick.invocations >= 2);
+        invocations += tick.invocations;
     }
+    // About 5 a second at the model's rates (a Poisson count: one second may have fewer).
+    assert!(invocations >= 3, "{invocations} invocations in 3 s");
     assert!(written > 0);
 }

@@ -26,6 +26,8 @@ pub enum Action {
     NextPane,
     SortNext,
     SortReverse,
+    /// Functions: sort by HEALTH, most severe first.
+    WorstFirst,
     Refresh,
     RevealEnv,
     CopyConsoleUrl,
@@ -368,6 +370,13 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Functions,
         "sort by next column",
         Some("sort"),
+    ),
+    bind(
+        &[ch('!')],
+        Action::WorstFirst,
+        Scope::Functions,
+        "worst first (sort by HEALTH)",
+        None,
     ),
     bind(
         &[ch('S')],

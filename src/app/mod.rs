@@ -5,6 +5,7 @@
 
 mod staleness;
 
+pub mod functions_sort;
 pub mod keymap;
 pub mod modes;
 pub mod msg;
@@ -736,17 +737,7 @@ impl App {
         if self.view != View::Functions || !self.connected || self.row_metrics_in_flight {
             return Vec::new();
         }
-        let rows = self.page_rows();
-        let mut wanted: std::collections::BTreeSet<String> = self
-            .functions
-            .rows()
-            .skip(self.functions.offset)
-            .take(rows)
-            .map(|f| f.name.clone())
-            .collect();
-        if let Some(f) = self.functions.selected_function() {
-            wanted.insert(f.name.clone());
-        }
+        let mut wanted = self.row_metrics_wanted(self.page_rows());
         if wanted.is_empty() {
             return Vec::new();
         }
@@ -921,6 +912,7 @@ impl App {
                 self.functions.descending = false;
                 self.functions.rebuild_view(keep.as_deref());
             }
+            (Action::WorstFirst, View::Functions) => self.sort_worst_first(),
             (Action::SortReverse, View::Functions) => {
                 let keep = self.functions.selected_function().map(|f| f.name.clone());
                 self.functions.descending = !self.functions.descending;

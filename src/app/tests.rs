@@ -318,6 +318,7 @@ fn slash_filters_fuzzily_and_bang_inverts() {
 #[test]
 fn selection_follows_the_function_across_sort_and_filter() {
     let mut app = loaded(&["a", "b", "c"]);
+    app.functions.sort = SortColumn::Name;
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.functions.selected_function().unwrap().name, "b");
     key(&mut app, KeyCode::Char('S'));
@@ -347,8 +348,17 @@ fn s_cycles_sort_columns() {
             function("mid", "java21", 1024),
         ],
     }));
-    assert_eq!(app.functions.sort, SortColumn::Name);
+    assert_eq!(
+        app.functions.sort,
+        SortColumn::Health,
+        "worst first by default"
+    );
     key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.functions.sort, SortColumn::Name);
+    // INVOC, ERR%, P99/MAX, THROT, then the function's own fields.
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('s'));
+    }
     assert_eq!(app.functions.sort, SortColumn::Runtime);
     assert_eq!(names(&app), vec!["mid", "small", "big"]);
     key(&mut app, KeyCode::Char('s'));
@@ -546,6 +556,7 @@ fn mouse_click_selects_a_row_and_wheel_scrolls() {
     app.layout.table_body = Rect::new(1, 3, 80, 10);
     app.layout.table_header = Rect::new(1, 2, 80, 1);
     app.layout.columns = vec![(1, 20, SortColumn::Name), (21, 36, SortColumn::Runtime)];
+    app.functions.sort = SortColumn::Name;
     let click = |col, row| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -1378,6 +1389,8 @@ fn row_metrics_are_fetched_for_visible_rows_once_per_period() {
     let names: Vec<String> = (0..50).map(|i| format!("fn-{i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut app = loaded(&refs);
+    // Sorted by a function field: only the rows on screen (a metric sort fetches every row).
+    app.functions.sort = SortColumn::Name;
     app.layout.table_body = Rect::new(0, 3, 80, 10);
     let cmds = tick(&mut app, 1);
     let [
@@ -1664,6 +1677,18 @@ fn dlq_trend_compares_with_the_previous_poll() {
         generation: 1,
         result: Ok(discovery(fewer)),
         now: t0() + chrono::Duration::seconds(60),
+    }));
+    assert_eq!(
+        app.dlq.trends.get(&arn),
+        Some(&Trend::Growing),
+        "the growth is still within the trend window"
+    );
+    let mut fewer = dlqs();
+    fewer[0].visible = 8;
+    app.update(Msg::Dlq(DlqMsg::Discovered {
+        generation: 1,
+        result: Ok(discovery(fewer)),
+        now: t0() + chrono::Duration::minutes(11),
     }));
     assert_eq!(app.dlq.trends.get(&arn), Some(&Trend::Shrinking));
 }

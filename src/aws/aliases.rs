@@ -306,7 +306,10 @@ impl Call<'_> {
                 }
                 if let Ok(points) = slot {
                     for (t, v) in r.timestamps().iter().zip(r.values()) {
-                        if let Some(t) = DateTime::from_timestamp(t.secs(), t.subsec_nanos()) {
+                        if let Some(t) = DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+                            && t >= self.window.0
+                            && t < self.window.1
+                        {
                             points.push((t, *v));
                         }
                     }

@@ -157,7 +157,7 @@ pub async fn get_metric_data(
             }
         }
     }
-    Ok(MetricsBatch {
+    let mut batch = MetricsBatch {
         start,
         end,
         period_s,
@@ -165,7 +165,9 @@ pub async fn get_metric_data(
         calls,
         metrics_requested,
         percentiles_unavailable,
-    })
+    };
+    batch.drop_incomplete();
+    Ok(batch)
 }
 
 /// The results in request order, with an index by key.
@@ -434,8 +436,10 @@ mod tests {
 
     const T0: i64 = 1_700_000_000 - 1_700_000_000 % 60;
 
+    /// "Now" three minutes after T0: the window ends at T0 + 60 s (the last period over and
+    /// ingested), so the answers' datapoints (T0 - 180 … T0 - 60) are inside it.
     fn end() -> DateTime<Utc> {
-        DateTime::from_timestamp(T0, 0).unwrap()
+        DateTime::from_timestamp(T0 + 180, 0).unwrap()
     }
 
     fn stats(input: &GetMetricDataInput) -> Vec<String> {

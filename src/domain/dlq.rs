@@ -15,6 +15,7 @@ use crate::domain::metrics::HealthExtras;
 mod message;
 mod plan;
 pub mod topology;
+mod trend;
 
 pub use message::{
     AttributeValue, DestinationRecord, DlqMessage, LambdaDlqError, MessageJson, PayloadSource,
@@ -24,6 +25,7 @@ pub use plan::{
     AT_LEAST_ONCE, FailedMessage, PathChoice, PlanError, PlanInputs, QueueRef, RedrivePath,
     RedrivePlan, RedriveProgress, RedriveSummary, RedriveTarget, applicable_paths, plan_path,
 };
+pub use trend::{DepthHistory, TREND_WINDOW};
 
 /// How a queue came to be a function's dead-letter destination. The declaration order is the order in
 /// which a queue that is several kinds at once names its main one.

@@ -11,6 +11,8 @@
 
 pub mod cost;
 pub mod health;
+#[cfg(test)]
+mod tests_truth;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +23,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 pub use cost::{CostEstimate, CostReport, Prices, PricesError, estimate_cost, estimate_costs};
-pub use health::{Health, HealthExtras, HealthFlag, HealthKind, evaluate_health};
+pub use health::{
+    Health, HealthExtras, HealthFlag, HealthInputs, HealthKind, HealthThresholds, Level,
+    evaluate_health,
+};
 
 /// The `AWS/Lambda` namespace every series here lives in.
 pub const NAMESPACE: &str = "AWS/Lambda";
@@ -276,6 +281,17 @@ impl MetricsBatch {
         reading_of(self.get(key), key)
     }
 
+    /// Drops every datapoint whose period is not wholly inside the window (an endpoint answering
+    /// past the asked end, or a period still filling): it never reaches a total, a flag or a chart.
+    pub fn drop_incomplete(&mut self) {
+        let window = (self.start, self.end);
+        for r in &mut self.results {
+            r.series
+                .points
+                .retain(|(t, _)| period_within(*t, self.period_s, window));
+        }
+    }
+
     /// What this batch cost in GetMetricData charges.
     pub fn cost_usd(&self) -> f64 {
         self.metrics_requested as f64 * USD_PER_METRIC_REQUESTED
@@ -434,23 +450,36 @@ pub fn period_for(range: Duration) -> i32 {
     }
 }
 
-/// The query window for `range` ending at `now`: the end is rounded up to the next period boundary
-/// (so the current, partial period is included) and the start is `range` before it.
+/// How long CloudWatch may take to ingest a period's datapoints after the period ends. A period
+/// that ended less than this ago may still be filling: it is treated as not over.
+pub const INGESTION_DELAY: TimeDelta = TimeDelta::minutes(2);
+
+/// The query window for `range` ending at `now`: the end is the last period boundary at least
+/// [`INGESTION_DELAY`] before `now`, so every period in the window is over (the one still filling,
+/// and the last one CloudWatch may still be ingesting, are never fetched: no total, verdict, health
+/// flag, trend, sparkline, chart or cost projection can count a partial period). The start is
+/// `range` before the end.
 pub fn window(
     range: Duration,
     period_s: i32,
     now: DateTime<Utc>,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
     let period = i64::from(period_s.max(1));
-    let t = now.timestamp();
-    let end_s = if t % period == 0 && now.timestamp_subsec_nanos() == 0 {
-        t
-    } else {
-        (t.div_euclid(period) + 1) * period
-    };
+    let settled = (now - INGESTION_DELAY).timestamp();
+    let end_s = settled.div_euclid(period) * period;
     let end = DateTime::from_timestamp(end_s, 0).unwrap_or(now);
     let span = TimeDelta::from_std(range).unwrap_or(TimeDelta::hours(1));
     (end - span, end)
+}
+
+/// True when the period starting at `t` lies wholly inside `[start, end)`: a datapoint outside
+/// (an endpoint that answers past the asked end) is dropped, never counted.
+pub fn period_within(
+    t: DateTime<Utc>,
+    period_s: i32,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> bool {
+    t >= start && t + TimeDelta::seconds(i64::from(period_s.max(1))) <= end
 }
 
 /// Remembers, for a session, whether the endpoint answers percentile statistics. Cheap to clone and
@@ -704,13 +733,38 @@ mod tests {
     }
 
     #[test]
-    fn window_ends_on_the_next_period_boundary() {
-        let now = DateTime::parse_from_rfc3339("2025-03-01T10:07:30Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let (start, end) = window(Duration::from_hours(1), 60, now);
-        assert_eq!(end.to_rfc3339(), "2025-03-01T10:08:00+00:00");
-        assert_eq!(start.to_rfc3339(), "2025-03-01T09:08:00+00:00");
+    fn window_ends_at_the_last_period_over_and_ingested() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 10:07:30: the 10:07 minute is filling, 10:06 may still be ingesting (2 min delay): the
+        // last complete period is 10:04–10:05, so the window ends at 10:05.
+        let (start, end) = window(Duration::from_hours(1), 60, at("2025-03-01T10:07:30Z"));
+        assert_eq!(end, at("2025-03-01T10:05:00Z"));
+        assert_eq!(start, at("2025-03-01T09:05:00Z"));
+        // Hour periods: the hour that ended 2 minutes ago counts, the one running does not.
+        let (_, end) = window(
+            Duration::from_hours(24 * 7),
+            3600,
+            at("2025-03-01T10:02:00Z"),
+        );
+        assert_eq!(end, at("2025-03-01T10:00:00Z"));
+        let (_, end) = window(
+            Duration::from_hours(24 * 7),
+            3600,
+            at("2025-03-01T10:01:59Z"),
+        );
+        assert_eq!(end, at("2025-03-01T09:00:00Z"));
+        assert!(end <= at("2025-03-01T10:01:59Z") - INGESTION_DELAY);
+    }
+
+    #[test]
+    fn a_period_past_the_window_end_is_not_within_it() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let w = (at("2025-03-01T09:05:00Z"), at("2025-03-01T10:05:00Z"));
+        assert!(period_within(at("2025-03-01T10:04:00Z"), 60, w));
+        assert!(!period_within(at("2025-03-01T10:05:00Z"), 60, w));
+        assert!(!period_within(at("2025-03-01T09:04:00Z"), 60, w));
+        assert!(period_within(at("2025-03-01T09:05:00Z"), 3600, w));
+        assert!(!period_within(at("2025-03-01T09:06:00Z"), 3600, w));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `seed_demo`: the demo account.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic};
 use aws_sdk_lambda::types::{
@@ -18,14 +18,12 @@ use super::catalog::{
 };
 use super::logs::{self, StreamLog, j, obj};
 use super::model::{self, MinuteStats};
-use super::{Emulator, SeedError, SeedSummary, aws};
+use super::{Emulator, SeedError, SeedSummary, aws, sim};
 
 /// The seed every demo RNG derives from.
 pub(crate) const SEED: u64 = 0x1a3b_da5e;
 /// How much history: metrics and logs cover the last three hours.
 const HISTORY_MINUTES: i64 = 180;
-/// About how many invocations each function's log history shows.
-const LOGGED_INVOCATIONS: usize = 140;
 /// Functions set up at once.
 const PARALLEL_FUNCTIONS: usize = 4;
 
@@ -347,21 +345,33 @@ async fn write_streams(
     Ok((counts.len(), counts.iter().sum()))
 }
 
-/// The minutes of history for `spec` ending before `now_minute`, oldest first.
-fn simulate(
+/// Every invocation of `spec` between `from_ms` (excluded) and `to_ms`, run and logged (one stream
+/// per execution environment), and the metrics aggregated from those same runs.
+pub(super) fn simulate(
     spec: &'static FunctionSpec,
-    from_ago: i64,
-    to_ago: i64,
-    now_minute: DateTime<Utc>,
+    (arn, region): (&str, &str),
+    (from_ms, to_ms): (i64, i64),
+    now_ms: i64,
     rng: &mut fastrand::Rng,
-) -> Vec<(DateTime<Utc>, MinuteStats)> {
-    (to_ago..=from_ago)
-        .rev()
-        .map(|ago| {
-            let t = now_minute - Duration::minutes(ago);
-            (t, model::minute_stats(spec, t, ago, rng))
-        })
-        .collect()
+) -> (Vec<StreamLog>, Vec<(DateTime<Utc>, sim::MinuteMetrics)>) {
+    let mut planned = Vec::new();
+    let mut throttles = BTreeMap::new();
+    let mut minute = from_ms.div_euclid(60_000) * 60_000;
+    while minute < to_ms {
+        let ago = (now_ms - minute).div_euclid(60_000);
+        let span = (minute.max(from_ms), (minute + 60_000).min(to_ms));
+        planned.extend(model::plan(spec, span, ago, rng));
+        let thr = model::minute_throttles(spec, rng);
+        if thr > 0 {
+            throttles.insert(minute, thr);
+        }
+        minute += 60_000;
+    }
+    let (streams, runs) = logs::history(spec, arn, region, &planned, rng);
+    (
+        streams,
+        sim::aggregate(sim::alias_of(spec), &runs, &throttles),
+    )
 }
 
 fn drop_future(streams: &mut Vec<StreamLog>, now_ms: i64) {
@@ -433,27 +443,28 @@ async fn seed_function(
             .map_err(aws("lambda:PutFunctionEventInvokeConfig"))?;
     }
 
-    // History: three hours of metrics, and logs sampled from the same minutes.
+    // History: three hours of invocations up to now, every one logged, and the metrics (per
+    // function, alias and executed version) aggregated from the same runs.
     let mut rng = rng_for(spec.name);
+    let now_ms = now.timestamp_millis();
     let now_minute = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
-    let minutes = simulate(spec, HISTORY_MINUTES, 1, now_minute, &mut rng);
-    let data: Vec<_> = minutes
-        .iter()
-        .flat_map(|(t, s)| super::lambda_datapoints(spec.name, *t, s))
-        .collect();
-    out.datapoints = super::put_metrics(e, data).await?;
-    out.recent = minutes[minutes.len().saturating_sub(5)..].to_vec();
-
     let arn = e.function_arn(spec.name);
-    let mut streams = logs::history(
+    let (mut streams, minutes) = simulate(
         spec,
-        &arn,
-        &e.region,
-        &minutes,
-        LOGGED_INVOCATIONS,
+        (&arn, &e.region),
+        (now_ms - HISTORY_MINUTES * 60_000, now_ms),
+        now_ms,
         &mut rng,
     );
-    drop_future(&mut streams, now.timestamp_millis());
+    let alias = sim::alias_of(spec);
+    out.datapoints = super::put_metrics(e, sim::datapoints(spec.name, alias, &minutes)).await?;
+    let complete: Vec<(DateTime<Utc>, MinuteStats)> = minutes
+        .iter()
+        .filter(|(t, _)| *t < now_minute)
+        .map(|(t, m)| (*t, m.function.clone()))
+        .collect();
+    out.recent = complete[complete.len().saturating_sub(5)..].to_vec();
+    drop_future(&mut streams, now_ms);
     let group = spec.log_group_name();
     let (n_streams, n_events) = write_streams(e, &group, &streams).await?;
     out.log_groups = 1;
@@ -461,8 +472,15 @@ async fn seed_function(
     out.log_events = n_events;
     if spec.name == CUSTOM_LOG_FUNCTION {
         // Before the switch to the custom group, it logged to the default one.
-        let old = simulate(spec, 10 * 60, 8 * 60, now_minute, &mut rng);
-        let old_streams = logs::history(spec, &arn, &e.region, &old, 60, &mut rng);
+        let (old_streams, old_minutes) = simulate(
+            spec,
+            (&arn, &e.region),
+            (now_ms - 10 * 3_600_000, now_ms - 8 * 3_600_000),
+            now_ms,
+            &mut rng,
+        );
+        out.datapoints +=
+            super::put_metrics(e, sim::datapoints(spec.name, alias, &old_minutes)).await?;
         let (s, ev) = write_streams(e, &format!("/aws/lambda/{}", spec.name), &old_streams).await?;
         out.log_groups += 1;
         out.log_streams += s;

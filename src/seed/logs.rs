@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::catalog::{Family, FunctionSpec, LogStyle, Release};
-use super::model::{self, MinuteStats};
+use super::model::{self, Planned};
 
 /// How an invocation ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,10 +343,20 @@ fn error_lines(c: &Ctx<'_>, ms: i64, rng: &mut fastrand::Rng) -> Vec<(i64, Strin
 }
 
 /// The log events of one invocation, in time order, and the time it ended.
+#[cfg(test)]
 pub fn invocation_events(
     inv: &Invocation<'_>,
     rng: &mut fastrand::Rng,
 ) -> (Vec<(i64, String)>, i64) {
+    let (events, end, _) = invocation_events_timed(inv, rng);
+    (events, end)
+}
+
+/// [`invocation_events`] and the duration its `REPORT` line gives (what the `Duration` metric is).
+pub fn invocation_events_timed(
+    inv: &Invocation<'_>,
+    rng: &mut fastrand::Rng,
+) -> (Vec<(i64, String)>, i64, f64) {
     let spec = inv.spec;
     let c = Ctx {
         spec,
@@ -437,7 +447,8 @@ pub fn invocation_events(
     report.push_str("\t\n");
     out.push((end, report));
     out.sort_by_key(|(t, _)| *t);
-    (out, end)
+    // The metric takes the REPORT line's figure, rounded as the line prints it.
+    (out, end, (duration * 100.0).round() / 100.0)
 }
 
 /// A warm execution environment: its stream, its version and when it is next free.
@@ -468,95 +479,78 @@ pub fn pick_version(spec: &FunctionSpec, rng: &mut fastrand::Rng) -> String {
     }
 }
 
-/// Builds log streams for a history of minutes (as given by the model), logging about
-/// `target_invocations` invocations in all (a sample when the function is busy).
+/// Runs `planned` invocations (oldest first) through warm execution environments, one log stream
+/// each (a new environment is a cold start), and returns the streams and every invocation as it ran:
+/// every planned invocation is logged, so the metrics aggregated from the runs match the logs.
 pub fn history(
     spec: &'static FunctionSpec,
     arn: &str,
     region: &str,
-    minutes: &[(DateTime<Utc>, MinuteStats)],
-    target_invocations: usize,
+    planned: &[Planned],
     rng: &mut fastrand::Rng,
-) -> Vec<StreamLog> {
-    let total: u32 = minutes.iter().map(|(_, s)| s.invocations).sum();
-    let ratio = if total == 0 {
-        1.0
-    } else {
-        (target_invocations as f64 / f64::from(total)).min(1.0)
-    };
+) -> (Vec<StreamLog>, Vec<Run>) {
     let mut streams: Vec<StreamLog> = Vec::new();
     let mut envs: Vec<Env> = Vec::new();
-    for (minute, s) in minutes {
-        if s.invocations == 0 {
-            continue;
-        }
-        let logged = if ratio >= 1.0 {
-            s.invocations
+    let mut runs = Vec::with_capacity(planned.len());
+    for p in planned {
+        let start = p.start_ms;
+        let version = pick_version(spec, rng);
+        // Environments are reclaimed after ~15 idle minutes or ~90 minutes of life.
+        envs.retain(|e| start - e.free_at < IDLE_MS && start - e.born_ms < LIFE_MS);
+        let free = envs
+            .iter()
+            .position(|e| e.version == version && e.free_at <= start && rng.f64() > 0.01);
+        let (env_idx, cold) = if let Some(idx) = free {
+            (idx, false)
         } else {
-            model::count(rng, f64::from(s.invocations) * ratio).min(s.invocations)
+            let name = stream_name(at(start), &version, rng);
+            streams.push(StreamLog {
+                name,
+                events: Vec::new(),
+            });
+            envs.push(Env {
+                stream: streams.len() - 1,
+                version: version.clone(),
+                born_ms: start,
+                free_at: start,
+            });
+            (envs.len() - 1, true)
         };
-        // Keep failures visible even when sampling: log at least one failing minute's error.
-        let logged = if s.errors > 0 { logged.max(1) } else { logged };
-        let p_err = f64::from(s.errors) / f64::from(s.invocations);
-        let p_timeout = if s.errors > 0 {
-            f64::from(s.timeouts) / f64::from(s.errors)
-        } else {
-            0.0
+        let inv = Invocation {
+            spec,
+            arn,
+            region,
+            version: &version,
+            start_ms: start,
+            cold,
+            outcome: p.outcome,
         };
-        let base = minute.timestamp_millis();
-        let mut starts: Vec<i64> = (0..logged).map(|_| base + rng.i64(0..60_000)).collect();
-        starts.sort_unstable();
-        for (i, start) in starts.into_iter().enumerate() {
-            let outcome = if (i == 0 && s.errors > 0 && logged == 1) || rng.f64() < p_err {
-                if rng.f64() < p_timeout {
-                    Outcome::Timeout
-                } else {
-                    Outcome::Error
-                }
-            } else {
-                Outcome::Ok
-            };
-            let version = pick_version(spec, rng);
-            // Environments are reclaimed after ~15 idle minutes or ~90 minutes of life.
-            envs.retain(|e| start - e.free_at < IDLE_MS && start - e.born_ms < LIFE_MS);
-            let free = envs
-                .iter()
-                .position(|e| e.version == version && e.free_at <= start && rng.f64() > 0.01);
-            let (env_idx, cold) = if let Some(idx) = free {
-                (idx, false)
-            } else {
-                let name = stream_name(at(start), &version, rng);
-                streams.push(StreamLog {
-                    name,
-                    events: Vec::new(),
-                });
-                envs.push(Env {
-                    stream: streams.len() - 1,
-                    version: version.clone(),
-                    born_ms: start,
-                    free_at: start,
-                });
-                (envs.len() - 1, true)
-            };
-            let inv = Invocation {
-                spec,
-                arn,
-                region,
-                version: &version,
-                start_ms: start,
-                cold,
-                outcome,
-            };
-            let (events, end) = invocation_events(&inv, rng);
-            let env = &mut envs[env_idx];
-            env.free_at = end + 1;
-            streams[env.stream].events.extend(events);
-        }
+        let (events, end, duration_ms) = invocation_events_timed(&inv, rng);
+        let env = &mut envs[env_idx];
+        env.free_at = end + 1;
+        streams[env.stream].events.extend(events);
+        runs.push(Run {
+            start_ms: start,
+            version,
+            outcome: p.outcome,
+            duration_ms,
+        });
     }
     for s in &mut streams {
         s.events.sort_by_key(|(t, _)| *t);
     }
-    streams
+    (streams, runs)
+}
+
+/// One invocation as it ran: what its log lines say, and what its metrics count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub start_ms: i64,
+    /// The version that ran (`$LATEST` or a number; the `START` line's `Version:`).
+    pub version: String,
+    pub outcome: Outcome,
+    /// The `REPORT` line's duration.
+    pub duration_ms: f64,
 }
 
 #[cfg(test)]
@@ -701,14 +695,10 @@ mod tests {
         let f = spec("cart-service").expect("exists");
         let start = DateTime::parse_from_rfc3339("2026-11-21T14:00:00Z")
             .expect("valid")
-            .to_utc();
-        let minutes: Vec<_> = (0..180)
-            .map(|m| {
-                let t = start + chrono::Duration::minutes(m);
-                (t, model::minute_stats(f, t, 180 - m, &mut rng))
-            })
-            .collect();
-        let streams = history(f, &arn(f.name), "us-east-1", &minutes, 200, &mut rng);
+            .to_utc()
+            .timestamp_millis();
+        let planned = model::plan(f, (start, start + 180 * 60_000), 200, &mut rng);
+        let (streams, runs) = history(f, &arn(f.name), "us-east-1", &planned, &mut rng);
         // Environments live at most LIFE_MS: three hours need at least two.
         assert!(streams.len() >= 2, "{}", streams.len());
         let total: usize = streams
@@ -720,7 +710,8 @@ mod tests {
                     .count()
             })
             .sum();
-        assert!((100..=300).contains(&total), "{total}");
+        assert_eq!(total, planned.len(), "every planned invocation is logged");
+        assert_eq!(runs.len(), planned.len());
         for s in &streams {
             assert!(
                 s.name.contains("[2]") || s.name.contains("[$LATEST]"),

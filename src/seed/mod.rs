@@ -19,6 +19,7 @@ mod demo;
 mod logs;
 mod model;
 mod scale;
+mod sim;
 mod traffic;
 mod zip;
 
@@ -262,15 +263,33 @@ pub(crate) fn lambda_datapoints(
     minute: DateTime<Utc>,
     s: &model::MinuteStats,
 ) -> Vec<MetricDatum> {
-    let dim = Dimension::builder()
-        .name("FunctionName")
-        .value(function)
-        .build();
+    lambda_datapoints_with(function, &[], minute, s)
+}
+
+/// [`lambda_datapoints`] with more dimensions after `FunctionName`: `Resource` (`fn:alias`) for an
+/// alias, plus `ExecutedVersion` for the version that ran behind it.
+pub(crate) fn lambda_datapoints_with(
+    function: &str,
+    extra: &[(&str, String)],
+    minute: DateTime<Utc>,
+    s: &model::MinuteStats,
+) -> Vec<MetricDatum> {
+    let mut dims = vec![
+        Dimension::builder()
+            .name("FunctionName")
+            .value(function)
+            .build(),
+    ];
+    dims.extend(
+        extra
+            .iter()
+            .map(|(n, v)| Dimension::builder().name(*n).value(v).build()),
+    );
     let ts = smithy_time(minute);
     let datum = |name: &str, value: f64, unit: StandardUnit| {
         MetricDatum::builder()
             .metric_name(name)
-            .dimensions(dim.clone())
+            .set_dimensions(Some(dims.clone()))
             .timestamp(ts)
             .value(value)
             .unit(unit)
@@ -299,7 +318,7 @@ pub(crate) fn lambda_datapoints(
         out.push(
             MetricDatum::builder()
                 .metric_name("Duration")
-                .dimensions(dim.clone())
+                .set_dimensions(Some(dims.clone()))
                 .timestamp(ts)
                 .statistic_values(
                     StatisticSet::builder()

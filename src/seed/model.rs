@@ -1,11 +1,13 @@
 //! The behaviour model: how many invocations a minute, how long they take, how often they fail.
 //!
 //! Pure functions of a spec, a time and a seeded RNG, shared by the history (`seed_demo`) and the
-//! live traffic (`traffic_tick`), so metrics and logs tell the same story.
+//! live traffic (`traffic_tick`). The model plans invocations; metrics are aggregated from the
+//! invocations as they ran (see `sim`), so metrics and logs tell the same story.
 
 use chrono::{DateTime, Timelike, Utc};
 
 use super::catalog::{Family, FunctionSpec, Load};
+use super::logs::Outcome;
 
 /// What one function did in one minute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -109,56 +111,96 @@ fn schedule_offset(spec: &FunctionSpec, every: u32) -> i64 {
     (name_hash(spec.name) % u64::from(every.max(1))) as i64
 }
 
-/// Simulates one minute of `spec` starting at `minute`, `minutes_ago` minutes before now.
-pub fn minute_stats(
+/// One invocation the model decided on: when it starts and how it ends. How long it takes, which
+/// version runs it and its log lines come from `logs` when it is run; its metrics come from that run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Planned {
+    pub start_ms: i64,
+    pub outcome: Outcome,
+}
+
+/// The outcome of one invocation `minutes_ago` minutes before now.
+pub fn outcome(spec: &FunctionSpec, minutes_ago: i64, rng: &mut fastrand::Rng) -> Outcome {
+    if rng.f64() >= error_rate(spec, minutes_ago) {
+        Outcome::Ok
+    } else if rng.f64() < spec.timeout_share {
+        Outcome::Timeout
+    } else {
+        Outcome::Error
+    }
+}
+
+/// Requests throttled in one minute (they never run: no log line, only the `Throttles` metric).
+pub fn minute_throttles(spec: &FunctionSpec, rng: &mut fastrand::Rng) -> u32 {
+    match spec.load {
+        Load::PerMinute(_) if spec.reserved_concurrency.is_some() && rng.f64() < 0.05 => {
+            3 + rng.u32(0..40)
+        }
+        Load::Throttled(rate) => count(rng, rate),
+        _ => 0,
+    }
+}
+
+/// How many invocations `spec` gets between `from_ms` (excluded) and `to_ms` (included), at the
+/// model's rate (with its daily swell) or on its schedule, with their start times, oldest first.
+/// `minutes_ago` is how long before now `to_ms` is (for the failing function's ramp).
+pub fn plan(
     spec: &FunctionSpec,
-    minute: DateTime<Utc>,
+    (from_ms, to_ms): (i64, i64),
     minutes_ago: i64,
     rng: &mut fastrand::Rng,
-) -> MinuteStats {
-    let mut s = MinuteStats::default();
-    match spec.load {
+) -> Vec<Planned> {
+    let mut starts: Vec<i64> = match spec.load {
         Load::PerMinute(rate) => {
-            s.invocations = count(rng, rate * diurnal(minute));
-            if spec.reserved_concurrency.is_some() && rng.f64() < 0.05 {
-                s.throttles = 3 + rng.u32(0..40);
-            }
+            let at = DateTime::from_timestamp_millis(to_ms).unwrap_or_default();
+            let mean = rate * diurnal(at) * (to_ms - from_ms).max(0) as f64 / 60_000.0;
+            (0..count(rng, mean))
+                .map(|_| from_ms + 1 + rng.i64(0..(to_ms - from_ms).max(1)))
+                .collect()
         }
         Load::Every(every) => {
-            let epoch_minute = minute.timestamp().div_euclid(60);
-            if epoch_minute.rem_euclid(i64::from(every)) == schedule_offset(spec, every) {
-                s.invocations = 1;
-            }
+            // A run at second 0..20 of each scheduled minute (stable per function).
+            let offset_ms = (name_hash(spec.name) % 20_000) as i64;
+            let first = from_ms.div_euclid(60_000);
+            (first..=to_ms.div_euclid(60_000))
+                .filter(|m| m.rem_euclid(i64::from(every)) == schedule_offset(spec, every))
+                .map(|m| m * 60_000 + offset_ms)
+                .filter(|t| *t > from_ms && *t <= to_ms)
+                .collect()
         }
-        Load::Throttled(rate) => {
-            s.throttles = count(rng, rate);
-            return s;
-        }
-    }
-    let rate = error_rate(spec, minutes_ago);
-    let mut sum = 0.0;
-    let mut min = f64::MAX;
-    let mut max = 0.0_f64;
-    for _ in 0..s.invocations {
-        let failed = rng.f64() < rate;
-        let timed_out = failed && rng.f64() < spec.timeout_share;
-        let d = if timed_out {
-            f64::from(spec.timeout_s) * 1000.0
+        Load::Throttled(_) => Vec::new(),
+    };
+    starts.sort_unstable();
+    starts
+        .into_iter()
+        .map(|start_ms| Planned {
+            start_ms,
+            outcome: outcome(spec, minutes_ago, rng),
+        })
+        .collect()
+}
+
+/// What one function did in one minute, from the invocations that ran in it (`(duration ms,
+/// outcome)` each) and the requests throttled.
+pub fn minute_stats(runs: &[(f64, Outcome)], throttles: u32) -> MinuteStats {
+    let mut s = MinuteStats {
+        throttles,
+        ..MinuteStats::default()
+    };
+    for (d, outcome) in runs {
+        s.invocations += 1;
+        s.errors += u32::from(*outcome != Outcome::Ok);
+        s.timeouts += u32::from(*outcome == Outcome::Timeout);
+        s.duration_sum += d;
+        s.duration_min = if s.invocations == 1 {
+            *d
         } else {
-            duration_ms(spec, rng)
+            s.duration_min.min(*d)
         };
-        s.errors += u32::from(failed);
-        s.timeouts += u32::from(timed_out);
-        sum += d;
-        min = min.min(d);
-        max = max.max(d);
+        s.duration_max = s.duration_max.max(*d);
     }
     if s.invocations > 0 {
-        s.duration_sum = sum;
-        s.duration_min = min;
-        s.duration_max = max;
-        let busy = sum / 60_000.0 * (1.0 + 1.5 * rng.f64());
-        s.concurrency = (busy.ceil() as u32).max(1);
+        s.concurrency = ((s.duration_sum / 60_000.0).ceil() as u32).max(1);
     }
     s
 }
@@ -188,10 +230,14 @@ mod tests {
     #[test]
     fn minute_stats_are_consistent() {
         let mut rng = fastrand::Rng::with_seed(1);
-        let now = Utc::now();
+        let now = Utc::now().timestamp_millis();
         for f in FUNCTIONS {
             for ago in 0..30 {
-                let s = minute_stats(f, now, ago, &mut rng);
+                let runs: Vec<(f64, Outcome)> = plan(f, (now - 60_000, now), ago, &mut rng)
+                    .into_iter()
+                    .map(|p| (duration_ms(f, &mut rng), p.outcome))
+                    .collect();
+                let s = minute_stats(&runs, minute_throttles(f, &mut rng));
                 assert!(s.errors <= s.invocations);
                 assert!(s.timeouts <= s.errors);
                 if s.invocations > 0 {
@@ -207,11 +253,22 @@ mod tests {
     fn scheduled_functions_run_on_schedule() {
         let f = spec("session-cleanup").expect("exists");
         let mut rng = fastrand::Rng::with_seed(3);
-        let start = DateTime::from_timestamp(1_800_000_000 - 1_800_000_000_i64.rem_euclid(60), 0)
-            .expect("valid");
-        let runs: u32 = (0..150)
-            .map(|m| minute_stats(f, start + chrono::Duration::minutes(m), 0, &mut rng).invocations)
-            .sum();
+        let start = (1_800_000_000 - 1_800_000_000_i64.rem_euclid(60)) * 1000;
+        let runs = plan(f, (start, start + 150 * 60_000), 0, &mut rng).len();
         assert_eq!(runs, 10);
+        // Planned second by second, the same runs.
+        let by_second: usize = (0..150 * 60)
+            .map(|s| plan(f, (start + s * 1000, start + (s + 1) * 1000), 0, &mut rng).len())
+            .sum();
+        assert_eq!(by_second, 10);
+    }
+
+    #[test]
+    fn planned_rates_follow_the_model() {
+        let f = spec("orders-api").expect("exists");
+        let mut rng = fastrand::Rng::with_seed(9);
+        let t = 1_800_000_000_000;
+        let n = plan(f, (t, t + 60 * 60_000), 100, &mut rng).len();
+        assert!((42 * 60 / 2..42 * 60 * 2).contains(&n), "{n}");
     }
 }

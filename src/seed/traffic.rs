@@ -6,9 +6,10 @@ use aws_sdk_cloudwatch::types::StateValue;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use futures::{StreamExt, TryStreamExt};
 
-use super::catalog::{DLQ, FUNCTIONS, FunctionSpec, Load, ON_FAILURE_QUEUE};
-use super::logs::{self, Invocation, Outcome};
-use super::{Emulator, SeedError, aws, demo, model};
+use super::catalog::{DLQ, FUNCTIONS, FunctionSpec, ON_FAILURE_QUEUE};
+use super::logs::{self, Invocation, Run};
+use super::model::Planned;
+use super::{Emulator, SeedError, aws, demo, model, sim};
 
 /// Alarms that traffic flips between OK and ALARM, with whether each starts in ALARM.
 const FLIPPABLE: &[(&str, bool)] = &[
@@ -53,6 +54,10 @@ pub struct TrafficState {
     next_dlq_message: Option<DateTime<Utc>>,
     next_failure_record: Option<DateTime<Utc>>,
     queue_urls: HashMap<&'static str, String>,
+    /// The time the last tick simulated up to (the next tick plans the invocations after it).
+    last_tick_ms: Option<i64>,
+    /// Invocations that ran, per function, until their minute's metrics are published.
+    runs: HashMap<&'static str, Vec<Run>>,
     /// Ticks so far.
     pub ticks: u64,
 }
@@ -76,6 +81,8 @@ impl TrafficState {
             next_dlq_message: None,
             next_failure_record: None,
             queue_urls: HashMap::new(),
+            last_tick_ms: None,
+            runs: HashMap::new(),
             ticks: 0,
         }
     }
@@ -100,43 +107,17 @@ pub struct TickSummary {
     pub failure_records: usize,
 }
 
-fn rate(spec: &FunctionSpec) -> f64 {
-    match spec.load {
-        Load::PerMinute(r) => r,
-        Load::Every(_) | Load::Throttled(_) => 0.0,
-    }
-}
-
-/// Picks a function in proportion to its traffic.
-fn pick_function(rng: &mut fastrand::Rng) -> &'static FunctionSpec {
-    let total: f64 = FUNCTIONS.iter().map(rate).sum();
-    let mut x = rng.f64() * total;
-    for f in FUNCTIONS {
-        x -= rate(f);
-        if x <= 0.0 && rate(f) > 0.0 {
-            return f;
-        }
-    }
-    &FUNCTIONS[0]
-}
-
-/// Starts one invocation: picks (or cold-starts) an environment and queues its log events.
+/// Starts one planned invocation: picks (or cold-starts) an environment, queues its log events and
+/// keeps the run for its minute's metrics.
 fn invoke(
     state: &mut TrafficState,
     e: &Emulator,
     spec: &'static FunctionSpec,
-    start: i64,
+    planned: &Planned,
     summary: &mut TickSummary,
 ) {
     let rng = &mut state.rng;
-    let failed = rng.f64() < model::error_rate(spec, 0);
-    let outcome = if !failed {
-        Outcome::Ok
-    } else if rng.f64() < spec.timeout_share {
-        Outcome::Timeout
-    } else {
-        Outcome::Error
-    };
+    let (start, outcome) = (planned.start_ms, planned.outcome);
     let version = logs::pick_version(spec, rng);
     let envs = state.envs.entry(spec.name).or_default();
     let free = envs
@@ -169,10 +150,16 @@ fn invoke(
         cold,
         outcome,
     };
-    let (events, end) = logs::invocation_events(&inv, rng);
+    let (events, end, duration_ms) = logs::invocation_events_timed(&inv, rng);
     let env = &mut envs[idx];
     env.free_at = end + 1;
     env.pending.extend(events);
+    state.runs.entry(spec.name).or_default().push(Run {
+        start_ms: start,
+        version,
+        outcome,
+        duration_ms,
+    });
     summary.invocations += 1;
     summary.cold_starts += usize::from(cold);
 }
@@ -248,14 +235,32 @@ async fn publish_metrics(
     }
     // After a pause, catch up on at most five minutes.
     let first = (last + Duration::minutes(1)).max(last_complete - Duration::minutes(4));
+    let next_ms = (last_complete + Duration::minutes(1)).timestamp_millis();
     let mut data = Vec::new();
-    let mut minute = first;
-    while minute <= last_complete {
-        for spec in FUNCTIONS {
-            let stats = model::minute_stats(spec, minute, 0, &mut state.rng);
-            data.extend(super::lambda_datapoints(spec.name, minute, &stats));
+    for spec in FUNCTIONS {
+        let mut runs = state.runs.remove(spec.name).unwrap_or_default();
+        let (done, later): (Vec<Run>, Vec<Run>) =
+            runs.drain(..).partition(|r| r.start_ms < next_ms);
+        if !later.is_empty() {
+            state.runs.insert(spec.name, later);
         }
-        minute += Duration::minutes(1);
+        let mut throttles = std::collections::BTreeMap::new();
+        let mut minute = first;
+        while minute <= last_complete {
+            let thr = model::minute_throttles(spec, &mut state.rng);
+            if thr > 0 {
+                throttles.insert(minute.timestamp_millis(), thr);
+            }
+            minute += Duration::minutes(1);
+        }
+        let first_ms = first.timestamp_millis();
+        let done: Vec<Run> = done
+            .into_iter()
+            .filter(|r| r.start_ms >= first_ms)
+            .collect();
+        let alias = sim::alias_of(spec);
+        let minutes = sim::aggregate(alias, &done, &throttles);
+        data.extend(sim::datapoints(spec.name, alias, &minutes));
     }
     state.last_metrics_minute = Some(last_complete);
     summary.metric_datapoints += super::put_metrics(e, data).await?;
@@ -384,8 +389,9 @@ async fn send_messages(
     Ok(())
 }
 
-/// One second of traffic: a few invocations' log lines (with cold starts on new streams, errors and
-/// timeouts), a minute of metrics when a minute has passed, now and then an alarm flip and new
+/// One second of traffic: the invocations the model plans since the last tick, logged (with cold
+/// starts on new streams, errors and timeouts), the metrics of every minute that has passed,
+/// aggregated from those same invocations, now and then an alarm flip and new
 /// DLQ / on-failure messages. Every part runs even when another fails; the first error is returned.
 pub async fn traffic_tick(
     e: &Emulator,
@@ -395,11 +401,16 @@ pub async fn traffic_tick(
     let mut summary = TickSummary::default();
     state.ticks += 1;
     let now_ms = now.timestamp_millis();
-    let n = 2 + state.rng.usize(0..4);
-    for _ in 0..n {
-        let spec = pick_function(&mut state.rng);
-        let start = now_ms - state.rng.i64(0..1000);
-        invoke(state, e, spec, start, &mut summary);
+    // The invocations since the last tick (at most five minutes after a pause), at the model's rates.
+    let from = state
+        .last_tick_ms
+        .unwrap_or(now_ms - 1000)
+        .clamp(now_ms - 5 * 60_000, now_ms);
+    state.last_tick_ms = Some(now_ms);
+    for spec in FUNCTIONS {
+        for planned in model::plan(spec, (from, now_ms), 0, &mut state.rng) {
+            invoke(state, e, spec, &planned, &mut summary);
+        }
     }
     let results = [
         flush_logs(e, state, now_ms, &mut summary).await,
@@ -411,21 +422,4 @@ pub async fn traffic_tick(
         r?;
     }
     Ok(summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn busy_functions_are_picked_more() {
-        let mut rng = fastrand::Rng::with_seed(11);
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for _ in 0..5000 {
-            *counts.entry(pick_function(&mut rng).name).or_default() += 1;
-        }
-        assert!(counts["auth-authorizer"] > counts["geo-ip-lookup"] * 5);
-        assert!(!counts.contains_key("legacy-admin-api"));
-        assert!(!counts.contains_key("nightly-report"));
-    }
 }

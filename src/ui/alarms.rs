@@ -1,7 +1,7 @@
 //! The alarms pane: firing first, state colours, muted alarms marked; the detail with the history.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
@@ -12,7 +12,7 @@ use crate::domain::alarm::{Alarm, AlarmState};
 use crate::sanitize::sanitize;
 use crate::theme::{Role, Theme};
 
-use super::format::{age, spinner, timestamp, truncate};
+use super::format::{age, column_widths, spinner, timestamp, truncate};
 
 fn state_role(s: AlarmState) -> Role {
     match s {
@@ -141,6 +141,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(20)
         .clamp(20, 56);
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(17),
+        Constraint::Length(u16::try_from(name_width).unwrap_or(56)),
+        Constraint::Length(48),
+        Constraint::Length(10),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Min(10),
+    ];
+    // Names and metrics cut to the width the table gives them end in "…" (Enter shows them whole).
+    let cut = column_widths(&widths, inner.width, 1, Flex::Start);
+    let fit = |s: &str, i: usize| truncate(s, usize::from(cut.get(i).copied().unwrap_or(0)));
     let rows = pane.rows().skip(pane.offset).take(body_rows).map(|a| {
         let mark = if pane.marked.contains(&a.name) {
             "●"
@@ -155,8 +168,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Row::new([
             Cell::from(Span::styled(mark, t.style(Role::Accent))),
             Cell::from(Span::styled(a.state.as_str(), t.style(state_role(a.state)))),
-            Cell::from(sanitize(&a.name).into_owned()),
-            Cell::from(truncate(&sanitize(&metric(a)), 48)),
+            Cell::from(fit(&sanitize(&a.name), 2)),
+            Cell::from(fit(&truncate(&sanitize(&metric(a)), 48), 3)),
             Cell::from(threshold(a)),
             Cell::from(
                 a.since()
@@ -166,33 +179,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Cell::from(sanitize(&a.reason).into_owned()),
         ])
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(17),
-            Constraint::Length(u16::try_from(name_width).unwrap_or(56)),
-            Constraint::Length(48),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Min(10),
-        ],
-    )
-    .header(
-        Row::new([
-            "",
-            "STATE",
-            "NAME",
-            "METRIC",
-            "THRESHOLD",
-            "SINCE",
-            "ACTIONS",
-            "REASON",
-        ])
-        .style(t.style(Role::TableHeader)),
-    )
-    .row_highlight_style(t.style(Role::Selection));
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new([
+                "",
+                "STATE",
+                "NAME",
+                "METRIC",
+                "THRESHOLD",
+                "SINCE",
+                "ACTIONS",
+                "REASON",
+            ])
+            .style(t.style(Role::TableHeader)),
+        )
+        .row_highlight_style(t.style(Role::Selection));
     let mut state =
         TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
     frame.render_stateful_widget(table, inner, &mut state);
@@ -361,7 +362,7 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect, detail: &AlarmDetail) {
     );
     frame.render_widget(
         Paragraph::new(Span::styled(
-            " M mute/unmute · l/m jump to logs/metrics at the alarm time (those panes are not built yet) · Esc back",
+            " M mute/unmute · l/m jump to logs/metrics at the alarm time · Esc back",
             t.style(Role::Muted),
         )),
         note,

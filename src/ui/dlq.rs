@@ -3,7 +3,7 @@
 //! comes from the account or from senders: all of it goes through `sanitize`.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
@@ -14,7 +14,7 @@ use crate::domain::dlq::{AgeSource, Dlq, DlqMessage, Trend};
 use crate::sanitize::sanitize;
 use crate::theme::{Role, Theme};
 
-use super::format::{spinner, timestamp, truncate};
+use super::format::{column_widths, spinner, timestamp, truncate};
 
 fn s(x: &str) -> String {
     sanitize(x).into_owned()
@@ -234,6 +234,20 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(20)
         .clamp(12, 40);
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(u16::try_from(name_width).unwrap_or(40)),
+        Constraint::Length(40),
+        Constraint::Length(30),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Length(27),
+        Constraint::Min(11),
+    ];
+    // Queue names cut to their column end in "…" (the peek's title shows the whole name).
+    let cut = column_widths(&widths, inner.width, 1, Flex::Start);
+    let name_cut = usize::from(cut.get(1).copied().unwrap_or(0));
     let rows = pane
         .all()
         .iter()
@@ -262,7 +276,10 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
             };
             Row::new([
                 Cell::from(Span::styled(flag, t.style(Role::Error))),
-                Cell::from(Span::styled(s(&d.name), t.style(name_role))),
+                Cell::from(Span::styled(
+                    truncate(&s(&d.name), name_cut),
+                    t.style(name_role),
+                )),
                 Cell::from(truncate(&kind, 40)),
                 Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
                 Cell::from(count(d.visible)),
@@ -276,35 +293,22 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
                 }),
             ])
         });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(u16::try_from(name_width).unwrap_or(40)),
-            Constraint::Length(40),
-            Constraint::Length(30),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Length(27),
-            Constraint::Min(11),
-        ],
-    )
-    .header(
-        Row::new([
-            "",
-            "QUEUE",
-            "KIND",
-            "FUNCTIONS",
-            "VISIBLE",
-            "IN FLIGHT",
-            "DELAYED",
-            "OLDEST",
-            "TREND",
-        ])
-        .style(t.style(Role::TableHeader)),
-    )
-    .row_highlight_style(t.style(Role::Selection));
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new([
+                "",
+                "QUEUE",
+                "KIND",
+                "FUNCTIONS",
+                "VISIBLE",
+                "IN FLIGHT",
+                "DELAYED",
+                "OLDEST",
+                "TREND",
+            ])
+            .style(t.style(Role::TableHeader)),
+        )
+        .row_highlight_style(t.style(Role::Selection));
     let mut state =
         TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
     frame.render_stateful_widget(table, inner, &mut state);

@@ -40,13 +40,70 @@ pub fn spinner(now: DateTime<Utc>) -> &'static str {
     FRAMES[(now.timestamp_subsec_millis() / 125) as usize % FRAMES.len()]
 }
 
-/// Cuts `s` to at most `max` characters, marking the cut with `…`.
+/// Cuts `s` to at most `max` terminal columns (wide characters count two), marking the cut with
+/// `…`. Every name cut to fit a column goes through here, so a cut is never silent.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
         return s.to_string();
     }
-    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
-    format!("{cut}…")
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The widths a [`ratatui::widgets::Table`] gives columns with these `constraints` in `width` cells
+/// (the same layout the table computes), so cells can be cut to them with [`truncate`].
+pub fn column_widths(
+    constraints: &[ratatui::layout::Constraint],
+    width: u16,
+    spacing: u16,
+    flex: ratatui::layout::Flex,
+) -> Vec<u16> {
+    ratatui::layout::Layout::horizontal(constraints.iter().copied())
+        .flex(flex)
+        .spacing(spacing)
+        .split(ratatui::layout::Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width)
+        .collect()
+}
+
+/// The rows `line` takes when word-wrapped at `width` columns (as `Paragraph` with `Wrap` draws it;
+/// a word longer than the width is broken).
+pub fn wrapped_rows(line: &ratatui::text::Line<'_>, width: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width.max(1));
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split_whitespace() {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else if w <= width {
+            rows += 1;
+            used = w;
+        } else {
+            // A long word is broken over rows.
+            rows += usize::from(used > 0) + (w - 1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// A count as the tables show it; a number that could not be fetched is `n/a`, never 0.
@@ -96,5 +153,41 @@ mod tests {
     fn truncate_marks_the_cut() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("abc", 1), "…");
+    }
+
+    #[test]
+    fn long_messages_wrap_at_words() {
+        let line = ratatui::text::Line::from("one two three four");
+        assert_eq!(wrapped_rows(&line, 80), 1);
+        assert_eq!(wrapped_rows(&line, 9), 3, "one two / three / four");
+        assert_eq!(wrapped_rows(&line, 13), 2, "one two three / four");
+        assert_eq!(wrapped_rows(&line, 5), 4);
+        assert_eq!(wrapped_rows(&ratatui::text::Line::from("abcdefghij"), 4), 3);
+        assert_eq!(wrapped_rows(&ratatui::text::Line::default(), 10), 1);
+    }
+
+    #[test]
+    fn truncate_counts_terminal_columns_not_characters() {
+        use unicode_width::UnicodeWidthStr;
+        // Each ideograph is two columns wide: four columns hold one and the ellipsis.
+        let cut = truncate("日本語の関数", 4);
+        assert_eq!(cut, "日…");
+        assert!(cut.width() <= 4);
+        assert_eq!(truncate("payments-webhook-errors", 12), "payments-we…");
+    }
+
+    #[test]
+    fn column_widths_match_a_table_squeezed_into_a_narrow_area() {
+        use ratatui::layout::{Constraint, Flex};
+        let w = column_widths(
+            &[Constraint::Length(20), Constraint::Min(10)],
+            24,
+            1,
+            Flex::Start,
+        );
+        assert_eq!(w.iter().sum::<u16>() + 1, 24);
+        assert!(w[0] < 20, "{w:?}");
     }
 }

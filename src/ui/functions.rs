@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::{App, Layout, SortColumn};
-use crate::domain::metrics::health::{Health, HealthKind, evaluate_health};
+use crate::domain::metrics::health::{Health, HealthKind, Level};
 use crate::domain::metrics::{Reading, row_series};
 use crate::domain::{Function, Phase};
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
-use super::format::{bytes, count_reading, millis_reading, spinner, timestamp};
+use super::format::{bytes, count_reading, millis_reading, spinner, timestamp, truncate};
 
 fn title(app: &App) -> Line<'static> {
     let t = &app.theme;
@@ -101,10 +101,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     let header_cells = columns.iter().map(|c| {
         let arrow = match c.sort {
             Some(s) if s == pane.sort => {
-                if pane.descending {
-                    " ▼"
-                } else {
+                if s.largest_first() == pane.descending {
                     " ▲"
+                } else {
+                    " ▼"
                 }
             }
             _ => "",
@@ -113,11 +113,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     });
     let header = Row::new(header_cells).style(t.style(Role::TableHeader));
     let body_rows = usize::from(inner.height.saturating_sub(1));
+    let name_cut = columns
+        .first()
+        .map_or(inner.width, |c| c.width.min(inner.width));
     let rows = pane.rows().skip(pane.offset).take(body_rows).map(|f| {
         let mut fixed = cells(f);
         if pane.marked.contains(&f.name) {
             fixed[0] = format!("● {}", fixed[0]);
         }
+        // A cut name ends in "…" (Enter opens the detail with the full name).
+        fixed[0] = truncate(&fixed[0], usize::from(name_cut));
         let m = metric_cells(app, f);
         let row_cells: Vec<Cell> = columns
             .iter()
@@ -197,20 +202,20 @@ fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col>
         },
         Col {
             title: "HEALTH",
-            width: 8,
-            sort: None,
+            width: 9,
+            sort: Some(SortColumn::Health),
             kind: ColKind::Metric(0),
         },
         Col {
             title: "INVOC",
             width: 6,
-            sort: None,
+            sort: Some(SortColumn::Invocations),
             kind: ColKind::Metric(1),
         },
         Col {
             title: "ERR%",
             width: 6,
-            sort: None,
+            sort: Some(SortColumn::ErrorPct),
             kind: ColKind::Metric(2),
         },
         Col {
@@ -220,13 +225,13 @@ fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col>
                 "P99"
             },
             width: 7,
-            sort: None,
+            sort: Some(SortColumn::Duration),
             kind: ColKind::Metric(3),
         },
         Col {
             title: "THROT",
             width: 5,
-            sort: None,
+            sort: Some(SortColumn::Throttles),
             kind: ColKind::Metric(4),
         },
         Col {
@@ -306,43 +311,57 @@ fn sparkline(values: &[u64], n: usize) -> String {
 
 fn health_label(kind: HealthKind) -> &'static str {
     match kind {
-        HealthKind::SlowDuration => "SLOW",
-        HealthKind::Throttling => "THROTTLE",
-        HealthKind::ErrorRateRising => "ERR ↑",
+        HealthKind::AlarmFiring => "ALARM",
+        HealthKind::Errors => "ERR",
+        HealthKind::Timeout => "TIMEOUT",
+        HealthKind::Throttling => "THROT",
         HealthKind::DlqNotEmpty => "DLQ",
+        HealthKind::SlowDuration => "SLOW",
         HealthKind::DeprecatedRuntime => "DEPREC",
         HealthKind::AsyncWithoutDlq => "NO DLQ",
     }
 }
 
-/// The health of `f` from the row metrics (when fetched); deprecation is known without them.
-pub(crate) fn health(app: &App, f: &Function) -> Option<Health> {
-    let batch = app.row_metrics.data.as_ref()?;
-    batch.get(&row_series(&f.name)[0])?;
-    Some(evaluate_health(f, batch, app.health_extras(&f.name)))
+/// `ERR+3`: the most severe flag and how many others the reason line lists.
+pub(crate) fn health_text(h: &Health) -> Option<String> {
+    let worst = h.worst()?;
+    let label = health_label(worst.kind);
+    Some(match h.others() {
+        0 => label.to_string(),
+        n => format!("{label}+{n}"),
+    })
+}
+
+fn level_role(level: Option<Level>) -> Role {
+    match level {
+        Some(Level::Crit) => Role::Error,
+        Some(Level::Warn) => Role::Warning,
+        None => Role::Text,
+    }
 }
 
 /// HEALTH, INVOC, ERR%, P99, THROT, TREND for one function; `…` until fetched, `n/a` when refused.
+/// HEALTH shows what is known without metrics (a firing alarm, DLQ messages, the runtime) at once.
 fn metric_cells(app: &App, f: &Function) -> [Cell<'static>; 6] {
     let t = &app.theme;
+    let h = app.function_health(f);
     let covered = app
         .row_metrics
         .data
         .as_ref()
         .filter(|b| b.get(&row_series(&f.name)[0]).is_some());
+    let health = |ok: Cell<'static>| match health_text(&h) {
+        Some(text) => Cell::from(Span::styled(text, t.style(level_role(h.level())))),
+        None => ok,
+    };
     let Some(batch) = covered else {
         let pending = if app.row_metrics.is_loading() {
             "…"
         } else {
             "—"
         };
-        let health = if f.runtime_deprecated() {
-            Cell::from(Span::styled("DEPREC", t.style(Role::Warning)))
-        } else {
-            Cell::from(Span::styled(pending, t.style(Role::Muted)))
-        };
         return [
-            health,
+            health(Cell::from(Span::styled(pending, t.style(Role::Muted)))),
             Cell::from(pending),
             Cell::from(pending),
             Cell::from(pending),
@@ -351,26 +370,22 @@ fn metric_cells(app: &App, f: &Function) -> [Cell<'static>; 6] {
         ];
     };
     let row = batch.row(&f.name);
-    let health = match health(app, f).as_ref().and_then(Health::worst) {
-        Some(flag) => Cell::from(Span::styled(health_label(flag.kind), t.style(Role::Error))),
-        None => Cell::from(Span::styled("ok", t.style(Role::Ok))),
-    };
     let err_pct = match &row.error_pct {
         Reading::Value(v) => Span::styled(
             format!("{v:.1}%"),
-            t.style(if *v > 0.0 { Role::Error } else { Role::Text }),
+            t.style(level_role(app.config.health.error_level(*v))),
         ),
         Reading::NoData => Span::styled("—", t.style(Role::Muted)),
         Reading::Unavailable(_) => Span::styled("n/a", t.style(Role::Warning)),
     };
     let throttles = count_reading(&row.throttles);
     let throttle_role = if row.throttles.value().is_some_and(|v| v > 0.0) {
-        Role::Error
+        Role::Warning
     } else {
         Role::Text
     };
     [
-        health,
+        health(Cell::from(Span::styled("ok", t.style(Role::Ok)))),
         Cell::from(count_reading(&row.invocations)),
         Cell::from(err_pct),
         Cell::from(millis_reading(&row.duration)),

@@ -35,6 +35,8 @@ struct ChartSpec {
     title: String,
     /// Milliseconds (durations, ages) or counts: how the y labels are written.
     millis: bool,
+    /// Sums per period, drawn as bars (durations and maxima are lines).
+    bars: bool,
     lines: Vec<Plot>,
     marks: Vec<(String, f64, Role)>,
     /// Why something the chart would show is missing (percentiles refused, a series error).
@@ -180,6 +182,8 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
         out.push(ChartSpec {
             title,
             millis: false,
+            // Two sides' bars would hide each other: side by side, sums are lines too.
+            bars: compare.is_none(),
             lines,
             marks: if compare.is_none() {
                 alarm_marks(alarms, metric)
@@ -235,6 +239,7 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
     out.push(ChartSpec {
         title: "Duration".into(),
         millis: true,
+        bars: false,
         lines,
         marks,
         note,
@@ -275,6 +280,7 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             out.push(ChartSpec {
                 title: format!("{} ({})", metric.as_str(), stat.as_str()),
                 millis: metric.unit() == "Milliseconds",
+                bars: stat == Stat::Sum,
                 lines,
                 marks: alarm_marks(alarms, metric),
                 note,
@@ -317,12 +323,29 @@ fn human_ms(v: f64) -> String {
     }
 }
 
+/// A count axis: the top and the step between labels, whole numbers in steps of 1, 2 or 5 × 10^k,
+/// two to five steps high.
+pub(crate) fn count_axis(max: f64) -> (f64, f64) {
+    if max <= 0.0 || !max.is_finite() {
+        return (1.0, 1.0);
+    }
+    let rough = (max / 4.0).max(1.0);
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * magnitude);
+    let top = (max / step).ceil().max(1.0) * step;
+    (top, step)
+}
+
 fn human_count(v: f64) -> String {
     if v >= 1_000_000.0 {
         format!("{:.1}M", v / 1_000_000.0)
     } else if v >= 10_000.0 {
         format!("{:.0}k", v / 1000.0)
-    } else if v >= 10.0 || v == 0.0 {
+    } else if v >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.1}")
@@ -605,20 +628,36 @@ fn draw_chart(
         .chain(spec.marks.iter().map(|m| m.1))
         .fold(0.0_f64, f64::max);
     let has_points = spec.lines.iter().any(|l| !l.points.is_empty());
-    if !has_points {
+    let all_zero = spec
+        .lines
+        .iter()
+        .all(|l| l.points.iter().all(|p| p.1 == 0.0));
+    if !has_points || all_zero {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let text = spec
-            .note
-            .clone()
-            .unwrap_or_else(|| "no datapoints in range".to_string());
+        let text = match &spec.note {
+            Some(note) => note.clone(),
+            // Fetched, and zero in every period: nothing happened (not "no data").
+            None if has_points => "none in range".to_string(),
+            None => "no datapoints in range".to_string(),
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.style(Role::Muted))).wrap(Wrap { trim: true }),
             inner,
         );
         return;
     }
-    let y_max = if data_max <= 0.0 { 1.0 } else { data_max * 1.1 };
+    let (y_max, y_labels) = if spec.millis {
+        let top = if data_max <= 0.0 { 1.0 } else { data_max * 1.1 };
+        (top, vec![human_ms(0.0), human_ms(top / 2.0), human_ms(top)])
+    } else {
+        let (top, step) = count_axis(data_max);
+        let steps = (top / step).round().clamp(1.0, 10.0) as u8;
+        let labels = (0..=steps)
+            .map(|i| human_count(f64::from(i) * step))
+            .collect();
+        (top, labels)
+    };
     let marks: Vec<(Vec<(f64, f64)>, Role)> = spec
         .marks
         .iter()
@@ -628,7 +667,35 @@ fn draw_chart(
         .map(|at| (at - batch.start).num_seconds() as f64)
         .filter(|x| (0.0..=x_max).contains(x))
         .map(|x| vec![(x, 0.0), (x, y_max)]);
+    // A bar covers its whole period (a point every half period, so no column between two bars is
+    // left empty); a zero bar is nothing.
+    let period = f64::from(batch.period_s.max(1));
+    let bars: Vec<Vec<(f64, f64)>> = spec
+        .lines
+        .iter()
+        .map(|l| {
+            l.points
+                .iter()
+                .filter(|p| spec.bars && p.1 > 0.0)
+                .flat_map(|&(x, y)| [(x, y), (x + period / 2.0, y)])
+                .collect()
+        })
+        .collect();
     let mut datasets: Vec<Dataset> = Vec::new();
+    for (l, bar) in spec.lines.iter().zip(&bars) {
+        let dataset = if spec.bars {
+            Dataset::default()
+                .marker(Marker::HalfBlock)
+                .graph_type(GraphType::Bar)
+                .data(bar)
+        } else {
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .data(&l.points)
+        };
+        datasets.push(dataset.style(t.style(l.role)));
+    }
     for (points, role) in &marks {
         datasets.push(
             Dataset::default()
@@ -647,22 +714,6 @@ fn draw_chart(
                 .data(points),
         );
     }
-    for l in &spec.lines {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.style(l.role))
-                .data(&l.points),
-        );
-    }
-    let y_label = |v: f64| {
-        if spec.millis {
-            human_ms(v)
-        } else {
-            human_count(v)
-        }
-    };
     let mid = batch.start + chrono::TimeDelta::seconds(span_s / 2);
     let muted: Style = t.style(Role::Muted);
     let chart = Chart::new(datasets)
@@ -673,11 +724,12 @@ fn draw_chart(
             time_label(mid, span_s),
             time_label(batch.end, span_s),
         ]))
-        .y_axis(Axis::default().style(muted).bounds([0.0, y_max]).labels([
-            y_label(0.0),
-            y_label(y_max / 2.0),
-            y_label(y_max),
-        ]));
+        .y_axis(
+            Axis::default()
+                .style(muted)
+                .bounds([0.0, y_max])
+                .labels(y_labels),
+        );
     frame.render_widget(chart, area);
     if let Some(note) = &spec.note {
         let inner = Rect {

@@ -23,6 +23,8 @@ mod tests;
 mod tests_metrics;
 #[cfg(test)]
 mod tests_nav;
+#[cfg(test)]
+mod tests_truth;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as RLayout, Rect};
@@ -41,10 +43,12 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
         draw_body(app, frame, area, &mut layout);
         return layout;
     }
+    // The footer grows when a message wraps, leaving the body at least one row.
+    let foot_height = status::height(app, area.width).min(area.height - 2);
     let [head, body, foot] = RLayout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(foot_height),
     ])
     .areas(area);
     header::draw(app, frame, head);

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, FlashLevel, InputPurpose, Mode, View, keymap};
 use crate::sanitize::sanitize;
@@ -11,16 +11,27 @@ use crate::theme::Role;
 
 use super::format::age;
 
+/// Rows the flash / input line may take when it does not fit on one (it wraps at word boundaries
+/// instead of being cut mid-word).
+pub const MAX_MESSAGE_ROWS: u16 = 4;
+
+/// The footer's height at `width`: the flash / input line, wrapped, then the key hints.
+pub fn height(app: &App, width: u16) -> u16 {
+    super::format::wrapped_rows(&input_or_flash_line(app), width).clamp(1, MAX_MESSAGE_ROWS) + 1
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    draw_input_or_flash(app, frame, top);
+    let [top, bottom] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(input_or_flash_line(app)).wrap(Wrap { trim: false }),
+        top,
+    );
     draw_hints(app, frame, bottom);
 }
 
-fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
+fn input_or_flash_line(app: &App) -> Line<'static> {
     let t = &app.theme;
-    let line = match &app.mode {
+    match &app.mode {
         Mode::Filter { line } => {
             let mut spans = vec![Span::styled("/", t.style(Role::Key))];
             spans.extend(super::prompt::spans(t, line, Role::Text));
@@ -64,13 +75,13 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
                 && app
                     .functions
                     .selected_function()
-                    .and_then(|f| super::functions::health(app, f))
+                    .map(|f| app.function_health(f))
                     .is_some_and(|h| !h.is_healthy()) =>
             {
                 let reasons: Vec<String> = app
                     .functions
                     .selected_function()
-                    .and_then(|f| super::functions::health(app, f))
+                    .map(|f| app.function_health(f))
                     .map(|h| h.flags.into_iter().map(|f| f.reason).collect())
                     .unwrap_or_default();
                 Line::from(Span::styled(
@@ -90,8 +101,7 @@ fn draw_input_or_flash(app: &App, frame: &mut Frame, area: Rect) {
             }
             None => Line::default(),
         },
-    };
-    frame.render_widget(Paragraph::new(line), area);
+    }
 }
 
 /// The prompt's label, with what is set now when the prompt starts empty (↑ recalls it).

@@ -906,6 +906,7 @@ fn dlq_functions_flag_non_empty_dlq_and_async_without_dlq() {
     // orders-api is selected: its reason is shown.
     let names: Vec<String> = app.functions.rows().map(|f| f.name.clone()).collect();
     let orders = names.iter().position(|n| n == "orders-api").unwrap();
+    key(&mut app, KeyCode::Char('g'));
     for _ in 0..orders {
         key(&mut app, KeyCode::Char('j'));
     }

@@ -19,6 +19,7 @@ impl App {
             .map(|prev| crate::domain::alarm::flipped_to_alarm(prev, &firing))
             .unwrap_or_default();
         self.firing.succeed(firing, now);
+        self.refresh_row_keys();
         if first_look || flipped.is_empty() {
             return Vec::new();
         }

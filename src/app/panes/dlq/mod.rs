@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use crate::aws::dlq::DlqDiscovery;
 use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{
-    DepthSample, Dlq, DlqMessage, PathChoice, RedrivePlan, RedriveProgress, RedriveSummary,
-    ScannedFunction, Trend, trend,
+    DepthHistory, Dlq, DlqMessage, PathChoice, RedrivePlan, RedriveProgress, RedriveSummary,
+    ScannedFunction, TREND_WINDOW, Trend,
 };
 use crate::domain::{Function, Remote};
 
@@ -390,8 +390,8 @@ pub struct DlqPane {
     pub next_plan_dry_run: bool,
     /// Sub-requests of the last discovery that failed (permissions, a queue gone).
     pub partial_errors: Vec<String>,
-    /// The depth of each queue (by ARN) at the poll before the last, and the trend between the two.
-    pub(crate) samples: HashMap<String, DepthSample>,
+    /// The depths of each queue (by ARN) over the trend window, and the trend they make.
+    pub(crate) samples: HashMap<String, DepthHistory>,
     pub trends: HashMap<String, Trend>,
     pub selected: usize,
     pub offset: usize,
@@ -478,13 +478,10 @@ impl DlqPane {
     pub fn set(&mut self, mut dlqs: Vec<Dlq>, now: DateTime<Utc>) {
         dlqs.sort_by(|a, b| b.depth().cmp(&a.depth()).then_with(|| a.name.cmp(&b.name)));
         for d in &dlqs {
-            let latest = d.sample(now);
-            let t = trend(self.samples.get(&d.queue_arn), &latest);
-            // A poll that lands at the same instant (a refresh right after another) keeps the old trend.
-            if t != Trend::Unknown || !self.trends.contains_key(&d.queue_arn) {
-                self.trends.insert(d.queue_arn.clone(), t);
-            }
-            self.samples.insert(d.queue_arn.clone(), latest);
+            // A poll that lands at the same instant (a refresh right after another) adds nothing.
+            let history = self.samples.entry(d.queue_arn.clone()).or_default();
+            history.push(d.sample(now), TREND_WINDOW);
+            self.trends.insert(d.queue_arn.clone(), history.trend());
         }
         self.samples
             .retain(|arn, _| dlqs.iter().any(|d| &d.queue_arn == arn));

@@ -217,6 +217,7 @@ impl App {
                 Ok(found) => {
                     self.dlq.take_discovery(found, now);
                     self.dlq.remote.mark_ready(now);
+                    self.refresh_row_keys();
                     let rows = self.page_rows();
                     self.dlq.scroll_into_view(rows);
                 }

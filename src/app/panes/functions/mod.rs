@@ -9,10 +9,16 @@ use crate::domain::{Function, Remote};
 
 use crate::app::filter::Filter;
 
-/// Columns of the functions table, in display order.
+/// Columns of the functions table, in the order `s` cycles through them (HEALTH first: it is the
+/// default, worst first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortColumn {
+    Health,
     Name,
+    Invocations,
+    ErrorPct,
+    Duration,
+    Throttles,
     Runtime,
     Arch,
     Memory,
@@ -23,8 +29,13 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 8] = [
+    pub const ALL: [SortColumn; 13] = [
+        SortColumn::Health,
         SortColumn::Name,
+        SortColumn::Invocations,
+        SortColumn::ErrorPct,
+        SortColumn::Duration,
+        SortColumn::Throttles,
         SortColumn::Runtime,
         SortColumn::Arch,
         SortColumn::Memory,
@@ -36,7 +47,12 @@ impl SortColumn {
 
     pub fn title(self) -> &'static str {
         match self {
+            SortColumn::Health => "HEALTH",
             SortColumn::Name => "NAME",
+            SortColumn::Invocations => "INVOC",
+            SortColumn::ErrorPct => "ERR%",
+            SortColumn::Duration => "P99/MAX",
+            SortColumn::Throttles => "THROT",
             SortColumn::Runtime => "RUNTIME",
             SortColumn::Arch => "ARCH",
             SortColumn::Memory => "MEMORY",
@@ -53,9 +69,9 @@ impl SortColumn {
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
-    fn compare(self, a: &Function, b: &Function) -> std::cmp::Ordering {
+    /// The order of the function's own fields (metric columns compare in `functions_sort`).
+    pub(crate) fn compare_fields(self, a: &Function, b: &Function) -> std::cmp::Ordering {
         match self {
-            SortColumn::Name => a.name.cmp(&b.name),
             SortColumn::Runtime => a.runtime.cmp(&b.runtime),
             SortColumn::Arch => a.architecture.cmp(&b.architecture),
             SortColumn::Memory => a.memory_mb.cmp(&b.memory_mb),
@@ -63,8 +79,8 @@ impl SortColumn {
             SortColumn::State => a.state.cmp(&b.state),
             SortColumn::LastModified => a.last_modified.cmp(&b.last_modified),
             SortColumn::CodeSize => a.code_size_bytes.cmp(&b.code_size_bytes),
+            _ => a.name.cmp(&b.name),
         }
-        .then_with(|| a.name.cmp(&b.name))
     }
 }
 
@@ -88,6 +104,8 @@ pub struct FunctionsPane {
     pub filter_input: String,
     /// Functions marked with Space: `l` tails them together.
     pub marked: BTreeSet<String>,
+    /// Health and metric values per function name, for the metric sorts (see `functions_sort`).
+    pub row_keys: HashMap<String, crate::app::functions_sort::RowKey>,
 }
 
 impl Default for FunctionsPane {
@@ -99,10 +117,11 @@ impl Default for FunctionsPane {
             view: Vec::new(),
             selected: 0,
             offset: 0,
-            sort: SortColumn::Name,
+            sort: SortColumn::Health,
             descending: false,
             filter_input: String::new(),
             marked: BTreeSet::new(),
+            row_keys: HashMap::new(),
         }
     }
 }
@@ -169,11 +188,10 @@ impl FunctionsPane {
                 filter.matches(&[&f.name, f.runtime.as_deref().unwrap_or("")])
             })
             .collect();
-        let sort = self.sort;
-        view.sort_by(|&a, &b| sort.compare(&all[a], &all[b]));
-        if self.descending {
-            view.reverse();
-        }
+        let (sort, descending) = (self.sort, self.descending);
+        view.sort_by(|&a, &b| {
+            crate::app::functions_sort::compare(sort, descending, &all[a], &all[b], &self.row_keys)
+        });
         let new_selected = keep.and_then(|name| view.iter().position(|&i| all[i].name == name));
         self.view = view;
         self.selected =

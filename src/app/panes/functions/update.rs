@@ -28,6 +28,7 @@ impl App {
             } => {
                 if generation == self.generation && run == self.functions.run {
                     self.functions.apply_page(page);
+                    self.refresh_row_keys();
                     let rows = self.page_rows();
                     self.functions.scroll_into_view(rows);
                 }
@@ -87,6 +88,7 @@ impl App {
                 Ok(batch) => {
                     self.metrics_spend.push_back((now, batch.cost_usd()));
                     self.row_metrics.succeed(*batch, now);
+                    self.refresh_row_keys();
                 }
                 Err(e) => {
                     self.row_metrics.fail(e.clone(), now);
