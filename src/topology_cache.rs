@@ -48,7 +48,7 @@ pub fn path_in(
 }
 
 /// Letters, digits, `.`, `_` and `-` kept; anything else (a `/` in a profile name) becomes `_`.
-fn file_safe(s: &str) -> String {
+pub(crate) fn file_safe(s: &str) -> String {
     let cleaned: String = s
         .chars()
         .map(|c| {
@@ -63,7 +63,7 @@ fn file_safe(s: &str) -> String {
 }
 
 /// FNV-1a, 64 bits: a short name for an endpoint URL that stays the same across Rust releases.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -114,6 +114,12 @@ pub fn load(path: &Path, scope: &str) -> Option<Topology> {
 
 /// Writes the topology: private directory, private file, temporary file + rename.
 pub fn save(path: &Path, topology: &Topology) -> io::Result<()> {
+    save_json(path, topology)
+}
+
+/// Writes `value` as JSON at `path`: private directory (0700), private file (0600), through a new
+/// temporary file (never a planted symlink) renamed over the old one.
+pub(crate) fn save_json<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::other("the cache path has no directory"))?;
@@ -131,7 +137,7 @@ pub fn save(path: &Path, topology: &Topology) -> io::Result<()> {
     if meta.permissions().mode() & 0o077 != 0 {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
-    let text = serde_json::to_vec(topology).map_err(io::Error::other)?;
+    let text = serde_json::to_vec(value).map_err(io::Error::other)?;
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())

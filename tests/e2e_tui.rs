@@ -286,7 +286,9 @@ async fn tui_metrics_and_cost_panes_show_published_datapoints() {
     };
     let now = chrono::Utc::now();
     let mut data = Vec::new();
-    for m in 1..=5_i64 {
+    // Three to seven minutes ago: periods that are over and past CloudWatch's ingestion delay (a
+    // period still filling, or younger than two minutes, is never a datapoint on screen).
+    for m in 3..=7_i64 {
         let t =
             aws_smithy_types::DateTime::from_secs((now - chrono::Duration::minutes(m)).timestamp());
         data.push(

@@ -2,14 +2,11 @@
 //! in pages of 50), and lambdash behind it on a few hundred functions.
 //!
 //! Two groups of tests:
-//! - the proxy itself: buckets, group mapping, spec parsing, throttle shapes, pages (these pass on
-//!   main);
-//! - `needs_scheduler_*`: lambdash's behaviour behind the proxy — every group's busiest 10 s within
-//!   lambdash's share, the rest of the account refused ≤ 1 %, the DLQ topology complete in time. These
-//!   FAIL on main until the request scheduler (branch `sched`) and discovery in O(pages) (branch
-//!   `discovery`) land: main sends ≈ 3 Lambda control-plane calls per function as fast as the
-//!   endpoint answers. `#[ignore]`d so CI stays green meanwhile: `cargo test --test quota_proxy --
-//!   --ignored` runs it (about 110 s on main, where it fails).
+//! - the proxy itself: buckets, group mapping, spec parsing, throttle shapes, pages;
+//! - lambdash behind it (`lambdash_stays_within_its_share_*`): every group's busiest 10 s within
+//!   lambdash's share, the rest of the account refused ≤ 1 %, the DLQ topology complete in time. Before
+//!   the request scheduler and discovery in O(pages) this failed on all three (≈ 3 Lambda
+//!   control-plane calls per function, as fast as the endpoint answered).
 //!
 //! Regions of the shared emulator: ca-west-1 (pages, shapes), ap-northeast-3 (lambdash listing),
 //! mx-central-1 (scheduler test).
@@ -600,19 +597,15 @@ fn violations(stats: &Value) -> Vec<String> {
 /// within 100 s, every group's busiest 10 s stays within lambdash's share, and the rest of the account
 /// is refused at most 1 % of its requests.
 ///
-/// lambdash has to know the quotas are scaled: [`scheduler_config`] writes its `[quota]` section (the
-/// format is the scheduler's; adjust it there when `sched` lands).
+/// lambdash has to know the quotas are scaled: [`scheduler_config`] writes its `[quota]` section.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails on main until the request scheduler (sched) and O(pages) discovery (discovery) land: run with --ignored, then drop this"]
-async fn needs_scheduler_lambdash_stays_within_its_share_and_leaves_the_account_alone() {
+async fn lambdash_stays_within_its_share_and_leaves_the_account_alone() {
     const REGION: &str = "mx-central-1";
     let plan = seed(REGION, 250).await;
     let proxy = FaultProxy::start(&shared_endpoint()).await.unwrap();
     proxy.set_quota(Some(quota_proxy_spec()));
     let home = Home::new();
-    if let Some(config) = scheduler_config(SCALE) {
-        home.write_config(&config);
-    }
+    home.write_config(&scheduler_config(SCALE));
     let home = std::sync::Arc::new(home);
     let mut problems = Vec::new();
     let (out, took) = run_within(
@@ -700,12 +693,28 @@ fn topology_gaps(plan: &ScalePlan, out: &std::process::Output) -> Vec<String> {
     gaps
 }
 
-/// lambdash's config for quotas scaled by `scale`. main has no `[quota]` section (and refuses unknown
-/// ones), so none is written unless `LAMBDASH_QUOTA_TEST_CONFIG` holds one: its text, with `{scale}`
-/// replaced by the scale (e.g. `[quota]` giving Lambda's control plane `15 × {scale}` per second).
-/// When the scheduler lands, put its format here.
-fn scheduler_config(scale: f64) -> Option<String> {
-    std::env::var("LAMBDASH_QUOTA_TEST_CONFIG")
-        .ok()
-        .map(|text| text.replace("{scale}", &scale.to_string()))
+/// lambdash's config for quotas scaled by `scale`: its default third of each scaled quota, as
+/// absolute rates per group (the scheduler's `[quota]` format; `LAMBDASH_QUOTA_TEST_CONFIG`, with
+/// `{scale}` replaced, overrides it).
+fn scheduler_config(scale: f64) -> String {
+    use std::fmt::Write as _;
+    if let Ok(text) = std::env::var("LAMBDASH_QUOTA_TEST_CONFIG") {
+        return text.replace("{scale}", &scale.to_string());
+    }
+    let groups = [
+        ("lambda_control", 15.0),
+        ("lambda_get_function", 100.0),
+        ("lambda_get_policy", 15.0),
+        ("logs_filter", 5.0),
+        ("logs_get_events", 25.0),
+        ("logs_other", 5.0),
+        ("metric_data", 50.0),
+        ("describe_alarms", 9.0),
+        ("cloudwatch_other", 9.0),
+    ];
+    let mut text = String::from("[quota]\n");
+    for (group, aws_rate) in groups {
+        let _ = writeln!(text, "{group} = {:.4}", aws_rate * scale / 3.0);
+    }
+    text
 }
