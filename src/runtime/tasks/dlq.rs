@@ -84,11 +84,11 @@ fn topology_due(known: Option<&DlqDiscovery>, every: Duration, reread: bool) -> 
 }
 
 /// How long a first scan waits for the functions poller's listing before listing the functions itself
-/// (both start together; listing twice would spend the Lambda quota twice). 10,000 functions are 200
-/// pages: at a third of the control plane (5 rps) the listing alone takes 40 s or more, and a scan that
-/// gave up after a minute listed everything a second time beside it (measured: the whole list took
-/// 84 s instead of ≈ 45 s).
-const LISTING_WAIT: Duration = Duration::from_mins(5);
+/// (both start together; listing twice would spend the Lambda quota twice). At 10,000 functions (200
+/// pages at 5 rps, 40 s or more) a minute is sometimes too short and the list is read twice; waiting
+/// longer left the DLQ pane empty for minutes when the poller's listing failed (the reliability soak),
+/// so a longer wait needs to know that the listing is still making progress: not done yet.
+const LISTING_WAIT: Duration = Duration::from_mins(1);
 
 /// Reads topologies: from the on-disk cache at start, then incrementally from the last one, reusing
 /// the functions poller's listing, and writes each one back to the cache.
