@@ -3,8 +3,8 @@
 //!
 //! Written like the DLQ topology cache ([`crate::topology_cache`]): private directory and file,
 //! temporary file + rename. The functions poller sends the cached list as the first page of its first
-//! run; the listing that follows updates every row in place and drops the functions that are gone
-//! (`FunctionsPane::finish_run`), so a stale cache is never the last word.
+//! run; the listing that follows updates every row in place. A function deleted since stays listed
+//! until the next run (the cached page counts as seen in the first one), a minute later by default.
 
 use std::path::{Path, PathBuf};
 

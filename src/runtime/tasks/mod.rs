@@ -137,7 +137,7 @@ pub(super) async fn functions_poller(
 }
 
 /// The list cached by the last start, as the first page of the first run: every function on screen at
-/// once; the listing behind it updates the rows and drops the functions that are gone.
+/// once; the listing behind it updates the rows (one deleted since goes at the next run).
 async fn send_cached_list(
     cache: Option<crate::functions_cache::FunctionsCache>,
     tx: &mpsc::UnboundedSender<Msg>,
