@@ -69,12 +69,6 @@ pub(super) async fn functions_poller(
 ) {
     let mut delay = first_in;
     let mut failures: u32 = 0;
-    let cache = crate::functions_cache::FunctionsCache::default_for(
-        &clients.profile,
-        &clients.region,
-        clients.endpoint_url.as_deref(),
-    );
-    let mut first_run = true;
     loop {
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -91,16 +85,9 @@ pub(super) async fn functions_poller(
         {
             return;
         }
-        if std::mem::take(&mut first_run) {
-            send_cached_list(cache.clone(), &tx, generation, run).await;
-        }
         let page_tx = tx.clone();
-        let mut listed = Vec::new();
         let result = clients
             .list_functions_paged(|page| {
-                if cache.is_some() {
-                    listed.extend(page.iter().cloned());
-                }
                 let _ = page_tx.send(Msg::Functions(FunctionsMsg::Page {
                     generation,
                     run,
@@ -108,11 +95,6 @@ pub(super) async fn functions_poller(
                 }));
             })
             .await;
-        if result.is_ok()
-            && let Some(cache) = cache.clone()
-        {
-            keep_list(cache, listed);
-        }
         let throttled = result
             .as_ref()
             .is_err_and(crate::aws::AwsError::is_throttling);
@@ -134,41 +116,6 @@ pub(super) async fn functions_poller(
             backoff(failures, throttled, every)
         };
     }
-}
-
-/// The list cached by the last start, as the first page of the first run: every function on screen at
-/// once; the listing behind it updates the rows (one deleted since goes at the next run).
-async fn send_cached_list(
-    cache: Option<crate::functions_cache::FunctionsCache>,
-    tx: &mpsc::UnboundedSender<Msg>,
-    generation: u64,
-    run: u64,
-) {
-    let Some(cache) = cache else { return };
-    let cached = tokio::task::spawn_blocking(move || cache.load())
-        .await
-        .ok()
-        .flatten();
-    if let Some(page) = cached.filter(|p| !p.is_empty()) {
-        tracing::info!(
-            functions = page.len(),
-            "function list loaded from the cache"
-        );
-        let _ = tx.send(Msg::Functions(FunctionsMsg::Page {
-            generation,
-            run,
-            page,
-        }));
-    }
-}
-
-/// Writes a complete listing to the cache, off the async threads.
-fn keep_list(cache: crate::functions_cache::FunctionsCache, listed: Vec<crate::domain::Function>) {
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = cache.save(listed, Utc::now()) {
-            tracing::warn!(error = %e, "function list cache not written");
-        }
-    });
 }
 
 /// When a poller runs: every `every` (with jitter), first after `first_in`, at once when woken.
