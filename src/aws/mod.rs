@@ -4,9 +4,12 @@
 pub mod alarms;
 pub mod aliases;
 pub mod codedeploy;
+pub mod concurrency;
 pub mod dlq;
 mod error;
+pub mod esm;
 mod intercept;
+pub mod invoke;
 pub mod lambda;
 pub mod livetail;
 pub mod logs;

@@ -52,7 +52,7 @@ pub struct CostArgs {
 }
 
 /// A `--since` value: a duration of at least one minute, at most 455 days (CloudWatch's retention).
-fn parse_since(s: &str) -> Result<Duration, String> {
+pub(super) fn parse_since(s: &str) -> Result<Duration, String> {
     let d = crate::config::parse_duration(s)?;
     if d < Duration::from_mins(1) {
         return Err(format!(

@@ -2,11 +2,16 @@
 
 mod alarms;
 mod alias;
+mod concurrency;
 mod dlq;
+mod esm;
 mod functions;
+mod invoke;
+mod levers;
 mod metrics;
 pub(crate) mod output;
 mod quota;
+mod stop;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};
@@ -79,6 +84,16 @@ pub enum Command {
     Alias(alias::AliasArgs),
     /// Dead-letter queues: list them, peek, redrive (source queue, function or any queue), delete, purge.
     Dlq(dlq::DlqArgs),
+    /// Concurrency: the account's limit and unreserved pool, each function's reserved and provisioned
+    /// concurrency, peak and throttles (closest to their ceiling first); `set FUNCTION N|none`.
+    Concurrency(concurrency::ConcurrencyArgs),
+    /// The kill switch: reserved concurrency 0 stops every invocation (the previous value is
+    /// remembered); `--restore` brings it back.
+    Stop(stop::StopArgs),
+    /// Event source mappings (SQS, Kinesis, DynamoDB, Kafka, MQ): list, enable, disable.
+    Esm(esm::EsmArgs),
+    /// Invoke a function with a test event (its code runs: confirmed, audited, refused read-only).
+    Invoke(invoke::InvokeArgs),
     /// Invocations, errors, throttles, duration (avg/max/p50/p90/p99) and concurrency of a function.
     Metrics(metrics::MetricsArgs),
     /// Estimated cost per function (lower bound) over a range, projected to a month.
@@ -284,6 +299,12 @@ pub fn main() -> ExitCode {
                 dlq::run(&clients, args).await
             })
         }
+        Some(
+            cmd @ (Command::Concurrency(_)
+            | Command::Stop(_)
+            | Command::Esm(_)
+            | Command::Invoke(_)),
+        ) => levers::run(cmd, &opts, &runtime),
         Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
         None => {
