@@ -314,12 +314,15 @@ pub async fn report(
             functions.iter().map(|_| Availability::Skipped).collect()
         }
     };
+    // Boxed: each SDK call's future is large, and joined they would make this one ~17 KB.
     let (account, peak, reserved, provisioned, metrics) = tokio::join!(
-        account_settings(lambda, profile),
-        account_peak(cloudwatch, profile, span, period_s),
-        reserved_all(lambda, profile, functions),
-        provisioned,
-        function_metrics(cloudwatch, profile, functions, opts, period_s),
+        Box::pin(account_settings(lambda, profile)),
+        Box::pin(account_peak(cloudwatch, profile, span, period_s)),
+        Box::pin(reserved_all(lambda, profile, functions)),
+        Box::pin(provisioned),
+        Box::pin(function_metrics(
+            cloudwatch, profile, functions, opts, period_s
+        )),
     );
     let account = match account {
         Ok(a) => Availability::Ok(a),
@@ -365,14 +368,13 @@ impl Clients {
         functions: &[String],
         opts: &ReportOptions,
     ) -> ConcurrencyReport {
-        // Boxed: the joined reads make a large future.
-        Box::pin(report(
+        report(
             &self.lambda,
             &self.cloudwatch,
             &self.profile,
             functions,
             opts,
-        ))
+        )
         .await
     }
 

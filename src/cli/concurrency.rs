@@ -142,7 +142,7 @@ fn notes(report: &ConcurrencyReport) -> Vec<String> {
     }
     let mut seen = std::collections::BTreeSet::new();
     for f in &report.functions {
-        for a in [&f.provisioned_reason(), &f.reserved_reason()] {
+        for a in [&provisioned_reason(f), &reserved_reason(f)] {
             if let Some(why) = a
                 && seen.insert(why.clone())
             {
@@ -153,29 +153,22 @@ fn notes(report: &ConcurrencyReport) -> Vec<String> {
     notes
 }
 
-trait Reasons {
-    fn provisioned_reason(&self) -> Option<String>;
-    fn reserved_reason(&self) -> Option<String>;
+fn provisioned_reason(f: &FunctionConcurrency) -> Option<String> {
+    match &f.provisioned {
+        Availability::Unavailable(why) => {
+            Some(format!("provisioned concurrency unavailable: {why}"))
+        }
+        _ => None,
+    }
 }
 
-impl Reasons for FunctionConcurrency {
-    fn provisioned_reason(&self) -> Option<String> {
-        match &self.provisioned {
-            Availability::Unavailable(why) => {
-                Some(format!("provisioned concurrency unavailable: {why}"))
-            }
-            _ => None,
-        }
-    }
-
-    fn reserved_reason(&self) -> Option<String> {
-        match &self.reserved {
-            Availability::Unavailable(why) => Some(format!(
-                "reserved concurrency of {} unavailable: {why}",
-                self.function
-            )),
-            _ => None,
-        }
+fn reserved_reason(f: &FunctionConcurrency) -> Option<String> {
+    match &f.reserved {
+        Availability::Unavailable(why) => Some(format!(
+            "reserved concurrency of {} unavailable: {why}",
+            f.function
+        )),
+        _ => None,
     }
 }
 
