@@ -245,10 +245,15 @@ async fn a_throttled_kill_switch_is_reported_with_awss_message() {
             .insert("x-amzn-errortype", "TooManyRequestsException");
         r
     });
-    let client = lambda(&[&put]);
+    // A client that would retry (as lambdash's does): the lever is still sent once.
+    let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&put], |c| c
+        .retry_config(
+            aws_sdk_lambda::config::retry::RetryConfig::standard().with_max_attempts(3)
+        ));
     let err = concurrency::set_reserved(&client, "default", "orders-api", Reserved::STOPPED)
         .await
         .unwrap_err();
     assert!(err.is_throttling(), "{err:?}");
     assert!(err.to_string().contains("Rate exceeded"), "{err}");
+    assert_eq!(put.num_calls(), 1, "a throttled lever is not retried");
 }

@@ -119,7 +119,16 @@ pub async fn provisioned_of(
     Ok(all)
 }
 
+/// A config override that sends a write once: no SDK retry, so a throttled or failed lever is reported
+/// with AWS's message and the person decides whether to try again (a retried Invoke could run the
+/// function's code twice).
+pub fn send_once() -> aws_sdk_lambda::config::Builder {
+    aws_sdk_lambda::config::Builder::default()
+        .retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+}
+
 /// Sets (`Some(n)`) or removes (`None`) a function's reserved concurrency; returns what AWS now has.
+/// Sent once ([`send_once`]).
 pub async fn set_reserved(
     lambda: &aws_sdk_lambda::Client,
     profile: &str,
@@ -131,6 +140,8 @@ pub async fn set_reserved(
             .put_function_concurrency()
             .function_name(function)
             .reserved_concurrent_executions(n)
+            .customize()
+            .config_override(send_once())
             .send()
             .await
             .map(|out| Reserved(out.reserved_concurrent_executions()))
@@ -138,6 +149,8 @@ pub async fn set_reserved(
         None => lambda
             .delete_function_concurrency()
             .function_name(function)
+            .customize()
+            .config_override(send_once())
             .send()
             .await
             .map(|_| Reserved::NONE)

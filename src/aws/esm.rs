@@ -98,13 +98,15 @@ impl Clients {
     }
 
     /// Enables or disables a mapping (UpdateEventSourceMapping `Enabled`); returns the new state
-    /// (`Enabling` / `Disabling` on AWS while it settles).
+    /// (`Enabling` / `Disabling` on AWS while it settles). Sent once, never retried.
     pub async fn set_mapping_enabled(&self, uuid: &str, enabled: bool) -> Result<String, AwsError> {
         let out = self
             .lambda
             .update_event_source_mapping()
             .uuid(uuid)
             .enabled(enabled)
+            .customize()
+            .config_override(super::concurrency::send_once())
             .send()
             .await
             .map_err(|e| classify(&e, "UpdateEventSourceMapping", &self.profile))?;

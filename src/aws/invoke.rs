@@ -7,8 +7,8 @@ use super::{AwsError, Clients, classify};
 use crate::domain::invoke::{InvokeOutcome, InvokePlan};
 
 /// Invokes as planned: synchronous with `LogType=Tail` (the last 4 KB of the log, base64 in
-/// `LogResult`, decoded here), or `InvocationType=Event` (queued, HTTP 202). One Invoke request; the
-/// SDK does not retry a function error (it is a 200 answer).
+/// `LogResult`, decoded here), or `InvocationType=Event` (queued, HTTP 202). One Invoke request, never
+/// retried: a timed-out or failed attempt may have run the code already.
 pub async fn invoke(
     lambda: &aws_sdk_lambda::Client,
     profile: &str,
@@ -26,6 +26,8 @@ pub async fn invoke(
             .log_type(LogType::Tail)
     };
     let out = req
+        .customize()
+        .config_override(super::concurrency::send_once())
         .send()
         .await
         .map_err(|e| classify(&e, "Invoke", profile))?;
