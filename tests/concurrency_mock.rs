@@ -257,3 +257,49 @@ async fn a_throttled_kill_switch_is_reported_with_awss_message() {
     assert!(err.to_string().contains("Rate exceeded"), "{err}");
     assert_eq!(put.num_calls(), 1, "a throttled lever is not retried");
 }
+
+#[tokio::test]
+async fn provisioned_concurrency_absent_reads_as_none_and_a_put_reports_aws_status() {
+    let get = mock!(Client::get_provisioned_concurrency_config).then_http_response(|| {
+        let mut r = json(
+            404,
+            r#"{"Type":"User","message":"No Provisioned Concurrency Config found for this function"}"#,
+        );
+        r.headers_mut().insert(
+            "x-amzn-errortype",
+            "ProvisionedConcurrencyConfigNotFoundException",
+        );
+        r
+    });
+    let put = mock!(Client::put_provisioned_concurrency_config)
+        .match_requests(|r| {
+            r.qualifier() == Some("live") && r.provisioned_concurrent_executions() == Some(20)
+        })
+        .then_http_response(|| {
+            json(
+                202,
+                r#"{"RequestedProvisionedConcurrentExecutions": 20, "AvailableProvisionedConcurrentExecutions": 0,
+                    "AllocatedProvisionedConcurrentExecutions": 0, "Status": "IN_PROGRESS",
+                    "LastModified": "2026-12-07T03:31:00+0000"}"#,
+            )
+        });
+    let delete =
+        mock!(Client::delete_provisioned_concurrency_config).then_http_response(|| json(204, ""));
+    let client = lambda(&[&get, &put, &delete]);
+    let now = concurrency::provisioned_requested(&client, "default", "orders-api", "live")
+        .await
+        .unwrap();
+    assert_eq!(now, None);
+    let status = concurrency::set_provisioned(&client, "default", "orders-api", "live", Some(20))
+        .await
+        .unwrap();
+    assert_eq!(status, "IN_PROGRESS");
+    let status = concurrency::set_provisioned(&client, "default", "orders-api", "live", None)
+        .await
+        .unwrap();
+    assert_eq!(status, "removed");
+    assert_eq!(
+        (get.num_calls(), put.num_calls(), delete.num_calls()),
+        (1, 1, 1)
+    );
+}

@@ -201,6 +201,15 @@ async fn concurrency_set_and_the_view_say_what_the_endpoint_lacks() {
     );
     assert!(err.contains("provisioned concurrency unavailable"), "{err}");
 
+    // Provisioned concurrency: the emulator lacks the API; said, exit 1, nothing audited.
+    let pc = run(&["concurrency", "provisioned", &plain, "live", "5", "--yes"]);
+    assert_eq!(pc.status.code(), Some(1), "{}", describe(&pc));
+    assert!(
+        stderr(&pc).contains("not supported by this endpoint"),
+        "{}",
+        describe(&pc)
+    );
+
     // The table: the same rows, the function with a reservation first (closest to its ceiling).
     let table = ok(&run(&["concurrency", &plain, &capped, "--no-provisioned"]));
     assert!(table.contains("limit unavailable"), "{table}");
@@ -390,6 +399,14 @@ async fn every_lever_under_read_only_sends_not_one_request() {
         &["stop", &capped, "--restore", "--yes"],
         &["concurrency", "set", &function, "0", "--yes"],
         &["concurrency", "set", &capped, "none", "--yes"],
+        &[
+            "concurrency",
+            "provisioned",
+            &function,
+            "live",
+            "3",
+            "--yes",
+        ],
         &["esm", "disable", &uuid, "--yes"],
         &["esm", "enable", &uuid, "--yes"],
         &["invoke", &function, "--payload", "{}", "--yes"],

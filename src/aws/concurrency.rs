@@ -158,6 +158,68 @@ pub async fn set_reserved(
     }
 }
 
+/// The requested provisioned concurrency configured on one alias or version (GetProvisionedConcurrencyConfig);
+/// `None` when there is no configuration.
+pub async fn provisioned_requested(
+    lambda: &aws_sdk_lambda::Client,
+    profile: &str,
+    function: &str,
+    qualifier: &str,
+) -> Result<Option<i32>, AwsError> {
+    match lambda
+        .get_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(qualifier)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.requested_provisioned_concurrent_executions()),
+        Err(e) => {
+            let err = classify(&e, "GetProvisionedConcurrencyConfig", profile);
+            if matches!(&err, AwsError::Service { code, .. } if code == "ProvisionedConcurrencyConfigNotFoundException")
+            {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Puts (`Some(n)`) or deletes (`None`) the provisioned concurrency of one alias or version; returns
+/// the status AWS reports (`IN_PROGRESS` while it allocates; `removed` for a delete). Sent once.
+pub async fn set_provisioned(
+    lambda: &aws_sdk_lambda::Client,
+    profile: &str,
+    function: &str,
+    qualifier: &str,
+    to: Option<i32>,
+) -> Result<String, AwsError> {
+    match to {
+        Some(n) => lambda
+            .put_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(qualifier)
+            .provisioned_concurrent_executions(n)
+            .customize()
+            .config_override(send_once())
+            .send()
+            .await
+            .map(|out| out.status().map_or("unknown", |s| s.as_str()).to_string())
+            .map_err(|e| classify(&e, "PutProvisionedConcurrencyConfig", profile)),
+        None => lambda
+            .delete_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(qualifier)
+            .customize()
+            .config_override(send_once())
+            .send()
+            .await
+            .map(|_| "removed".to_string())
+            .map_err(|e| classify(&e, "DeleteProvisionedConcurrencyConfig", profile)),
+    }
+}
+
 /// The maximum of the account-wide `ConcurrentExecutions` (no dimension) over `[start, end)`: one
 /// GetMetricData. `None` when there is no datapoint.
 pub async fn account_peak(
@@ -394,6 +456,25 @@ impl Clients {
     /// One function's reserved concurrency, exactly (GetFunctionConcurrency).
     pub async fn reserved_concurrency(&self, function: &str) -> Result<Reserved, AwsError> {
         reserved_of(&self.lambda, &self.profile, function).await
+    }
+
+    /// The requested provisioned concurrency of one alias or version (`None`: not configured).
+    pub async fn provisioned_concurrency(
+        &self,
+        function: &str,
+        qualifier: &str,
+    ) -> Result<Option<i32>, AwsError> {
+        provisioned_requested(&self.lambda, &self.profile, function, qualifier).await
+    }
+
+    /// Put/DeleteProvisionedConcurrencyConfig.
+    pub async fn set_provisioned_concurrency(
+        &self,
+        function: &str,
+        qualifier: &str,
+        to: Option<i32>,
+    ) -> Result<String, AwsError> {
+        set_provisioned(&self.lambda, &self.profile, function, qualifier, to).await
     }
 
     /// Put/DeleteFunctionConcurrency.

@@ -14,7 +14,7 @@ use crate::aws::Clients;
 use crate::aws::concurrency::ReportOptions;
 use crate::domain::concurrency::{
     AccountConcurrency, Availability, ConcurrencyReport, FunctionConcurrency, Provisioned,
-    Reserved, plan_set,
+    ProvisionedChange, Reserved, plan_set,
 };
 use crate::writes::levers::{LeverWrite, execute_lever};
 
@@ -48,6 +48,18 @@ pub enum ConcurrencyCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Set provisioned concurrency on an alias or version to N (≥ 1), or remove it with `none`.
+    Provisioned {
+        function: String,
+        /// An alias or a published version.
+        qualifier: String,
+        /// A whole number ≥ 1, or `none`.
+        #[arg(value_parser = Reserved::parse)]
+        value: Reserved,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 impl ConcurrencyArgs {
@@ -63,6 +75,12 @@ pub async fn run(clients: &Clients, args: ConcurrencyArgs) -> ExitCode {
             value,
             yes,
         }) => set(clients, &function, value, yes).await,
+        Some(ConcurrencyCommand::Provisioned {
+            function,
+            qualifier,
+            value,
+            yes,
+        }) => set_provisioned(clients, &function, &qualifier, value, yes).await,
         None => list(clients, &args).await,
     }
 }
@@ -80,11 +98,44 @@ async fn set(clients: &Clients, function: &str, to: Reserved, yes: bool) -> Exit
         Ok(c) => c,
         Err(r) => return refusal(&r),
     };
-    let write = LeverWrite::Reserved(change);
+    apply(clients, &LeverWrite::Reserved(change), yes).await
+}
+
+async fn set_provisioned(
+    clients: &Clients,
+    function: &str,
+    qualifier: &str,
+    to: Reserved,
+    yes: bool,
+) -> ExitCode {
+    let (account, current) = match tokio::join!(
+        account(clients),
+        clients.provisioned_concurrency(function, qualifier)
+    ) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(code), _) => return code,
+        (_, Err(e)) => return aws_fail(&e),
+    };
+    let change = match ProvisionedChange::plan(
+        function,
+        qualifier,
+        &account,
+        &clients.region,
+        current,
+        to,
+    ) {
+        Ok(c) => c,
+        Err(r) => return refusal(&r),
+    };
+    apply(clients, &LeverWrite::Provisioned(change), yes).await
+}
+
+/// Confirms (in words) and executes a lever.
+async fn apply(clients: &Clients, write: &LeverWrite, yes: bool) -> ExitCode {
     if let Err(code) = confirm(&format!("This {}. Proceed?", write.confirm_text()), yes) {
         return code;
     }
-    match execute_lever(clients, &write).await {
+    match execute_lever(clients, write).await {
         Ok(summary) => {
             errln!("{summary}");
             ExitCode::SUCCESS

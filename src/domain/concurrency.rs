@@ -330,6 +330,81 @@ pub fn plan_set(
     })
 }
 
+/// A planned provisioned-concurrency change on one alias or version: `Some(n)` keeps n execution
+/// environments initialised (billed while configured), `None` removes the configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProvisionedChange {
+    pub function: String,
+    pub qualifier: String,
+    pub account: String,
+    pub region: String,
+    /// The requested amount configured now (`None`: no configuration).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+impl ProvisionedChange {
+    /// `None`/`Some(n ≥ 1)` for `to`; `$LATEST` is refused (AWS takes an alias or a version).
+    pub fn plan(
+        function: &str,
+        qualifier: &str,
+        account: &str,
+        region: &str,
+        from: Option<i32>,
+        to: Reserved,
+    ) -> Result<Self, LeverRefusal> {
+        if qualifier == "$LATEST" {
+            return Err(LeverRefusal::Refused(
+                "provisioned concurrency is configured on an alias or a published version, not $LATEST"
+                    .to_string(),
+            ));
+        }
+        let to = match to.0 {
+            Some(0) => {
+                return Err(LeverRefusal::Refused(
+                    "provisioned concurrency is at least 1: use `none` to remove it".to_string(),
+                ));
+            }
+            other => other,
+        };
+        if from == to {
+            return Err(LeverRefusal::Nothing(format!(
+                "{function}:{qualifier} already has provisioned concurrency {}",
+                Reserved(to)
+            )));
+        }
+        Ok(Self {
+            function: function.to_string(),
+            qualifier: qualifier.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+            from,
+            to,
+        })
+    }
+
+    /// What will happen, in words, ending with `provisioned concurrency FROM → TO`.
+    pub fn confirm_text(&self) -> String {
+        let target = format!(
+            "{}:{} in account {} {}",
+            self.function, self.qualifier, self.account, self.region
+        );
+        let what = match self.to {
+            Some(n) => format!(
+                "keeps {n} execution environment(s) of {target} initialised, billed while configured whether used or not"
+            ),
+            None => format!(
+                "removes the provisioned concurrency of {target}: its invocations may start cold again"
+            ),
+        };
+        format!(
+            "{what}; provisioned concurrency {} → {}",
+            Reserved(self.from),
+            Reserved(self.to)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,5 +541,35 @@ mod tests {
         assert_eq!(rows[1].use_of_ceiling(account), Some(0.9));
         assert_eq!(rows[2].ceiling(account), Some(900));
         assert_eq!(rows[2].ceiling(None), None);
+    }
+
+    #[test]
+    fn provisioned_change_names_the_cost_and_refuses_latest_and_zero() {
+        let c = ProvisionedChange::plan(
+            "orders-api",
+            "live",
+            "123",
+            "us-east-1",
+            None,
+            Reserved(Some(20)),
+        )
+        .unwrap();
+        assert_eq!(
+            c.confirm_text(),
+            "keeps 20 execution environment(s) of orders-api:live in account 123 us-east-1 initialised, billed while configured whether used or not; provisioned concurrency none → 20"
+        );
+        let r = ProvisionedChange::plan("f", "live", "1", "r", Some(20), Reserved::NONE).unwrap();
+        assert!(
+            r.confirm_text()
+                .ends_with("provisioned concurrency 20 → none")
+        );
+        assert!(
+            ProvisionedChange::plan("f", "$LATEST", "1", "r", None, Reserved(Some(1))).is_err()
+        );
+        assert!(ProvisionedChange::plan("f", "live", "1", "r", None, Reserved(Some(0))).is_err());
+        assert!(matches!(
+            ProvisionedChange::plan("f", "live", "1", "r", None, Reserved::NONE),
+            Err(LeverRefusal::Nothing(_))
+        ));
     }
 }

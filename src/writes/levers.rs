@@ -6,7 +6,7 @@
 
 use crate::audit::{AuditEntry, AuditLog, Outcome};
 use crate::aws::Clients;
-use crate::domain::concurrency::{Remembered, ReservedChange, ReservedIntent};
+use crate::domain::concurrency::{ProvisionedChange, Remembered, ReservedChange, ReservedIntent};
 use crate::domain::esm::EsmChange;
 use crate::domain::invoke::{InvokeOutcome, InvokePlan};
 use crate::writes::stopped::{self, StoppedStore};
@@ -17,6 +17,8 @@ pub const FUNCTION_STOP: &str = "function.stop";
 pub const FUNCTION_RESTORE: &str = "function.restore";
 /// The `action` of setting or removing reserved concurrency.
 pub const RESERVED_SET: &str = "function.reserved_concurrency";
+/// The `action` of setting or removing provisioned concurrency on an alias or version.
+pub const PROVISIONED_SET: &str = "function.provisioned_concurrency";
 pub const ESM_ENABLE: &str = "esm.enable";
 pub const ESM_DISABLE: &str = "esm.disable";
 pub const FUNCTION_INVOKE: &str = "function.invoke";
@@ -25,6 +27,7 @@ pub const FUNCTION_INVOKE: &str = "function.invoke";
 #[derive(Clone, Debug, PartialEq)]
 pub enum LeverWrite {
     Reserved(ReservedChange),
+    Provisioned(ProvisionedChange),
     Esm(EsmChange),
     Invoke(InvokePlan),
 }
@@ -37,6 +40,7 @@ impl LeverWrite {
                 ReservedIntent::Restore { .. } => FUNCTION_RESTORE,
                 ReservedIntent::Set => RESERVED_SET,
             },
+            Self::Provisioned(_) => PROVISIONED_SET,
             Self::Esm(c) if c.enable => ESM_ENABLE,
             Self::Esm(_) => ESM_DISABLE,
             Self::Invoke(_) => FUNCTION_INVOKE,
@@ -46,6 +50,7 @@ impl LeverWrite {
     pub fn target(&self) -> String {
         match self {
             Self::Reserved(c) => c.function.clone(),
+            Self::Provisioned(c) => format!("{}:{}", c.function, c.qualifier),
             Self::Esm(c) => c.uuid.clone(),
             Self::Invoke(p) => p.target(),
         }
@@ -55,6 +60,7 @@ impl LeverWrite {
     pub fn confirm_text(&self) -> String {
         match self {
             Self::Reserved(c) => c.confirm_text(),
+            Self::Provisioned(c) => c.confirm_text(),
             Self::Esm(c) => c.confirm_text(),
             Self::Invoke(p) => p.confirm_text(),
         }
@@ -66,6 +72,10 @@ impl LeverWrite {
             Self::Reserved(c) => serde_json::json!({
                 "account": c.account,
                 "reserved_concurrency": { "from": c.from, "to": c.to },
+            }),
+            Self::Provisioned(c) => serde_json::json!({
+                "account": c.account,
+                "provisioned_concurrency": { "from": c.from, "to": c.to },
             }),
             Self::Esm(c) => serde_json::json!({
                 "account": c.account,
@@ -137,6 +147,7 @@ fn with_warnings(summary: String, warnings: &[String]) -> String {
 pub async fn execute_lever(clients: &Clients, write: &LeverWrite) -> Result<String, String> {
     match write {
         LeverWrite::Reserved(c) => execute_reserved(clients, c).await,
+        LeverWrite::Provisioned(c) => execute_provisioned(clients, c).await,
         LeverWrite::Esm(c) => execute_esm(clients, c).await,
         LeverWrite::Invoke(p) => execute_invoke(clients, p)
             .await
@@ -226,6 +237,39 @@ pub async fn execute_reserved(
         ),
     };
     Ok(with_warnings(summary, &warnings))
+}
+
+/// Sets or removes provisioned concurrency on an alias or version, audited.
+pub async fn execute_provisioned(
+    clients: &Clients,
+    change: &ProvisionedChange,
+) -> Result<String, String> {
+    let mut audit_log = open_audit()?;
+    let result = clients
+        .set_provisioned_concurrency(&change.function, &change.qualifier, change.to)
+        .await
+        .map_err(|e| e.to_string());
+    let write = LeverWrite::Provisioned(change.clone());
+    let outcome = match &result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => Outcome::Failed { error: e.clone() },
+    };
+    let warning = audit(
+        clients,
+        &mut audit_log,
+        &write,
+        &serde_json::json!({}),
+        outcome,
+    );
+    let status = result?;
+    let summary = format!(
+        "{}:{}: provisioned concurrency {} → {} ({status})",
+        change.function,
+        change.qualifier,
+        crate::domain::concurrency::Reserved(change.from),
+        crate::domain::concurrency::Reserved(change.to)
+    );
+    Ok(with_warnings(summary, warning.as_slice()))
 }
 
 /// Enables or disables a mapping, audited.
