@@ -18,7 +18,9 @@
 //! - [`private_file`]: owner-only, no-follow, never-overwrite files; refusing config others can change.
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
-//! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
+//! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory; the
+//!   on-call levers (concurrency, the kill switch and its memory, event source mappings, invoke) in
+//!   `writes::levers` and `writes::stopped`.
 //! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
 //!
 //! `ARCHITECTURE.md` at the repository root maps each pane across these trees (state and keys in
