@@ -351,6 +351,25 @@ async fn invoke_with_a_file_payload_returns_the_emulators_echo() {
     let text = ok(&run(&["invoke", &function, "--payload", &payload, "--yes"]));
     assert!(text.contains("\"orderId\": \"o-1\""), "pretty JSON: {text}");
 
+    // The response is the function's text: raw bidi, DEL and C1 controls in it are escaped on stdout,
+    // in plain text and in JSON.
+    let hostile = "{\"m\": \"\u{202e}evil\u{7f}\u{9b}31m\"}";
+    for json in [false, true] {
+        let mut args = vec!["invoke", function.as_str(), "--payload", hostile, "--yes"];
+        if json {
+            args.push("--json");
+        }
+        let out = run(&args);
+        let text = ok(&out);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && lambdash::sanitize::is_unsafe(c)),
+            "raw control on stdout (json: {json}): {text:?}"
+        );
+        assert!(text.contains("evil"), "{text}");
+    }
+
     let queued = run(&[
         "invoke",
         &function,
@@ -376,7 +395,7 @@ async fn invoke_with_a_file_payload_returns_the_emulators_echo() {
         describe(&unconfirmed)
     );
     let audit = audit_actions(&home);
-    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert_eq!(audit.len(), 5, "{audit:?}");
     assert!(audit.iter().all(|(a, _)| a == "function.invoke"));
     assert!(
         audit[0].1.get("payload").is_none(),
