@@ -1602,6 +1602,7 @@ pub(crate) fn redrive_plan() -> crate::domain::dlq::RedrivePlan {
         rate: None,
         visible: 42,
         in_flight: 2,
+        notes: Vec::new(),
     }
 }
 

@@ -44,6 +44,12 @@ impl AwsError {
         matches!(self, Self::Service { code, .. } if code.contains("NotFound") || code == "NoSuchEntity")
     }
 
+    /// True when AWS refused the caller the operation (IAM: not allowed to call it).
+    pub fn is_denied(&self) -> bool {
+        matches!(self, Self::Service { code, .. }
+            if code.contains("AccessDenied") || code.contains("NotAuthorized") || code == "UnauthorizedOperation")
+    }
+
     /// True when the endpoint does not implement the operation (the emulator for some APIs).
     pub fn is_unsupported(&self) -> bool {
         match self {
@@ -52,6 +58,7 @@ impl AwsError {
                 code == "InternalFailure"
                     || code == "NotImplemented"
                     || code.contains("UnknownOperation")
+                    || code == "InvalidAction"
                     || message.contains("not yet implemented")
             }
             Self::Other { message, .. } => message.contains("500") || message.contains("404"),

@@ -464,12 +464,16 @@ async fn plan(
     from: &QueueRef,
     req: &RedriveRequest,
 ) -> Result<RedrivePlan, ExitCode> {
-    let sources = clients
-        .source_queues(&from.url)
+    let requested = req.to.as_deref().map(RedriveTarget::parse);
+    let (sources, note) = clients
+        .sources_for(from, requested.as_ref())
         .await
-        .map_err(|e| aws_fail(&e))?;
-    let target = match req.to.as_deref() {
-        Some(t) => RedriveTarget::parse(t),
+        .map_err(|e| fail(&e, EXIT_AWS))?;
+    if let Some(note) = &note {
+        errln!("note: {note}");
+    }
+    let target = match requested {
+        Some(t) => t,
         None if !sources.is_empty() => RedriveTarget::Source,
         None => RedriveTarget::Function {
             function: None,
@@ -539,6 +543,7 @@ async fn plan(
         rate: req.rate,
         visible: dlq.visible,
         in_flight: dlq.in_flight,
+        notes: note.into_iter().collect(),
     })
 }
 

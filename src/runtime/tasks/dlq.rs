@@ -34,8 +34,8 @@ pub(in crate::runtime) async fn plan_redrive(
         .filter(|_| dlq.inspectable)
         .ok_or_else(|| format!("{} is not an SQS queue: it cannot be redriven", dlq.name))?;
     let (from, depth) = clients.queue_info(&url).await.map_err(|e| e.to_string())?;
-    let sources = clients
-        .source_queues(&url)
+    let (sources, note) = clients
+        .sources_for(&from, Some(target))
         .await
         .map_err(|e| e.to_string())?;
     let destination = match target {
@@ -59,6 +59,7 @@ pub(in crate::runtime) async fn plan_redrive(
         rate: None,
         visible: depth.visible,
         in_flight: depth.in_flight,
+        notes: note.into_iter().collect(),
     })
 }
 
