@@ -79,15 +79,10 @@ impl Fake {
 
     fn receive(&mut self, max: usize) -> ReceiveMessageOutput {
         let mut out = ReceiveMessageOutput::builder();
-        let mut taken = 0;
-        for m in self.dlq.iter_mut().filter(|m| m.visible) {
-            if taken == max {
-                break;
-            }
+        for m in self.dlq.iter_mut().filter(|m| m.visible).take(max) {
             self.receipts += 1;
             m.receipt = format!("{}#{}", m.id, self.receipts);
             m.visible = false;
-            taken += 1;
             out = out.messages(
                 Message::builder()
                     .message_id(&m.id)

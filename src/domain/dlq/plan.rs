@@ -342,7 +342,10 @@ impl RedrivePlan {
                 "; bodies and message attributes are preserved"
             }
         };
-        let notes: String = self.notes.iter().map(|n| format!(" Note: {n}.")).collect();
+        let notes = self
+            .notes
+            .iter()
+            .fold(String::new(), |acc, n| acc + " Note: " + n + ".");
         format!(
             "Redrive {which}{in_flight} from queue {} → {} by {}{rate}{extra}. {AT_LEAST_ONCE}.{notes}",
             self.from.name,
