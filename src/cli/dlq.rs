@@ -288,15 +288,14 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
     let cache_age_s = cache.as_ref().and_then(|c| c.age_s(now));
     if let Some(name) = only.as_ref().and_then(|o| o.first())
         && found.dlqs.is_empty()
-        && found
-            .partial_errors
-            .iter()
-            .any(|e| e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
+        && found.partial_errors.iter().any(|e| {
+            *e == crate::aws::function_not_found(name, &clients.region)
+                || (e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
+        })
     {
         errln!(
-            "error: unknown function {:?} in {}",
-            crate::sanitize::sanitize(name),
-            clients.region
+            "error: {}",
+            crate::aws::function_not_found(name, &clients.region)
         );
         return ExitCode::from(EXIT_USAGE);
     }

@@ -345,10 +345,9 @@ pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
         Err(e) => {
             let err = crate::aws::classify(&e, "GetFunctionConfiguration", &clients.profile);
             if err.is_not_found() {
-                return super::usage_error(&format!(
-                    "unknown function {:?} in {}",
-                    sanitize(&args.function),
-                    clients.region
+                return super::usage_error(&crate::aws::function_not_found(
+                    &args.function,
+                    &clients.region,
                 ));
             }
             return super::aws_error(&err);
