@@ -65,9 +65,11 @@ pub enum DlqCommand {
         /// Re-invoke this version or alias.
         #[arg(long, value_name = "VERSION|ALIAS")]
         qualifier: Option<String>,
-        /// At most N messages per second.
-        #[arg(long, value_name = "N")]
-        rate: Option<u32>,
+        /// At most N messages per second (default 10, as in the TUI, so a redrive into a function
+        /// that is still failing can be stopped before it has sent everything back); `unlimited`: as
+        /// fast as the API allows.
+        #[arg(long, value_name = "N|unlimited", default_value = "10", value_parser = parse_rate)]
+        rate: Rate,
         /// Only these messages (repeat the flag).
         #[arg(long = "message-id", value_name = "ID")]
         message_ids: Vec<String>,
@@ -95,6 +97,22 @@ pub enum DlqCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+}
+
+/// `--rate`: messages per second, or `None` for unlimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate(pub Option<u32>);
+
+fn parse_rate(s: &str) -> Result<Rate, String> {
+    if s.eq_ignore_ascii_case("unlimited") {
+        return Ok(Rate(None));
+    }
+    match s.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(Rate(Some(n))),
+        _ => Err(format!(
+            "{s:?} is not a rate: a whole number of messages per second (at least 1), or `unlimited`"
+        )),
+    }
 }
 
 impl DlqCommand {
@@ -149,7 +167,7 @@ pub async fn run(clients: &Clients, args: DlqArgs) -> ExitCode {
                 to,
                 function,
                 qualifier,
-                rate,
+                rate: rate.0,
                 message_ids,
                 dry_run,
                 yes,
@@ -575,13 +593,32 @@ async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCod
         Ok(p) => p,
         Err(code) => return code,
     };
+    // The target is failing now: the dry run and the confirmation say so, as in the TUI.
+    let warning = match super::redrive_safety::failing_target_warning(clients, &plan).await {
+        Ok(w) => w.map(|w| format!("warning: {}", super::output::text(&w))),
+        Err(e) => Some(format!(
+            "note: could not check whether the target is failing now: {}",
+            super::output::text(&e)
+        )),
+    };
+    let unlimited = plan
+        .rate
+        .is_none()
+        .then_some("note: --rate unlimited: as fast as the API allows");
     if req.dry_run {
         errln!("dry run: {}", plan.describe());
+        for line in warning.iter().map(String::as_str).chain(unlimited) {
+            errln!("{line}");
+        }
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
     }
     if plan.visible == 0 && plan.in_flight == 0 && plan.selected.is_none() {
         errln!("{} is empty: nothing to redrive", from.name);
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
+    }
+    // Printed before the question (and with --yes too, where there is no question).
+    for line in warning.iter().map(String::as_str).chain(unlimited) {
+        errln!("{line}");
     }
     if let Err(code) = confirm(&format!("{} Proceed?", plan.describe()), req.yes) {
         return code;

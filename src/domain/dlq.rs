@@ -14,6 +14,7 @@ use crate::domain::metrics::HealthExtras;
 
 mod message;
 mod plan;
+pub mod safety;
 pub mod topology;
 mod trend;
 

@@ -45,7 +45,7 @@ pub const RATE_STEPS: [u32; 8] = [1, 5, 10, 25, 50, 100, 250, 500];
 /// The redrive rate until `+` / `-` change it: slow enough that a redrive into a function that is
 /// still failing can be watched and cancelled before it has sent everything back (unlimited is one
 /// `+` past 500).
-pub const DEFAULT_RATE: u32 = 10;
+pub const DEFAULT_RATE: u32 = crate::domain::dlq::safety::DEFAULT_REDRIVE_RATE;
 
 /// Raised by the app, lowered by the DLQ poller: read the topology again at the next wake.
 #[derive(Clone, Debug, Default)]
