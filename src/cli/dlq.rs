@@ -416,6 +416,13 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
     if let Some(e) = &peeked.release_error {
         errln!("warning: releasing the peeked messages failed ({e}): they reappear within 20 s");
     }
+    let limit = peeked.receive_limit.as_ref();
+    if let Some(limit) = limit {
+        errln!("note: {}", super::output::text(&limit.note()));
+        if let Some(w) = limit.warning(&peeked.messages) {
+            errln!("warning: {}", super::output::text(&w));
+        }
+    }
     if json {
         let rows: Vec<MessageJson> = peeked.messages.iter().map(MessageJson::from).collect();
         return match super::output::json_pretty(&rows) {
@@ -434,8 +441,22 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
                 t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             );
         }
-        if let Some(c) = m.receive_count() {
-            let _ = writeln!(out, "receives   {c}");
+        match (m.receive_count(), limit) {
+            (_, Some(l)) if l.next_receive_moves(m) => {
+                let _ = writeln!(
+                    out,
+                    "receives   {} (its next receive moves it to {})",
+                    l.count_of(m),
+                    clean(crate::domain::dlq::arn_name(&l.dead_letter_target_arn))
+                );
+            }
+            (_, Some(l)) => {
+                let _ = writeln!(out, "receives   {} (maxReceiveCount)", l.count_of(m));
+            }
+            (Some(c), None) => {
+                let _ = writeln!(out, "receives   {c}");
+            }
+            (None, None) => {}
         }
         if let Some(g) = m.group_id() {
             let _ = writeln!(out, "group      {}", clean(g));

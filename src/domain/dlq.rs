@@ -14,6 +14,7 @@ use crate::domain::metrics::HealthExtras;
 
 mod message;
 mod plan;
+mod receive_limit;
 pub mod safety;
 pub mod topology;
 mod trend;
@@ -26,6 +27,7 @@ pub use plan::{
     AT_LEAST_ONCE, FailedMessage, PathChoice, PlanError, PlanInputs, QueueRef, RedrivePath,
     RedrivePlan, RedriveProgress, RedriveSummary, RedriveTarget, applicable_paths, plan_path,
 };
+pub use receive_limit::ReceiveLimit;
 pub use trend::{DepthHistory, TREND_WINDOW};
 
 /// How a queue came to be a function's dead-letter destination. The declaration order is the order in

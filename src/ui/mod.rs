@@ -24,6 +24,8 @@ mod tests_metrics;
 #[cfg(test)]
 mod tests_nav;
 #[cfg(test)]
+mod tests_peek_limit;
+#[cfg(test)]
 mod tests_theme;
 #[cfg(test)]
 mod tests_truth;

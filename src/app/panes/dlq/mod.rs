@@ -269,6 +269,8 @@ pub struct PeekView {
     pub request: u64,
     /// Messages not released after the peek (they reappear after the peek's visibility timeout).
     pub release_error: Option<String>,
+    /// The queue's own redrive policy: each peek counts towards its maxReceiveCount.
+    pub receive_limit: Option<crate::domain::dlq::ReceiveLimit>,
     /// `/` search over the peeked messages (empty: all).
     pub search: String,
     /// Index into [`PeekView::visible`].
