@@ -151,7 +151,11 @@ fn print(text: &str) -> ExitCode {
 pub async fn run(clients: &Clients, args: DlqArgs) -> ExitCode {
     match args.command {
         DlqCommand::List { function, json } => list(clients, function, json).await,
-        DlqCommand::Peek { queue, n, json } => peek(clients, &queue, n, json).await,
+        DlqCommand::Peek { queue, n, json } => {
+            let code = peek(clients, &queue, n, json).await;
+            super::output::repaired_notes(clients);
+            code
+        }
         DlqCommand::Redrive {
             queue,
             to,
