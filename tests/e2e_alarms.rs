@@ -640,7 +640,7 @@ async fn count_in_alarm_counts_what_describe_alarms_lists() {
 /// ESC, and stderr says an answer was repaired.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_alarm_with_a_raw_escape_does_not_hide_the_other_alarms() {
-    const HOSTILE_REGION: &str = "ap-south-2";
+    const HOSTILE_REGION: &str = "ap-east-1";
     let endpoint = endpoint();
     let e = seed::connect(&endpoint, HOSTILE_REGION).await;
     let home = tempfile::tempdir().unwrap();
