@@ -125,3 +125,18 @@ fn a_firing_alarm_on_a_functions_dlq_raises_that_functions_health_flag() {
             .all(|f| f.kind != HealthKind::AlarmFiring)
     );
 }
+
+#[test]
+fn a_repaired_describe_alarms_answer_is_said_in_a_warning_flash() {
+    let mut app = loaded(&["orders-api"]);
+    app.update(Msg::Repaired {
+        operation: "DescribeAlarms".into(),
+        answers: 1,
+    });
+    let flash = app.flash.as_ref().expect("a flash");
+    assert_eq!(flash.level, crate::app::FlashLevel::Warn);
+    assert_eq!(
+        flash.text,
+        "1 answer from DescribeAlarms carried characters it could not encode; shown as \u{FFFD}"
+    );
+}
