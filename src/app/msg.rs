@@ -57,6 +57,12 @@ pub enum Msg {
     Logs(LogsMsg),
     /// How much of each AWS quota lambdash uses now (sent by the runtime when a figure changes).
     Quota(Box<crate::domain::quota::QuotaSnapshot>),
+    /// More answers of `operation` had to be repaired before they could be read (characters their
+    /// protocol forbids, shown as U+FFFD); `answers` is the session's total for it.
+    Repaired {
+        operation: String,
+        answers: u64,
+    },
     /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
     PaneMetrics {
         generation: u64,

@@ -107,6 +107,8 @@ impl QueueDepth {
 pub struct Peek {
     pub messages: Vec<DlqMessage>,
     pub release_error: Option<String>,
+    /// The peeked queue's own redrive policy (`None`: it has none, or it could not be read).
+    pub receive_limit: Option<crate::domain::dlq::ReceiveLimit>,
 }
 
 /// One SQS message move task, as ListMessageMoveTasks reports it.

@@ -15,6 +15,8 @@ use crate::domain::metrics::HealthExtras;
 mod message;
 mod plan;
 mod sources;
+mod receive_limit;
+pub mod safety;
 pub mod topology;
 mod trend;
 
@@ -27,6 +29,7 @@ pub use plan::{
     RedrivePlan, RedriveProgress, RedriveSummary, RedriveTarget, applicable_paths, plan_path,
 };
 pub use sources::{SourcesFailure, without_sources};
+pub use receive_limit::ReceiveLimit;
 pub use trend::{DepthHistory, TREND_WINDOW};
 
 /// How a queue came to be a function's dead-letter destination. The declaration order is the order in

@@ -45,7 +45,7 @@ pub const RATE_STEPS: [u32; 8] = [1, 5, 10, 25, 50, 100, 250, 500];
 /// The redrive rate until `+` / `-` change it: slow enough that a redrive into a function that is
 /// still failing can be watched and cancelled before it has sent everything back (unlimited is one
 /// `+` past 500).
-pub const DEFAULT_RATE: u32 = 10;
+pub const DEFAULT_RATE: u32 = crate::domain::dlq::safety::DEFAULT_REDRIVE_RATE;
 
 /// Raised by the app, lowered by the DLQ poller: read the topology again at the next wake.
 #[derive(Clone, Debug, Default)]
@@ -269,6 +269,8 @@ pub struct PeekView {
     pub request: u64,
     /// Messages not released after the peek (they reappear after the peek's visibility timeout).
     pub release_error: Option<String>,
+    /// The queue's own redrive policy: each peek counts towards its maxReceiveCount.
+    pub receive_limit: Option<crate::domain::dlq::ReceiveLimit>,
     /// `/` search over the peeked messages (empty: all).
     pub search: String,
     /// Index into [`PeekView::visible`].
