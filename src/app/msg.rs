@@ -196,6 +196,12 @@ pub enum Cmd {
 /// The functions pane's answers: the poller's pages and the rows' metrics.
 #[derive(Debug)]
 pub enum FunctionsMsg {
+    /// The list the last start kept on disk (`saved_at`), sent once before the first run starts.
+    Cached {
+        generation: u64,
+        functions: Vec<Function>,
+        saved_at: DateTime<Utc>,
+    },
     /// The poller is about to start refresh `run`.
     Started {
         generation: u64,
