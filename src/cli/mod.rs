@@ -11,6 +11,7 @@ mod levers;
 mod metrics;
 pub(crate) mod output;
 mod quota;
+mod redrive_safety;
 mod stop;
 mod tail;
 
