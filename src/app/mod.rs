@@ -1040,6 +1040,8 @@ fn contains(r: Rect, x: u16, y: u16) -> bool {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 #[cfg(test)]
 mod tests_metrics;

@@ -8,6 +8,8 @@ pub mod safety;
 mod tests;
 #[cfg(test)]
 pub(crate) mod tests_detail;
+#[cfg(test)]
+mod tests_pane;
 mod update;
 
 use std::collections::{BTreeSet, HashMap};
