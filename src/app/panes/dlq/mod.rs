@@ -2,6 +2,7 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
+mod chooser;
 mod detail;
 pub mod safety;
 #[cfg(test)]
