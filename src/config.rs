@@ -34,14 +34,14 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-mod error;
+pub mod error;
 mod health;
 mod keys;
 
 pub use error::ConfigError;
 use keys::{RawKeys, key_overrides};
 
-use crate::app::keymap::KeyOverrides;
+use crate::keymap::KeyOverrides;
 use crate::theme::Theme;
 
 /// One `[[profile]]` rule: settings applied when the AWS profile name matches `pattern`.

@@ -7,7 +7,6 @@ mod staleness;
 
 pub mod functions_sort;
 mod input;
-pub mod keymap;
 pub mod modes;
 pub mod msg;
 pub mod nav;
@@ -16,6 +15,8 @@ mod state;
 
 pub use state::{Confirm, Flash, FlashLevel, Init, InputPurpose, Layout, Mode, ScrollBounds, View};
 
+// The keymap lives below `config` and `app` (both use it); `app::keymap` is its old path.
+pub use crate::keymap;
 // The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
 pub use modes::line::LineEdit;
 pub use modes::{filter, palette};

@@ -5,7 +5,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::ConfigError;
-use crate::app::keymap::KeyOverrides;
+use crate::keymap::KeyOverrides;
 
 pub(super) type RawKeys =
     std::collections::BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
@@ -15,7 +15,7 @@ pub(super) fn key_overrides(
     raw: &RawKeys,
     err: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
 ) -> Result<KeyOverrides, ConfigError> {
-    use crate::app::keymap::{action_by_name, action_name, action_names, parse_key};
+    use crate::keymap::{action_by_name, action_name, action_names, parse_key};
     let mut overrides = KeyOverrides::default();
     let mut spans = Vec::new();
     for (name, keys) in raw {

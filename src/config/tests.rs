@@ -227,14 +227,14 @@ fn load_reads_explicit_file() {
 #[test]
 fn key_overrides_parse() {
     let c = parse("[keys]\ndown = [\"ctrl-n\", \"down\"]\nquit = [\"ctrl-q\"]\n").unwrap();
-    let down = crate::app::keymap::BINDINGS
+    let down = crate::keymap::BINDINGS
         .iter()
-        .find(|b| b.action == crate::app::keymap::Action::Down)
+        .find(|b| b.action == crate::keymap::Action::Down)
         .unwrap();
     assert_eq!(c.keys.label(down), "Ctrl-n/↓");
-    let quit = crate::app::keymap::BINDINGS
+    let quit = crate::keymap::BINDINGS
         .iter()
-        .find(|b| b.action == crate::app::keymap::Action::Quit)
+        .find(|b| b.action == crate::keymap::Action::Quit)
         .unwrap();
     assert_eq!(c.keys.label(quit), "Ctrl-q/Ctrl-c");
     assert!(parse("").unwrap().keys.is_empty());
