@@ -1,6 +1,7 @@
 //! Keys and the mouse: a key goes to the mode on top (filter, palette, help, confirm, input), else to
 //! the action the keymap binds it to in the current pane; a click or a wheel turn to the row under it.
 
+#[allow(clippy::wildcard_imports)]
 use super::*;
 
 impl App {
@@ -140,102 +141,13 @@ impl App {
             return Vec::new();
         }
         let rows = self.page_rows();
-        match (action, self.view) {
-            (Action::Quit | Action::Help | Action::Palette, _) | (Action::Filter, View::Detail) => {
-                return self.on_global_action(action);
-            }
-            (Action::Filter, View::Functions) => self.open_filter(),
-            (Action::Refresh, View::Functions) => {
-                return vec![Cmd::RefreshNow(PollerKind::Functions)];
-            }
-            (Action::Refresh, View::Detail) => return self.refresh_detail(),
-            (Action::Enter, View::Functions) => return self.open_detail(),
-            (Action::NextPane, View::Functions) => {
-                if self.detail.is_some() || self.aliases.is_some() {
-                    self.view = if self.detail.is_some() {
-                        View::Detail
-                    } else {
-                        View::Aliases
-                    };
-                    return vec![Cmd::StopPoller(PollerKind::Functions)];
-                }
-                self.flash(
-                    FlashLevel::Info,
-                    "no other pane open yet: Enter opens a function, a its aliases",
-                );
-            }
-            (Action::NextPane, View::Detail) if self.aliases.is_some() => self.view = View::Aliases,
-            (Action::NextPane, View::Detail) => return self.show_functions(),
-            (Action::Back, View::Detail) => return self.go_back(),
-            (Action::Back, View::Functions) if !self.functions.filter_input.is_empty() => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.filter_input.clear();
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::SortNext, View::Functions) => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.sort = self.functions.sort.next();
-                self.functions.descending = false;
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::WorstFirst, View::Functions) => self.sort_worst_first(),
-            (Action::SortReverse, View::Functions) => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.descending = !self.functions.descending;
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::CopyConsoleUrl, view) => {
-                let name = match view {
-                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                    View::Logs => self
-                        .logs
-                        .as_ref()
-                        .and_then(|l| l.functions.first().cloned()),
-                    View::Metrics => self.metrics.as_ref().map(|m| m.function.clone()),
-                    View::Functions | View::Aliases | View::Alarms | View::Dlq | View::Cost => {
-                        self.functions.selected_function().map(|f| f.name.clone())
-                    }
-                };
-                if let Some(name) = name {
-                    let url = console_url(&self.region, &name);
-                    self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));
-                    return vec![Cmd::Copy(url)];
-                }
-            }
-            (Action::RevealEnv, View::Detail) => {
-                if let Some(d) = self.detail.as_mut() {
-                    d.reveal_env = !d.reveal_env;
-                }
-            }
-            (Action::Up, View::Functions) => self.functions.move_by(-1),
-            (Action::Down, View::Functions) => self.functions.move_by(1),
-            (Action::Top, View::Functions) => self.functions.select(0),
-            (Action::Bottom, View::Functions) => self.functions.select(usize::MAX),
-            (Action::PageUp, View::Functions) => self.functions.move_by(-(rows as isize)),
-            (Action::PageDown, View::Functions) => self.functions.move_by(rows as isize),
-            (
-                Action::Up
-                | Action::Down
-                | Action::Top
-                | Action::Bottom
-                | Action::PageUp
-                | Action::PageDown,
-                View::Detail,
-            ) => {
-                if let Some(d) = self.detail.as_mut() {
-                    let page = u16::try_from(rows).unwrap_or(u16::MAX);
-                    d.scroll = match action {
-                        Action::Up => d.scroll.saturating_sub(1),
-                        Action::Down => d.scroll.saturating_add(1),
-                        Action::PageUp => d.scroll.saturating_sub(page),
-                        Action::PageDown => d.scroll.saturating_add(page),
-                        Action::Top => 0,
-                        _ => u16::MAX / 2,
-                    };
-                }
-            }
-            // Everything else means nothing in these views (the other views route their own keys).
-            _ => {}
+        let done = if self.view == View::Detail {
+            self.on_detail_action(action, rows)
+        } else {
+            self.on_functions_action(action, rows)
+        };
+        if let Some(cmds) = done {
+            return cmds;
         }
         self.functions.scroll_into_view(rows);
         Vec::new()

@@ -1,6 +1,7 @@
 //! The app's small shared types: which pane shows (`View`), what the keyboard talks to (`Mode`), the
 //! confirm step, the flash, the last frame's layout, and what the app needs to start (`Init`).
 
+#[allow(clippy::wildcard_imports)]
 use super::*;
 
 /// Which pane fills the body.
