@@ -338,42 +338,8 @@ pub fn state_dir() -> Option<PathBuf> {
         .map(|d| d.join("lambdash"))
 }
 
-/// Parses durations like `500ms`, `30s`, `5m`, `1h`, `2d` and sums like `1h30m`.
-///
-/// The error is a complete, user-facing sentence.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let invalid = || format!("invalid duration \"{s}\" (use e.g. 30s, 5m, 1h)");
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total = Duration::ZERO;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let number: u64 = rest[..digits].parse().map_err(|_| invalid())?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let millis_per_unit: u64 = match &rest[..unit_len] {
-            "ms" => 1,
-            "s" => 1_000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            _ => return Err(invalid()),
-        };
-        rest = &rest[unit_len..];
-        let part = number
-            .checked_mul(millis_per_unit)
-            .map(Duration::from_millis)
-            .ok_or_else(invalid)?;
-        total = total.checked_add(part).ok_or_else(invalid)?;
-    }
-    Ok(total)
-}
+/// Kept at its old path for its users (`logs::range`, `cli::metrics`).
+pub use crate::domain::duration::parse_duration;
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@ pub mod alarm;
 pub mod alias;
 pub mod cancel;
 pub mod dlq;
+pub mod duration;
 pub mod log;
 pub mod metrics;
 pub mod quota;
