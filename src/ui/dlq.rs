@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::app::dlq::{DryRun, PeekView, QualifierChoice, describe_choice, rate_label};
+use crate::app::dlq::{DlqPane, DryRun, PeekView, QualifierChoice, describe_choice, rate_label};
 use crate::domain::Phase;
 use crate::domain::dlq::{AgeSource, Dlq, DlqMessage, Trend};
 use crate::sanitize::sanitize;
@@ -194,36 +194,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     if pane.all().is_empty() {
-        let (text, role) = match &pane.remote.phase {
-            Phase::Failed { error, .. } => (
-                format!("Could not list the DLQs: {}", s(error)),
-                Role::Error,
-            ),
-            Phase::Ready { .. } => (
-                match &pane.for_function {
-                    Some(f) => format!(
-                        "{} has no dead-letter queue or on-failure destination.",
-                        s(f)
-                    ),
-                    None => format!(
-                        "No function in {} has a dead-letter queue or an on-failure destination.",
-                        app.region
-                    ),
-                },
-                Role::Muted,
-            ),
-            _ => (
-                format!(
-                    "{} Discovering DLQs (DeadLetterConfig, on-failure destinations, source queue redrive policies)…",
-                    spinner(app.now)
-                ),
-                Role::Info,
-            ),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
-            inner,
-        );
+        draw_no_dlqs(app, frame, inner);
         return;
     }
     let body_rows = usize::from(inner.height.saturating_sub(1));
@@ -253,46 +224,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .skip(pane.offset)
         .take(body_rows)
-        .map(|d| {
-            let name_role = if !d.inspectable {
-                Role::Muted
-            } else if d.depth() > 0 {
-                Role::Error
-            } else {
-                Role::Text
-            };
-            let flag = if d.depth() > 0 { "●" } else { " " };
-            let kind = if d.inspectable {
-                d.kind.describe().to_string()
-            } else {
-                "SNS topic: not inspectable".to_string()
-            };
-            let count = |n: u64| {
-                if d.inspectable {
-                    n.to_string()
-                } else {
-                    "—".to_string()
-                }
-            };
-            Row::new([
-                Cell::from(Span::styled(flag, t.style(Role::Error))),
-                Cell::from(Span::styled(
-                    truncate(&s(&d.name), name_cut),
-                    t.style(name_role),
-                )),
-                Cell::from(truncate(&kind, 40)),
-                Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
-                Cell::from(count(d.visible)),
-                Cell::from(count(d.in_flight)),
-                Cell::from(count(d.delayed)),
-                Cell::from(oldest(d)),
-                Cell::from(if d.inspectable {
-                    trend_span(t, pane.trend_of(d))
-                } else {
-                    Span::raw("")
-                }),
-            ])
-        });
+        .map(|d| dlq_row(t, pane, d, name_cut));
     let table = Table::new(rows, widths)
         .header(
             Row::new([
@@ -312,6 +244,84 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     let mut state =
         TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
     frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// No queue to show: why (the discovery failed, there are none) or that they are being discovered.
+fn draw_no_dlqs(app: &App, frame: &mut Frame, inner: Rect) {
+    let t = &app.theme;
+    let pane = &app.dlq;
+    let (text, role) = match &pane.remote.phase {
+        Phase::Failed { error, .. } => (
+            format!("Could not list the DLQs: {}", s(error)),
+            Role::Error,
+        ),
+        Phase::Ready { .. } => (
+            match &pane.for_function {
+                Some(f) => format!(
+                    "{} has no dead-letter queue or on-failure destination.",
+                    s(f)
+                ),
+                None => format!(
+                    "No function in {} has a dead-letter queue or an on-failure destination.",
+                    app.region
+                ),
+            },
+            Role::Muted,
+        ),
+        _ => (
+            format!(
+                "{} Discovering DLQs (DeadLetterConfig, on-failure destinations, source queue redrive policies)…",
+                spinner(app.now)
+            ),
+            Role::Info,
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// One queue's row: a flag when it holds messages, name, kind, functions, depths, oldest, trend.
+fn dlq_row(t: &Theme, pane: &DlqPane, d: &Dlq, name_cut: usize) -> Row<'static> {
+    let name_role = if !d.inspectable {
+        Role::Muted
+    } else if d.depth() > 0 {
+        Role::Error
+    } else {
+        Role::Text
+    };
+    let flag = if d.depth() > 0 { "●" } else { " " };
+    let kind = if d.inspectable {
+        d.kind.describe().to_string()
+    } else {
+        "SNS topic: not inspectable".to_string()
+    };
+    let count = |n: u64| {
+        if d.inspectable {
+            n.to_string()
+        } else {
+            "—".to_string()
+        }
+    };
+    Row::new([
+        Cell::from(Span::styled(flag, t.style(Role::Error))),
+        Cell::from(Span::styled(
+            truncate(&s(&d.name), name_cut),
+            t.style(name_role),
+        )),
+        Cell::from(truncate(&kind, 40)),
+        Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
+        Cell::from(count(d.visible)),
+        Cell::from(count(d.in_flight)),
+        Cell::from(count(d.delayed)),
+        Cell::from(oldest(d)),
+        Cell::from(if d.inspectable {
+            trend_span(t, pane.trend_of(d))
+        } else {
+            Span::raw("")
+        }),
+    ])
 }
 
 /// The error a message carries: Lambda's attributes, or the destination record's condition and error.
@@ -453,7 +463,6 @@ fn draw_message(
 ) -> Option<crate::app::ScrollBounds> {
     let t = &app.theme;
     let m = peek.selected_message()?;
-    let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
     let mut lines = vec![
         Line::from(vec![
             Span::styled(s(&m.message_id), t.style(Role::Accent)),
@@ -464,6 +473,56 @@ fn draw_message(
         ]),
         Line::default(),
     ];
+    destination_record_lines(t, m, &mut lines);
+    lines.push(heading(t, "Body"));
+    let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
+    lines.extend(
+        crate::sanitize::sanitize_lines(&body)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
+    );
+    lines.push(Line::default());
+    attribute_lines(t, m, &mut lines);
+    let (n, total) = peek.position();
+    let page = area.height.saturating_sub(2);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Rows the wrapped text takes, so the last rows can be scrolled to (never cut at the bottom).
+    let rows = text.line_count(area.width.saturating_sub(2).max(1));
+    let max = u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
+    let scroll = peek.scroll.min(max);
+    let position = if max == 0 {
+        String::new()
+    } else {
+        format!(
+            "lines {}–{} of {rows} ",
+            scroll + 1,
+            (usize::from(scroll) + usize::from(page)).min(rows)
+        )
+    };
+    let title = Line::from(vec![
+        Span::styled(
+            format!(" DLQ message {n} of {total} "),
+            t.style(Role::Title),
+        ),
+        Span::styled(format!("{} ", s(&m.message_id)), t.style(Role::Accent)),
+        Span::styled(position, t.style(Role::Muted)),
+        Span::styled("] next · [ previous ", t.style(Role::Muted)),
+    ]);
+    frame.render_widget(
+        text.scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::BorderFocused))
+                .title(title),
+        ),
+        area,
+    );
+    Some(crate::app::ScrollBounds { max, page })
+}
+
+/// A Lambda destination record's fields and its original request payload, when the body is one.
+fn destination_record_lines(t: &Theme, m: &DlqMessage, lines: &mut Vec<Line<'static>>) {
+    let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
     if let Some(r) = m.destination_record() {
         lines.push(heading(t, "Lambda destination record"));
         lines.push(field(t, "condition", opt(r.condition)));
@@ -494,14 +553,10 @@ fn draw_message(
         );
         lines.push(Line::default());
     }
-    lines.push(heading(t, "Body"));
-    let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
-    lines.extend(
-        crate::sanitize::sanitize_lines(&body)
-            .into_iter()
-            .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
-    );
-    lines.push(Line::default());
+}
+
+/// The message's system attributes (the well-known ones first) and its message attributes.
+fn attribute_lines(t: &Theme, m: &DlqMessage, lines: &mut Vec<Line<'static>>) {
     lines.push(heading(t, "System attributes"));
     lines.push(field(
         t,
@@ -542,41 +597,6 @@ fn draw_message(
         };
         lines.push(field(t, &format!("{} ({})", s(k), s(&v.data_type)), value));
     }
-    let (n, total) = peek.position();
-    let page = area.height.saturating_sub(2);
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    // Rows the wrapped text takes, so the last rows can be scrolled to (never cut at the bottom).
-    let rows = text.line_count(area.width.saturating_sub(2).max(1));
-    let max = u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
-    let scroll = peek.scroll.min(max);
-    let position = if max == 0 {
-        String::new()
-    } else {
-        format!(
-            "lines {}–{} of {rows} ",
-            scroll + 1,
-            (usize::from(scroll) + usize::from(page)).min(rows)
-        )
-    };
-    let title = Line::from(vec![
-        Span::styled(
-            format!(" DLQ message {n} of {total} "),
-            t.style(Role::Title),
-        ),
-        Span::styled(format!("{} ", s(&m.message_id)), t.style(Role::Accent)),
-        Span::styled(position, t.style(Role::Muted)),
-        Span::styled("] next · [ previous ", t.style(Role::Muted)),
-    ]);
-    frame.render_widget(
-        text.scroll((scroll, 0)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.style(Role::BorderFocused))
-                .title(title),
-        ),
-        area,
-    );
-    Some(crate::app::ScrollBounds { max, page })
 }
 
 /// Qualifiers shown at once in the chooser.

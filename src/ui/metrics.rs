@@ -16,7 +16,7 @@ use crate::domain::metrics::{
     MetricName, MetricsBatch, QualifierKind, Reading, SeriesKey, SeriesStatus, Stat, error_pct,
 };
 use crate::sanitize::sanitize;
-use crate::theme::Role;
+use crate::theme::{Role, Theme};
 
 use super::format::{count_reading, millis_reading};
 
@@ -141,13 +141,33 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             (Some(&c.b.qualifier), c.b.label.clone(), Role::Warning),
         ],
     };
-    let named = |label: &str, what: &str| {
-        if label.is_empty() {
-            what.to_string()
-        } else {
-            format!("{label} {what}")
-        }
-    };
+    let alone = compare.is_none();
+    let mut out = count_specs(b, f, alarms, &sides, alone);
+    out.push(duration_spec(b, pane, alarms, &sides, alone));
+    if alone {
+        out.extend(extra_specs(b, f, alarms));
+    }
+    out
+}
+
+/// `label what`, or `what` alone for an unlabelled side.
+fn named(label: &str, what: &str) -> String {
+    if label.is_empty() {
+        what.to_string()
+    } else {
+        format!("{label} {what}")
+    }
+}
+
+/// Invocations, errors (with the error rate in the title) and throttles, per side. `alone`: one side,
+/// drawn as bars with the alarm thresholds.
+fn count_specs(
+    b: &MetricsBatch,
+    f: &str,
+    alarms: &[Alarm],
+    sides: &[SideSpec],
+    alone: bool,
+) -> Vec<ChartSpec> {
     let mut out = Vec::new();
     for (metric, title) in [
         (MetricName::Invocations, "Invocations"),
@@ -156,7 +176,7 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
     ] {
         let mut lines = Vec::new();
         let mut note = None;
-        for (q, label, role) in &sides {
+        for (q, label, role) in sides {
             let k = key(f, *q, metric, Stat::Sum);
             match points(b, &k) {
                 Some(p) => lines.push(Plot {
@@ -183,9 +203,9 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             title,
             millis: false,
             // Two sides' bars would hide each other: side by side, sums are lines too.
-            bars: compare.is_none(),
+            bars: alone,
             lines,
-            marks: if compare.is_none() {
+            marks: if alone {
                 alarm_marks(alarms, metric)
             } else {
                 Vec::new()
@@ -193,13 +213,24 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             note,
         });
     }
-    // Duration: avg, p99 (or max) and max for the function; p99 (or max) per side when comparing.
+    out
+}
+
+/// Duration: avg, p99 (or max) and max for the function; p99 (or max) per side when comparing.
+fn duration_spec(
+    b: &MetricsBatch,
+    pane: &MetricsPane,
+    alarms: &[Alarm],
+    sides: &[SideSpec],
+    alone: bool,
+) -> ChartSpec {
+    let f = pane.function.as_str();
     let mut lines = Vec::new();
     let mut note = None;
-    for (q, label, role) in &sides {
+    for (q, label, role) in sides {
         let (p, stat, why) = p99_line(b, f, *q);
         note = note.or(why);
-        if compare.is_none() {
+        if alone {
             if let Some(avg) = points(b, &key(f, None, MetricName::Duration, Stat::Average)) {
                 lines.push(Plot {
                     label: "avg".into(),
@@ -233,59 +264,62 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             Role::Error,
         ));
     }
-    if compare.is_none() {
+    if alone {
         marks.extend(alarm_marks(alarms, MetricName::Duration));
     }
-    out.push(ChartSpec {
+    ChartSpec {
         title: "Duration".into(),
         millis: true,
         bars: false,
         lines,
         marks,
         note,
-    });
-    if compare.is_none() {
-        for (metric, stat) in [
-            (MetricName::ConcurrentExecutions, Stat::Maximum),
-            (MetricName::AsyncEventAge, Stat::Maximum),
-            (MetricName::AsyncEventsDropped, Stat::Sum),
-            (MetricName::DeadLetterErrors, Stat::Sum),
-            (MetricName::DestinationDeliveryFailures, Stat::Sum),
-            (MetricName::IteratorAge, Stat::Maximum),
-            (
-                MetricName::ProvisionedConcurrencySpilloverInvocations,
-                Stat::Sum,
-            ),
-        ] {
-            let k = key(f, None, metric, stat);
-            let has_points = b
-                .get(&k)
-                .is_some_and(|r| r.status == SeriesStatus::Ok && !r.series.points.is_empty());
-            // Concurrency always has a chart; the async/stream/provisioned ones only when the
-            // function produced them (the others are listed as "no data").
-            if metric != MetricName::ConcurrentExecutions && !has_points {
-                continue;
-            }
-            let (lines, note) = match points(b, &k) {
-                Some(p) => (
-                    vec![Plot {
-                        label: stat.as_str().to_lowercase(),
-                        role: Role::Accent,
-                        points: p,
-                    }],
-                    None,
-                ),
-                None => (Vec::new(), Some(unavailable(b, &k))),
-            };
-            out.push(ChartSpec {
-                title: format!("{} ({})", metric.as_str(), stat.as_str()),
-                millis: metric.unit() == "Milliseconds",
-                bars: stat == Stat::Sum,
-                lines,
-                marks: alarm_marks(alarms, metric),
-                note,
-            });
+    }
+}
+
+/// Concurrency, and the async, stream and provisioned-concurrency metrics the function produced.
+fn extra_specs(b: &MetricsBatch, f: &str, alarms: &[Alarm]) -> Vec<ChartSpec> {
+    let mut out = Vec::new();
+    for (metric, stat) in [
+        (MetricName::ConcurrentExecutions, Stat::Maximum),
+        (MetricName::AsyncEventAge, Stat::Maximum),
+        (MetricName::AsyncEventsDropped, Stat::Sum),
+        (MetricName::DeadLetterErrors, Stat::Sum),
+        (MetricName::DestinationDeliveryFailures, Stat::Sum),
+        (MetricName::IteratorAge, Stat::Maximum),
+        (
+            MetricName::ProvisionedConcurrencySpilloverInvocations,
+            Stat::Sum,
+        ),
+    ] {
+        let k = key(f, None, metric, stat);
+        let has_points = b
+            .get(&k)
+            .is_some_and(|r| r.status == SeriesStatus::Ok && !r.series.points.is_empty());
+        // Concurrency always has a chart; the async/stream/provisioned ones only when the
+        // function produced them (the others are listed as "no data").
+        if metric != MetricName::ConcurrentExecutions && !has_points {
+            continue;
         }
+        let (lines, note) = match points(b, &k) {
+            Some(p) => (
+                vec![Plot {
+                    label: stat.as_str().to_lowercase(),
+                    role: Role::Accent,
+                    points: p,
+                }],
+                None,
+            ),
+            None => (Vec::new(), Some(unavailable(b, &k))),
+        };
+        out.push(ChartSpec {
+            title: format!("{} ({})", metric.as_str(), stat.as_str()),
+            millis: metric.unit() == "Milliseconds",
+            bars: stat == Stat::Sum,
+            lines,
+            marks: alarm_marks(alarms, metric),
+            note,
+        });
     }
     out
 }
@@ -607,20 +641,7 @@ fn draw_chart(
     let t = &app.theme;
     let span_s = (batch.end - batch.start).num_seconds().max(1);
     let x_max = span_s as f64;
-    let mut title = vec![Span::styled(
-        format!(" {} ", spec.title),
-        t.style(Role::Title),
-    )];
-    for l in &spec.lines {
-        title.push(Span::styled(format!("━{} ", l.label), t.style(l.role)));
-    }
-    for (label, _, role) in &spec.marks {
-        title.push(Span::styled(format!("┄{label} "), t.style(*role)));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.style(Role::Border))
-        .title(Line::from(title));
+    let block = chart_block(t, spec);
     let data_max = spec
         .lines
         .iter()
@@ -647,17 +668,7 @@ fn draw_chart(
         );
         return;
     }
-    let (y_max, y_labels) = if spec.millis {
-        let top = if data_max <= 0.0 { 1.0 } else { data_max * 1.1 };
-        (top, vec![human_ms(0.0), human_ms(top / 2.0), human_ms(top)])
-    } else {
-        let (top, step) = count_axis(data_max);
-        let steps = (top / step).round().clamp(1.0, 10.0) as u8;
-        let labels = (0..=steps)
-            .map(|i| human_count(f64::from(i) * step))
-            .collect();
-        (top, labels)
-    };
+    let (y_max, y_labels) = y_axis(spec, data_max);
     let marks: Vec<(Vec<(f64, f64)>, Role)> = spec
         .marks
         .iter()
@@ -669,18 +680,7 @@ fn draw_chart(
         .map(|x| vec![(x, 0.0), (x, y_max)]);
     // A bar covers its whole period (a point every half period, so no column between two bars is
     // left empty); a zero bar is nothing.
-    let period = f64::from(batch.period_s.max(1));
-    let bars: Vec<Vec<(f64, f64)>> = spec
-        .lines
-        .iter()
-        .map(|l| {
-            l.points
-                .iter()
-                .filter(|p| spec.bars && p.1 > 0.0)
-                .flat_map(|&(x, y)| [(x, y), (x + period / 2.0, y)])
-                .collect()
-        })
-        .collect();
+    let bars = bar_points(spec, batch);
     let mut datasets: Vec<Dataset> = Vec::new();
     for (l, bar) in spec.lines.iter().zip(&bars) {
         let dataset = if spec.bars {
@@ -743,4 +743,53 @@ fn draw_chart(
             inner,
         );
     }
+}
+
+/// The chart's frame, titled with its name, its lines' labels and its marks' labels in their colours.
+fn chart_block(t: &Theme, spec: &ChartSpec) -> Block<'static> {
+    let mut title = vec![Span::styled(
+        format!(" {} ", spec.title),
+        t.style(Role::Title),
+    )];
+    for l in &spec.lines {
+        title.push(Span::styled(format!("━{} ", l.label), t.style(l.role)));
+    }
+    for (label, _, role) in &spec.marks {
+        title.push(Span::styled(format!("┄{label} "), t.style(*role)));
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style(Role::Border))
+        .title(Line::from(title))
+}
+
+/// The y axis's top and labels: milliseconds with headroom, or whole counts in round steps.
+fn y_axis(spec: &ChartSpec, data_max: f64) -> (f64, Vec<String>) {
+    if spec.millis {
+        let top = if data_max <= 0.0 { 1.0 } else { data_max * 1.1 };
+        (top, vec![human_ms(0.0), human_ms(top / 2.0), human_ms(top)])
+    } else {
+        let (top, step) = count_axis(data_max);
+        let steps = (top / step).round().clamp(1.0, 10.0) as u8;
+        let labels = (0..=steps)
+            .map(|i| human_count(f64::from(i) * step))
+            .collect();
+        (top, labels)
+    }
+}
+
+/// Each line's points as bars: a bar covers its whole period (a point every half period, so no column
+/// between two bars is left empty); a zero bar is nothing. Empty when the chart has no bars.
+fn bar_points(spec: &ChartSpec, batch: &MetricsBatch) -> Vec<Vec<(f64, f64)>> {
+    let period = f64::from(batch.period_s.max(1));
+    spec.lines
+        .iter()
+        .map(|l| {
+            l.points
+                .iter()
+                .filter(|p| spec.bars && p.1 > 0.0)
+                .flat_map(|&(x, y)| [(x, y), (x + period / 2.0, y)])
+                .collect()
+        })
+        .collect()
 }
