@@ -654,18 +654,7 @@ fn draw_chart(
         .iter()
         .all(|l| l.points.iter().all(|p| p.1 == 0.0));
     if !has_points || all_zero {
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let text = match &spec.note {
-            Some(note) => note.clone(),
-            // Fetched, and zero in every period: nothing happened (not "no data").
-            None if has_points => "none in range".to_string(),
-            None => "no datapoints in range".to_string(),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(Role::Muted))).wrap(Wrap { trim: true }),
-            inner,
-        );
+        draw_empty_chart(t, frame, area, block, spec, has_points);
         return;
     }
     let (y_max, y_labels) = y_axis(spec, data_max);
@@ -678,8 +667,6 @@ fn draw_chart(
         .map(|at| (at - batch.start).num_seconds() as f64)
         .filter(|x| (0.0..=x_max).contains(x))
         .map(|x| vec![(x, 0.0), (x, y_max)]);
-    // A bar covers its whole period (a point every half period, so no column between two bars is
-    // left empty); a zero bar is nothing.
     let bars = bar_points(spec, batch);
     let mut datasets: Vec<Dataset> = Vec::new();
     for (l, bar) in spec.lines.iter().zip(&bars) {
@@ -743,6 +730,30 @@ fn draw_chart(
             inner,
         );
     }
+}
+
+/// A chart with nothing to draw says why: the note, "none in range" (fetched, zero in every period:
+/// nothing happened), or "no datapoints in range".
+fn draw_empty_chart(
+    t: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    spec: &ChartSpec,
+    has_points: bool,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text = match &spec.note {
+        Some(note) => note.clone(),
+        // Fetched, and zero in every period: nothing happened (not "no data").
+        None if has_points => "none in range".to_string(),
+        None => "no datapoints in range".to_string(),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, t.style(Role::Muted))).wrap(Wrap { trim: true }),
+        inner,
+    );
 }
 
 /// The chart's frame, titled with its name, its lines' labels and its marks' labels in their colours.
