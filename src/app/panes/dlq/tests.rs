@@ -1,5 +1,5 @@
 //! The DLQ pane's poller life, the functions pane's DLQ flags, marks, dry runs, rates and re-invoke
-//! qualifiers (the older DLQ tests are in `tests.rs`, whose fixtures these use).
+//! qualifiers (the older DLQ tests are in `tests_pane.rs`; the fixtures in `app/test_support.rs`).
 
 use crate::app::{FunctionsMsg, LogsCmd};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
