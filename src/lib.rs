@@ -33,6 +33,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod functions_cache;
 pub mod keymap;
 pub mod logfile;
 pub mod logs;

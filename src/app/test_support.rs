@@ -468,6 +468,7 @@ pub(crate) fn peeked(app: &mut App, messages: Vec<crate::domain::dlq::DlqMessage
         result: Ok(crate::aws::dlq::Peek {
             messages,
             release_error: None,
+            receive_limit: None,
         }),
         now: t0(),
     }));
@@ -491,5 +492,6 @@ pub(crate) fn redrive_plan() -> crate::domain::dlq::RedrivePlan {
         rate: None,
         visible: 42,
         in_flight: 2,
+        notes: Vec::new(),
     }
 }

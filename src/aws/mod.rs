@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
 
-pub use error::{AwsError, classify};
+pub use error::{AwsError, classify, function_not_found};
 pub use intercept::{ApiCounter, ReadOnlyGuard, is_read_only_operation};
 use scheduler::{Priority, QuotaConfig, ScheduledHttpClient, Scheduler, StampOperation};
 

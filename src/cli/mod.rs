@@ -7,6 +7,7 @@ mod functions;
 mod metrics;
 pub(crate) mod output;
 mod quota;
+mod redrive_safety;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};

@@ -171,7 +171,10 @@ pub(in crate::runtime) async fn logs_poller(
                     break;
                 }
                 Err(e) if e.is_not_found() => {
-                    out.state(LogsPoll::Failed(format!("function {name} not found")));
+                    out.state(LogsPoll::Failed(crate::aws::function_not_found(
+                        name,
+                        &clients.region,
+                    )));
                     return;
                 }
                 Err(e) => {

@@ -124,6 +124,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
                 dlq_message("m-2", "plain text, customer 42"),
             ],
             release_error: None,
+            receive_limit: None,
         }),
         now: t0(),
     }));
