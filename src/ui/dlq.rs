@@ -351,47 +351,10 @@ fn error_of(m: &DlqMessage) -> String {
 fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     let t = &app.theme;
     let visible = peek.visible();
-    let mut spans = vec![
-        Span::styled(
-            format!(" Peek of {} ", s(&peek.queue.name)),
-            t.style(Role::Title),
-        ),
-        Span::styled(
-            format!(
-                "({} message(s); peeking increments their receive count) ",
-                peek.all().len()
-            ),
-            t.style(Role::Muted),
-        ),
-    ];
-    if let Some(limit) = &peek.receive_limit {
-        let role = if limit.warning(peek.all()).is_some() {
-            Role::Warning
-        } else {
-            Role::Muted
-        };
-        spans.push(Span::styled(
-            format!("{} ", s(&limit.summary(peek.all()))),
-            t.style(role),
-        ));
-    }
-    if !peek.search.is_empty() {
-        spans.push(Span::styled(
-            format!("{} match /{} ", visible.len(), s(&peek.search)),
-            t.style(Role::Accent),
-        ));
-    }
-    if !peek.marked.is_empty() {
-        spans.push(Span::styled(
-            format!("{} marked: R d x n take them ", peek.targets().len()),
-            t.style(Role::Accent),
-        ));
-    }
-    spans.extend(super::phase_span(app, &peek.remote));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::BorderFocused))
-        .title(Line::from(spans));
+        .title(peek_title(app, peek, visible.len()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
@@ -460,6 +423,49 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     .row_highlight_style(t.style(Role::Selection));
     let mut state = TableState::default().with_selected(Some(peek.selected - offset));
     frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// The peek's title: the queue, how many messages, the receive limit, the search and the marks.
+fn peek_title(app: &App, peek: &PeekView, matching: usize) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = vec![
+        Span::styled(
+            format!(" Peek of {} ", s(&peek.queue.name)),
+            t.style(Role::Title),
+        ),
+        Span::styled(
+            format!(
+                "({} message(s); peeking increments their receive count) ",
+                peek.all().len()
+            ),
+            t.style(Role::Muted),
+        ),
+    ];
+    if let Some(limit) = &peek.receive_limit {
+        let role = if limit.warning(peek.all()).is_some() {
+            Role::Warning
+        } else {
+            Role::Muted
+        };
+        spans.push(Span::styled(
+            format!("{} ", s(&limit.summary(peek.all()))),
+            t.style(role),
+        ));
+    }
+    if !peek.search.is_empty() {
+        spans.push(Span::styled(
+            format!("{} match /{} ", matching, s(&peek.search)),
+            t.style(Role::Accent),
+        ));
+    }
+    if !peek.marked.is_empty() {
+        spans.push(Span::styled(
+            format!("{} marked: R d x n take them ", peek.targets().len()),
+            t.style(Role::Accent),
+        ));
+    }
+    spans.extend(super::phase_span(app, &peek.remote));
+    Line::from(spans)
 }
 
 fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
