@@ -4,6 +4,8 @@
 //!
 //! - [`cli`]: the command line (clap) and the headless subcommands (`functions`, `completions`).
 //! - [`config`] and [`theme`]: the user's config file and the themes (palette + semantic roles).
+//! - [`keymap`]: the key bindings (`Action`, `Scope`, `BINDINGS`) and the `[keys]` overrides; below
+//!   `config` (which validates `[keys]`) and `app` (which looks keys up), depending on neither.
 //! - [`aws`]: SDK calls mapped to domain types, and nothing else (no formatting, no ratatui).
 //! - [`domain`]: the types the rest of the program speaks (`Function`, `FunctionDetail`, `Remote`).
 //! - [`app`]: the pure state machine. `App::update(Msg) -> Vec<Cmd>`: no I/O, no clock reads; one
@@ -34,6 +36,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod functions_cache;
+pub mod keymap;
 pub mod logfile;
 pub mod logs;
 pub mod private_file;

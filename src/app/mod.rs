@@ -6,12 +6,17 @@
 mod staleness;
 
 pub mod functions_sort;
-pub mod keymap;
+mod input;
 pub mod modes;
 pub mod msg;
 pub mod nav;
 pub mod panes;
+mod state;
 
+pub use state::{Confirm, Flash, FlashLevel, Init, InputPurpose, Layout, Mode, ScrollBounds, View};
+
+// The keymap lives below `config` and `app` (both use it); `app::keymap` is its old path.
+pub use crate::keymap;
 // The panes and modes keep their short paths (`app::logs::LogsPane`, `app::filter::Filter`).
 pub use modes::line::LineEdit;
 pub use modes::{filter, palette};
@@ -44,132 +49,6 @@ pub use msg::{
 
 use crate::domain::alias::{CANARY_STEPS, PlanError};
 use crate::writes::Write;
-
-/// Which pane fills the body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Functions,
-    Detail,
-    Aliases,
-    Alarms,
-    Logs,
-    Dlq,
-    Metrics,
-    Cost,
-}
-
-/// What the keyboard is talking to.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Mode {
-    Normal,
-    /// Typing a `/` filter (applied as it is typed to the functions or alarms list).
-    Filter {
-        line: LineEdit,
-    },
-    /// Typing a `:` command; `completion` is the index of the highlighted candidate.
-    Palette {
-        input: LineEdit,
-        completion: Option<usize>,
-    },
-    Help {
-        scroll: u16,
-    },
-    /// A write waits for the user's yes: it says exactly what will change.
-    Confirm(Box<Confirm>),
-    /// The `:quota` overlay: every AWS quota group, its share and use (`Esc` closes).
-    Quota,
-    /// Typing a line of text for an action (a version description).
-    Input {
-        purpose: InputPurpose,
-        text: LineEdit,
-    },
-}
-
-/// What a line typed in [`Mode::Input`] is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum InputPurpose {
-    PublishDescription {
-        function: String,
-    },
-    /// `/` in the logs pane: search the buffer.
-    LogSearch,
-    /// `F` in the logs pane: a CloudWatch filter pattern; the tail restarts with it.
-    LogFilter,
-    /// `R` in the logs pane: a time range (`2h`, `START..END`) to backfill.
-    LogRange,
-    /// `/` in the DLQ pane's peeked messages.
-    DlqSearch,
-    /// The destination queue (name or URL) of a redrive to another queue.
-    RedriveQueue {
-        queue_arn: String,
-        message_ids: Option<Vec<String>>,
-    },
-}
-
-/// The confirm step of a write.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Confirm {
-    pub title: String,
-    /// What will change, from → to, counts.
-    pub lines: Vec<String>,
-    /// Something the user should know before saying yes (e.g. the alias changed since lambdash set it).
-    pub warning: Option<String>,
-    pub write: Write,
-    /// For destructive writes (purge, delete): what the user must type exactly before Enter works.
-    pub typed_confirmation: Option<String>,
-    /// What the user typed so far.
-    pub typed: LineEdit,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FlashLevel {
-    Info,
-    Warn,
-    Error,
-}
-
-/// A message in the flash line; it clears itself at `until`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Flash {
-    pub text: String,
-    pub level: FlashLevel,
-    pub until: DateTime<Utc>,
-}
-
-/// Where things were drawn last frame, so mouse clicks can be mapped to rows and columns.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Layout {
-    pub table_header: Rect,
-    pub table_body: Rect,
-    /// Column x ranges `[start, end)` in the header, with the column they sort by.
-    pub columns: Vec<(u16, u16, SortColumn)>,
-    /// The scrolled text drawn last (help, a DLQ message): its largest scroll and its page height, so
-    /// `j` stops at the end and `G` / `PgDn` know where that is.
-    pub scroll: Option<ScrollBounds>,
-}
-
-/// How far a scrolled text can go: `max` rows down, `page` rows at a time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ScrollBounds {
-    pub max: u16,
-    pub page: u16,
-}
-
-/// What the app needs to start.
-#[derive(Clone, Debug)]
-pub struct Init {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub read_only: bool,
-    pub theme: Theme,
-    pub theme_names: Vec<String>,
-    pub profiles: Vec<String>,
-    pub config: Config,
-    pub now: DateTime<Utc>,
-    /// No terminal bell.
-    pub quiet: bool,
-}
 
 /// The whole application state.
 #[derive(Clone, Debug)]
@@ -615,49 +494,6 @@ impl App {
         Vec::new()
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
-        match self.mode.clone() {
-            Mode::Filter { line } => self.on_filter_key(key, line),
-            Mode::Palette { input, completion } => self.on_palette_key(key, input, completion),
-            Mode::Quota => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                    self.mode = Mode::Normal;
-                }
-                Vec::new()
-            }
-            Mode::Help { scroll } => {
-                self.on_help_key(key, scroll);
-                Vec::new()
-            }
-            Mode::Confirm(confirm) if confirm.typed_confirmation.is_some() => {
-                self.on_typed_confirm_key(key, confirm)
-            }
-            Mode::Confirm(confirm) => {
-                match key.code {
-                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
-                        self.mode = Mode::Normal;
-                        return self.confirmed(confirm.write);
-                    }
-                    KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
-                        self.mode = Mode::Normal;
-                        self.flash(FlashLevel::Info, "cancelled: nothing was changed");
-                    }
-                    _ => {}
-                }
-                Vec::new()
-            }
-            Mode::Input { purpose, text } => self.on_input_key(key, purpose, text),
-            Mode::Normal => {
-                if let Some(action) = keymap::lookup_with(&self.config.keys, &key, self.scope()) {
-                    self.on_action(action)
-                } else {
-                    self.say_key_does_nothing(&key);
-                    Vec::new()
-                }
-            }
-        }
-    }
-
     /// The function a pane opened from here is about: the one the pane shows (the detail's, the tailed
     /// one, the charted one, the selected alarm's or queue's or cost row's), else the selected row's.
     fn current_function(&self) -> Option<String> {
@@ -787,245 +623,6 @@ impl App {
             View::Metrics | View::Cost => Vec::new(),
         }
     }
-
-    /// Actions that mean the same in every view.
-    fn on_global_action(&mut self, action: Action) -> Vec<Cmd> {
-        match action {
-            Action::Quit => {
-                self.should_quit = true;
-                vec![Cmd::Quit]
-            }
-            Action::Help => {
-                self.mode = Mode::Help { scroll: 0 };
-                Vec::new()
-            }
-            Action::Palette => {
-                self.mode = Mode::Palette {
-                    input: LineEdit::default(),
-                    completion: None,
-                };
-                Vec::new()
-            }
-            _ => {
-                self.flash(
-                    FlashLevel::Info,
-                    "filter applies to the functions list: Esc first",
-                );
-                Vec::new()
-            }
-        }
-    }
-
-    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
-        // Pane switches mean the same from every pane (a pane with its own meaning for the key has
-        // its own binding, which the lookup found first, so the action is then not one of these).
-        match action {
-            Action::OpenAlarms => return self.open_alarms(),
-            Action::OpenCost => return self.open_cost(),
-            Action::OpenAliases => return self.open_aliases(),
-            Action::OpenDlq => {
-                let only = match self.view {
-                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                    _ => None,
-                };
-                return self.open_dlq(only);
-            }
-            _ => {}
-        }
-        if self.view == View::Aliases {
-            return self.on_aliases_action(action);
-        }
-        if self.view == View::Alarms {
-            return self.on_alarms_action(action);
-        }
-        if self.view == View::Logs {
-            return self.on_logs_action(action);
-        }
-        if self.view == View::Dlq {
-            return self.on_dlq_action(action);
-        }
-        if self.view == View::Metrics {
-            return self.on_metrics_action(action);
-        }
-        if self.view == View::Cost {
-            return self.on_cost_action(action);
-        }
-        if action == Action::OpenMetrics {
-            let name = self.current_function();
-            return self.open_metrics(name, None);
-        }
-        if action == Action::OpenLogs {
-            let names: Vec<String> = match self.view {
-                View::Detail => self.detail.iter().map(|d| d.function.clone()).collect(),
-                _ if !self.functions.marked.is_empty() => {
-                    self.functions.marked.iter().cloned().collect()
-                }
-                _ => self
-                    .functions
-                    .selected_function()
-                    .map(|f| f.name.clone())
-                    .into_iter()
-                    .collect(),
-            };
-            return self.open_logs(names);
-        }
-        if action == Action::Mark && self.view == View::Functions {
-            if let Some(name) = self.functions.selected_function().map(|f| f.name.clone())
-                && !self.functions.marked.remove(&name)
-            {
-                self.functions.marked.insert(name);
-            }
-            self.functions.move_by(1);
-            let rows = self.page_rows();
-            self.functions.scroll_into_view(rows);
-            return Vec::new();
-        }
-        let rows = self.page_rows();
-        match (action, self.view) {
-            (Action::Quit | Action::Help | Action::Palette, _) | (Action::Filter, View::Detail) => {
-                return self.on_global_action(action);
-            }
-            (Action::Filter, View::Functions) => self.open_filter(),
-            (Action::Refresh, View::Functions) => {
-                return vec![Cmd::RefreshNow(PollerKind::Functions)];
-            }
-            (Action::Refresh, View::Detail) => return self.refresh_detail(),
-            (Action::Enter, View::Functions) => return self.open_detail(),
-            (Action::NextPane, View::Functions) => {
-                if self.detail.is_some() || self.aliases.is_some() {
-                    self.view = if self.detail.is_some() {
-                        View::Detail
-                    } else {
-                        View::Aliases
-                    };
-                    return vec![Cmd::StopPoller(PollerKind::Functions)];
-                }
-                self.flash(
-                    FlashLevel::Info,
-                    "no other pane open yet: Enter opens a function, a its aliases",
-                );
-            }
-            (Action::NextPane, View::Detail) if self.aliases.is_some() => self.view = View::Aliases,
-            (Action::NextPane, View::Detail) => return self.show_functions(),
-            (Action::Back, View::Detail) => return self.go_back(),
-            (Action::Back, View::Functions) if !self.functions.filter_input.is_empty() => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.filter_input.clear();
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::SortNext, View::Functions) => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.sort = self.functions.sort.next();
-                self.functions.descending = false;
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::WorstFirst, View::Functions) => self.sort_worst_first(),
-            (Action::SortReverse, View::Functions) => {
-                let keep = self.functions.selected_function().map(|f| f.name.clone());
-                self.functions.descending = !self.functions.descending;
-                self.functions.rebuild_view(keep.as_deref());
-            }
-            (Action::CopyConsoleUrl, view) => {
-                let name = match view {
-                    View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
-                    View::Logs => self
-                        .logs
-                        .as_ref()
-                        .and_then(|l| l.functions.first().cloned()),
-                    View::Metrics => self.metrics.as_ref().map(|m| m.function.clone()),
-                    View::Functions | View::Aliases | View::Alarms | View::Dlq | View::Cost => {
-                        self.functions.selected_function().map(|f| f.name.clone())
-                    }
-                };
-                if let Some(name) = name {
-                    let url = console_url(&self.region, &name);
-                    self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));
-                    return vec![Cmd::Copy(url)];
-                }
-            }
-            (Action::RevealEnv, View::Detail) => {
-                if let Some(d) = self.detail.as_mut() {
-                    d.reveal_env = !d.reveal_env;
-                }
-            }
-            (Action::Up, View::Functions) => self.functions.move_by(-1),
-            (Action::Down, View::Functions) => self.functions.move_by(1),
-            (Action::Top, View::Functions) => self.functions.select(0),
-            (Action::Bottom, View::Functions) => self.functions.select(usize::MAX),
-            (Action::PageUp, View::Functions) => self.functions.move_by(-(rows as isize)),
-            (Action::PageDown, View::Functions) => self.functions.move_by(rows as isize),
-            (
-                Action::Up
-                | Action::Down
-                | Action::Top
-                | Action::Bottom
-                | Action::PageUp
-                | Action::PageDown,
-                View::Detail,
-            ) => {
-                if let Some(d) = self.detail.as_mut() {
-                    let page = u16::try_from(rows).unwrap_or(u16::MAX);
-                    d.scroll = match action {
-                        Action::Up => d.scroll.saturating_sub(1),
-                        Action::Down => d.scroll.saturating_add(1),
-                        Action::PageUp => d.scroll.saturating_sub(page),
-                        Action::PageDown => d.scroll.saturating_add(page),
-                        Action::Top => 0,
-                        _ => u16::MAX / 2,
-                    };
-                }
-            }
-            // Everything else means nothing in these views (the other views route their own keys).
-            _ => {}
-        }
-        self.functions.scroll_into_view(rows);
-        Vec::new()
-    }
-
-    fn on_mouse(&mut self, ev: MouseEvent) -> Vec<Cmd> {
-        if self.mode != Mode::Normal {
-            return Vec::new();
-        }
-        match (ev.kind, self.view) {
-            (MouseEventKind::ScrollDown, View::Functions) => self.functions.move_by(3),
-            (MouseEventKind::ScrollUp, View::Functions) => self.functions.move_by(-3),
-            (MouseEventKind::ScrollDown, View::Detail) => {
-                return self.on_action(Action::Down);
-            }
-            (MouseEventKind::ScrollUp, View::Detail) => return self.on_action(Action::Up),
-            (MouseEventKind::Down(MouseButton::Left), View::Functions) => {
-                let body = self.layout.table_body;
-                let header = self.layout.table_header;
-                if contains(body, ev.column, ev.row) {
-                    let index = self.functions.offset + usize::from(ev.row - body.y);
-                    if index < self.functions.view.len() {
-                        self.functions.select(index);
-                    }
-                } else if contains(header, ev.column, ev.row) {
-                    let hit = self
-                        .layout
-                        .columns
-                        .iter()
-                        .find(|(start, end, _)| ev.column >= *start && ev.column < *end)
-                        .map(|(_, _, c)| *c);
-                    if let Some(column) = hit {
-                        let keep = self.functions.selected_function().map(|f| f.name.clone());
-                        if self.functions.sort == column {
-                            self.functions.descending = !self.functions.descending;
-                        } else {
-                            self.functions.sort = column;
-                            self.functions.descending = false;
-                        }
-                        self.functions.rebuild_view(keep.as_deref());
-                    }
-                }
-            }
-            _ => return Vec::new(),
-        }
-        let rows = self.page_rows();
-        self.functions.scroll_into_view(rows);
-        Vec::new()
-    }
 }
 
 /// The first row to show so that `selected` is on screen in a table body `rows` high, moving the
@@ -1042,11 +639,9 @@ pub(crate) fn scrolled_offset(selected: usize, offset: usize, rows: usize, len: 
     offset.min(len.saturating_sub(rows))
 }
 
-fn contains(r: Rect, x: u16, y: u16) -> bool {
-    x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
-}
-
 #[cfg(test)]
-pub(crate) mod tests;
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 #[cfg(test)]
 mod tests_metrics;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration as TD, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::msg::PaneContext;
-use super::tests::{alarm, loaded, t0, with_alarms};
+use super::test_support::{alarm, loaded, t0, with_alarms};
 use super::*;
 use crate::app::cost::CostData;
 use crate::app::metrics::comparisons;
@@ -392,13 +392,13 @@ fn cost_data() -> CostData {
     let prices = Prices::load("us-east-1", None).unwrap();
     let inputs = vec![
         CostInput {
-            function: super::tests::function("orders-api", "python3.12", 1024),
+            function: super::test_support::function("orders-api", "python3.12", 1024),
             invocations: 1000.0,
             sum_duration_ms: 100_000.0,
             ephemeral_storage_mb: None,
         },
         CostInput {
-            function: super::tests::function("payments-webhook", "python3.12", 128),
+            function: super::test_support::function("payments-webhook", "python3.12", 128),
             invocations: 10.0,
             sum_duration_ms: 100.0,
             ephemeral_storage_mb: None,

@@ -39,15 +39,15 @@ struct Args {
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let bad = || format!("bad duration {s:?} (try 1s, 500ms, 2)");
-    if let Some(ms) = s.strip_suffix("ms") {
-        return ms.parse().map(Duration::from_millis).map_err(|_| bad());
+    // A bare number of seconds (fractions allowed, `s` optional) stays the demo's own shorthand.
+    if let Ok(secs) = s.strip_suffix('s').unwrap_or(s).parse::<f64>() {
+        return if secs.is_finite() && secs > 0.0 {
+            Ok(Duration::from_secs_f64(secs))
+        } else {
+            Err(bad())
+        };
     }
-    let secs = s.strip_suffix('s').unwrap_or(s);
-    let secs: f64 = secs.parse().map_err(|_| bad())?;
-    if !(secs.is_finite() && secs > 0.0) {
-        return Err(bad());
-    }
-    Ok(Duration::from_secs_f64(secs))
+    lambdash::domain::duration::parse_duration(s).map_err(|_| bad())
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {

@@ -38,7 +38,7 @@ use crate::sanitize::sanitize_lines;
 const NETWORK_RETRIES: u32 = 4;
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    crate::config::parse_duration(s)
+    crate::domain::duration::parse_duration(s)
 }
 
 fn parse_tps(s: &str) -> Result<f64, String> {

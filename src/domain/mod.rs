@@ -5,6 +5,7 @@ pub mod alias;
 pub mod cancel;
 pub mod concurrency;
 pub mod dlq;
+pub mod duration;
 pub mod esm;
 pub mod invoke;
 pub mod log;

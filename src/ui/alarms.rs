@@ -1,5 +1,6 @@
 //! The alarms pane: firing first, state colours, muted alarms marked; the detail with the history.
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -218,6 +219,34 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect, detail: &AlarmDetail) {
         );
         return;
     };
+    let mut lines = alarm_fields(t, a, app.now);
+    history_lines(t, detail, app.now, &mut lines);
+    let [body, note] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let visible = usize::from(body.height.saturating_sub(2));
+    let max_scroll = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((detail.scroll.min(max_scroll), 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(t.style(Role::BorderFocused))
+                    .title(Span::styled(" Alarm ", t.style(Role::Title))),
+            ),
+        body,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            " M mute/unmute · l/m jump to logs/metrics at the alarm time · Esc back",
+            t.style(Role::Muted),
+        )),
+        note,
+    );
+}
+
+/// The alarm's state, reason, metric, condition and actions.
+fn alarm_fields(t: &Theme, a: &Alarm, now: DateTime<Utc>) -> Vec<Line<'static>> {
     let s = |x: &str| sanitize(x).into_owned();
     let mut lines = vec![
         Line::from(vec![
@@ -242,7 +271,7 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect, detail: &AlarmDetail) {
             "Since",
             a.since().map_or_else(
                 || "—".into(),
-                |d| format!("{} UTC ({} ago)", timestamp(d), age(app.now, d)),
+                |d| format!("{} UTC ({} ago)", timestamp(d), age(now, d)),
             ),
         ),
         field(t, "Metric", s(&metric(a))),
@@ -295,6 +324,17 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect, detail: &AlarmDetail) {
             },
         ));
     }
+    lines
+}
+
+/// The alarm's history (newest first), or why it is not there.
+fn history_lines(
+    t: &Theme,
+    detail: &AlarmDetail,
+    now: DateTime<Utc>,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let s = |x: &str| sanitize(x).into_owned();
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "History (state changes, newest first)",
@@ -341,30 +381,8 @@ fn draw_detail(app: &App, frame: &mut Frame, area: Rect, detail: &AlarmDetail) {
             }),
         ))),
         _ => lines.push(Line::from(Span::styled(
-            format!("  {} loading…", spinner(app.now)),
+            format!("  {} loading…", spinner(now)),
             t.style(Role::Info),
         ))),
     }
-    let [body, note] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let visible = usize::from(body.height.saturating_sub(2));
-    let max_scroll = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((detail.scroll.min(max_scroll), 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(t.style(Role::BorderFocused))
-                    .title(Span::styled(" Alarm ", t.style(Role::Title))),
-            ),
-        body,
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            " M mute/unmute · l/m jump to logs/metrics at the alarm time · Esc back",
-            t.style(Role::Muted),
-        )),
-        note,
-    );
 }

@@ -50,9 +50,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(pane) = &app.aliases else {
         return;
     };
-    let t = &app.theme;
     let aliases = pane.aliases();
-    let versions = pane.versions();
     let alias_height = u16::try_from(aliases.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3)
@@ -65,6 +63,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
 
+    draw_aliases(app, pane, frame, top);
+    draw_comparison(app, pane, frame, middle);
+
+    draw_versions(app, pane, frame, bottom);
+    frame.render_widget(Paragraph::new(note_line(app, pane)), note);
+}
+
+/// The aliases table: where each routes, its CodeDeploy status, its description.
+fn draw_aliases(app: &App, pane: &AliasesPane, frame: &mut Frame, top: Rect) {
+    let t = &app.theme;
+    let aliases = pane.aliases();
     let mut title = vec![Span::styled(
         format!(
             " Aliases of {} ({}) ",
@@ -114,8 +123,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let mut state = TableState::default().with_selected(Some(pane.alias_index));
         frame.render_stateful_widget(table, top, &mut state);
     }
-    draw_comparison(app, pane, frame, middle);
+}
 
+/// The versions table, with the selected alias's primary and canary versions marked.
+fn draw_versions(app: &App, pane: &AliasesPane, frame: &mut Frame, bottom: Rect) {
+    let t = &app.theme;
+    let versions = pane.versions();
     let b = block(
         t,
         Line::from(Span::styled(
@@ -181,7 +194,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let mut state = TableState::default().with_selected(Some(pane.version_index));
         frame.render_stateful_widget(table, bottom, &mut state);
     }
-    frame.render_widget(Paragraph::new(note_line(app, pane)), note);
 }
 
 /// Border, header, two versions and the verdict line.
@@ -283,22 +295,7 @@ fn version_row(app: &App, v: &VersionFigures, canary: bool, worse: bool) -> Row<
 fn draw_comparison(app: &App, pane: &AliasesPane, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some(alias) = pane.selected_alias() else {
-        let b = block(
-            t,
-            Line::from(Span::styled(
-                " Versions side by side ",
-                t.style(Role::Title),
-            )),
-            false,
-        );
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                " Select an alias to compare the versions behind it.",
-                t.style(Role::Muted),
-            ))
-            .block(b),
-            area,
-        );
+        draw_no_alias(t, frame, area);
         return;
     };
     let entry = pane.comparison();
@@ -379,8 +376,36 @@ fn draw_comparison(app: &App, pane: &AliasesPane, frame: &mut Frame, area: Rect)
         .style(t.style(Role::TableHeader)),
     );
     frame.render_widget(table, table_area);
+    frame.render_widget(
+        Paragraph::new(verdict_line(t, cmp.percentiles_unavailable, verdict)),
+        verdict_area,
+    );
+}
+
+/// No alias selected: the comparison says how to get one.
+fn draw_no_alias(t: &Theme, frame: &mut Frame, area: Rect) {
+    let b = block(
+        t,
+        Line::from(Span::styled(
+            " Versions side by side ",
+            t.style(Role::Title),
+        )),
+        false,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            " Select an alias to compare the versions behind it.",
+            t.style(Role::Muted),
+        ))
+        .block(b),
+        area,
+    );
+}
+
+/// The comparison's verdict: no canary, too little data, worse (and why), or not worse.
+fn verdict_line(t: &Theme, percentiles_unavailable: bool, verdict: Verdict) -> Line<'static> {
     let mut spans = Vec::new();
-    if cmp.percentiles_unavailable {
+    if percentiles_unavailable {
         spans.push(Span::styled(
             "* p99 unavailable from this endpoint: maximum shown · ",
             t.style(Role::Warning),
@@ -407,5 +432,5 @@ fn draw_comparison(app: &App, pane: &AliasesPane, frame: &mut Frame, area: Rect)
             t.style(Role::Ok),
         ),
     });
-    frame.render_widget(Paragraph::new(Line::from(spans)), verdict_area);
+    Line::from(spans)
 }

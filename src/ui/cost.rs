@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
+use crate::app::cost::CostData;
 use crate::sanitize::sanitize;
-use crate::theme::Role;
+use crate::theme::{Role, Theme};
 
 use super::format::{spinner, usd};
 
@@ -59,61 +60,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let Some(data) = &pane.remote.data else {
-        let (text, role) = match pane.remote.error() {
-            Some(e) => (
-                format!(
-                    "The estimate could not be made: {}. r retries.",
-                    sanitize(e)
-                ),
-                Role::Error,
-            ),
-            None => (
-                format!(
-                    "{} reading every function's invocations and duration…",
-                    spinner(app.now)
-                ),
-                Role::Info,
-            ),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
-            inner,
-        );
+        draw_no_data(app, frame, inner);
         return;
     };
     let report = &data.report;
-    let mut notes: Vec<Line> = Vec::new();
-    if !data.unestimated.is_empty() {
-        let names: Vec<String> = data
-            .unestimated
-            .iter()
-            .take(6)
-            .map(|u| format!("{} ({})", sanitize(&u.function), sanitize(&u.reason)))
-            .collect();
-        let more = data.unestimated.len().saturating_sub(6);
-        notes.push(Line::from(Span::styled(
-            format!(
-                "not estimated ({}): {}{}",
-                data.unestimated.len(),
-                names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-            t.style(Role::Warning),
-        )));
-    }
-    notes.push(Line::from(Span::styled(
-        format!(
-            "lower bound: INIT time, per-invocation 1 ms rounding and the free tier are not in it; {} · prices: {} · {} GetMetricData call(s)",
-            crate::domain::metrics::cost::TIERS_NOTE,
-            sanitize(&report.prices_source),
-            data.calls
-        ),
-        t.style(Role::Muted),
-    )));
+    let notes = notes(t, data);
     let width = usize::from(inner.width.max(1));
     let wrapped: usize = notes.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
     let notes_height = u16::try_from(wrapped)
@@ -194,4 +145,68 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let mut state =
         TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
     frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+/// No estimate yet: why (the error) or that it is being made.
+fn draw_no_data(app: &App, frame: &mut Frame, inner: Rect) {
+    let t = &app.theme;
+    let pane = &app.cost;
+    let (text, role) = match pane.remote.error() {
+        Some(e) => (
+            format!(
+                "The estimate could not be made: {}. r retries.",
+                sanitize(e)
+            ),
+            Role::Error,
+        ),
+        None => (
+            format!(
+                "{} reading every function's invocations and duration…",
+                spinner(app.now)
+            ),
+            Role::Info,
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// The notes under the table: functions that could not be estimated, and what the estimate leaves out.
+fn notes(t: &Theme, data: &CostData) -> Vec<Line<'static>> {
+    let report = &data.report;
+    let mut notes: Vec<Line<'static>> = Vec::new();
+    if !data.unestimated.is_empty() {
+        let names: Vec<String> = data
+            .unestimated
+            .iter()
+            .take(6)
+            .map(|u| format!("{} ({})", sanitize(&u.function), sanitize(&u.reason)))
+            .collect();
+        let more = data.unestimated.len().saturating_sub(6);
+        notes.push(Line::from(Span::styled(
+            format!(
+                "not estimated ({}): {}{}",
+                data.unestimated.len(),
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            t.style(Role::Warning),
+        )));
+    }
+    notes.push(Line::from(Span::styled(
+        format!(
+            "lower bound: INIT time, per-invocation 1 ms rounding and the free tier are not in it; {} · prices: {} · {} GetMetricData call(s)",
+            crate::domain::metrics::cost::TIERS_NOTE,
+            sanitize(&report.prices_source),
+            data.calls
+        ),
+        t.style(Role::Muted),
+    )));
+    notes
 }

@@ -34,6 +34,15 @@ fn none(t: &Theme) -> Line<'static> {
 }
 
 fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
+    let mut out = overview(t, d);
+    environment_layers_vpc(t, d, reveal, &mut out);
+    destinations_and_sources(t, d, &mut out);
+    tags_and_errors(t, d, &mut out);
+    out
+}
+
+/// The name, runtime and configuration fields, and a deprecated runtime's warning.
+fn overview(t: &Theme, d: &FunctionDetail) -> Vec<Line<'static>> {
     let f = &d.function;
     let s = |x: &str| sanitize(x).into_owned();
     let mut out = vec![
@@ -108,6 +117,17 @@ fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
             t.style(Role::Warning),
         )));
     }
+    out
+}
+
+/// Environment variables (masked unless revealed), layers, VPC.
+fn environment_layers_vpc(
+    t: &Theme,
+    d: &FunctionDetail,
+    reveal: bool,
+    out: &mut Vec<Line<'static>>,
+) {
+    let s = |x: &str| sanitize(x).into_owned();
     out.push(Line::default());
     out.push(section(
         t,
@@ -157,6 +177,11 @@ fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
             s(&d.vpc_security_groups.join(", ")),
         ));
     }
+}
+
+/// The dead-letter queue, async destinations and event source mappings.
+fn destinations_and_sources(t: &Theme, d: &FunctionDetail, out: &mut Vec<Line<'static>>) {
+    let s = |x: &str| sanitize(x).into_owned();
     out.push(Line::default());
     out.push(section(t, "Dead-letter queue and destinations".into()));
     out.push(field(
@@ -219,6 +244,11 @@ fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
             ),
         ]));
     }
+}
+
+/// Tags, and what could not be loaded.
+fn tags_and_errors(t: &Theme, d: &FunctionDetail, out: &mut Vec<Line<'static>>) {
+    let s = |x: &str| sanitize(x).into_owned();
     out.push(Line::default());
     out.push(section(t, format!("Tags ({})", d.tags.len())));
     if d.tags.is_empty() {
@@ -237,7 +267,6 @@ fn lines(t: &Theme, d: &FunctionDetail, reveal: bool) -> Vec<Line<'static>> {
             )));
         }
     }
-    out
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {

@@ -8,13 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::app::dlq::{DryRun, PeekView, QualifierChoice, describe_choice, rate_label};
+use crate::app::dlq::{DlqPane, DryRun, PeekView, QualifierChoice, describe_choice, rate_label};
 use crate::domain::Phase;
 use crate::domain::dlq::{AgeSource, Dlq, DlqMessage, Trend};
 use crate::sanitize::sanitize;
 use crate::theme::{Role, Theme};
 
 use super::format::{column_widths, spinner, timestamp, truncate};
+
+mod chooser;
+use chooser::draw_chooser;
 
 fn s(x: &str) -> String {
     sanitize(x).into_owned()
@@ -194,36 +197,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     if pane.all().is_empty() {
-        let (text, role) = match &pane.remote.phase {
-            Phase::Failed { error, .. } => (
-                format!("Could not list the DLQs: {}", s(error)),
-                Role::Error,
-            ),
-            Phase::Ready { .. } => (
-                match &pane.for_function {
-                    Some(f) => format!(
-                        "{} has no dead-letter queue or on-failure destination.",
-                        s(f)
-                    ),
-                    None => format!(
-                        "No function in {} has a dead-letter queue or an on-failure destination.",
-                        app.region
-                    ),
-                },
-                Role::Muted,
-            ),
-            _ => (
-                format!(
-                    "{} Discovering DLQs (DeadLetterConfig, on-failure destinations, source queue redrive policies)…",
-                    spinner(app.now)
-                ),
-                Role::Info,
-            ),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
-            inner,
-        );
+        draw_no_dlqs(app, frame, inner);
         return;
     }
     let body_rows = usize::from(inner.height.saturating_sub(1));
@@ -253,46 +227,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .skip(pane.offset)
         .take(body_rows)
-        .map(|d| {
-            let name_role = if !d.inspectable {
-                Role::Muted
-            } else if d.depth() > 0 {
-                Role::Error
-            } else {
-                Role::Text
-            };
-            let flag = if d.depth() > 0 { "●" } else { " " };
-            let kind = if d.inspectable {
-                d.kind.describe().to_string()
-            } else {
-                "SNS topic: not inspectable".to_string()
-            };
-            let count = |n: u64| {
-                if d.inspectable {
-                    n.to_string()
-                } else {
-                    "—".to_string()
-                }
-            };
-            Row::new([
-                Cell::from(Span::styled(flag, t.style(Role::Error))),
-                Cell::from(Span::styled(
-                    truncate(&s(&d.name), name_cut),
-                    t.style(name_role),
-                )),
-                Cell::from(truncate(&kind, 40)),
-                Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
-                Cell::from(count(d.visible)),
-                Cell::from(count(d.in_flight)),
-                Cell::from(count(d.delayed)),
-                Cell::from(oldest(d)),
-                Cell::from(if d.inspectable {
-                    trend_span(t, pane.trend_of(d))
-                } else {
-                    Span::raw("")
-                }),
-            ])
-        });
+        .map(|d| dlq_row(t, pane, d, name_cut));
     let table = Table::new(rows, widths)
         .header(
             Row::new([
@@ -312,6 +247,84 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     let mut state =
         TableState::default().with_selected(Some(pane.selected.saturating_sub(pane.offset)));
     frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// No queue to show: why (the discovery failed, there are none) or that they are being discovered.
+fn draw_no_dlqs(app: &App, frame: &mut Frame, inner: Rect) {
+    let t = &app.theme;
+    let pane = &app.dlq;
+    let (text, role) = match &pane.remote.phase {
+        Phase::Failed { error, .. } => (
+            format!("Could not list the DLQs: {}", s(error)),
+            Role::Error,
+        ),
+        Phase::Ready { .. } => (
+            match &pane.for_function {
+                Some(f) => format!(
+                    "{} has no dead-letter queue or on-failure destination.",
+                    s(f)
+                ),
+                None => format!(
+                    "No function in {} has a dead-letter queue or an on-failure destination.",
+                    app.region
+                ),
+            },
+            Role::Muted,
+        ),
+        _ => (
+            format!(
+                "{} Discovering DLQs (DeadLetterConfig, on-failure destinations, source queue redrive policies)…",
+                spinner(app.now)
+            ),
+            Role::Info,
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// One queue's row: a flag when it holds messages, name, kind, functions, depths, oldest, trend.
+fn dlq_row(t: &Theme, pane: &DlqPane, d: &Dlq, name_cut: usize) -> Row<'static> {
+    let name_role = if !d.inspectable {
+        Role::Muted
+    } else if d.depth() > 0 {
+        Role::Error
+    } else {
+        Role::Text
+    };
+    let flag = if d.depth() > 0 { "●" } else { " " };
+    let kind = if d.inspectable {
+        d.kind.describe().to_string()
+    } else {
+        "SNS topic: not inspectable".to_string()
+    };
+    let count = |n: u64| {
+        if d.inspectable {
+            n.to_string()
+        } else {
+            "—".to_string()
+        }
+    };
+    Row::new([
+        Cell::from(Span::styled(flag, t.style(Role::Error))),
+        Cell::from(Span::styled(
+            truncate(&s(&d.name), name_cut),
+            t.style(name_role),
+        )),
+        Cell::from(truncate(&kind, 40)),
+        Cell::from(truncate(&s(&d.functions.join(", ")), 30)),
+        Cell::from(count(d.visible)),
+        Cell::from(count(d.in_flight)),
+        Cell::from(count(d.delayed)),
+        Cell::from(oldest(d)),
+        Cell::from(if d.inspectable {
+            trend_span(t, pane.trend_of(d))
+        } else {
+            Span::raw("")
+        }),
+    ])
 }
 
 /// The error a message carries: Lambda's attributes, or the destination record's condition and error.
@@ -338,47 +351,10 @@ fn error_of(m: &DlqMessage) -> String {
 fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     let t = &app.theme;
     let visible = peek.visible();
-    let mut spans = vec![
-        Span::styled(
-            format!(" Peek of {} ", s(&peek.queue.name)),
-            t.style(Role::Title),
-        ),
-        Span::styled(
-            format!(
-                "({} message(s); peeking increments their receive count) ",
-                peek.all().len()
-            ),
-            t.style(Role::Muted),
-        ),
-    ];
-    if let Some(limit) = &peek.receive_limit {
-        let role = if limit.warning(peek.all()).is_some() {
-            Role::Warning
-        } else {
-            Role::Muted
-        };
-        spans.push(Span::styled(
-            format!("{} ", s(&limit.summary(peek.all()))),
-            t.style(role),
-        ));
-    }
-    if !peek.search.is_empty() {
-        spans.push(Span::styled(
-            format!("{} match /{} ", visible.len(), s(&peek.search)),
-            t.style(Role::Accent),
-        ));
-    }
-    if !peek.marked.is_empty() {
-        spans.push(Span::styled(
-            format!("{} marked: R d x n take them ", peek.targets().len()),
-            t.style(Role::Accent),
-        ));
-    }
-    spans.extend(super::phase_span(app, &peek.remote));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::BorderFocused))
-        .title(Line::from(spans));
+        .title(peek_title(app, peek, visible.len()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
@@ -449,6 +425,49 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
+/// The peek's title: the queue, how many messages, the receive limit, the search and the marks.
+fn peek_title(app: &App, peek: &PeekView, matching: usize) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = vec![
+        Span::styled(
+            format!(" Peek of {} ", s(&peek.queue.name)),
+            t.style(Role::Title),
+        ),
+        Span::styled(
+            format!(
+                "({} message(s); peeking increments their receive count) ",
+                peek.all().len()
+            ),
+            t.style(Role::Muted),
+        ),
+    ];
+    if let Some(limit) = &peek.receive_limit {
+        let role = if limit.warning(peek.all()).is_some() {
+            Role::Warning
+        } else {
+            Role::Muted
+        };
+        spans.push(Span::styled(
+            format!("{} ", s(&limit.summary(peek.all()))),
+            t.style(role),
+        ));
+    }
+    if !peek.search.is_empty() {
+        spans.push(Span::styled(
+            format!("{} match /{} ", matching, s(&peek.search)),
+            t.style(Role::Accent),
+        ));
+    }
+    if !peek.marked.is_empty() {
+        spans.push(Span::styled(
+            format!("{} marked: R d x n take them ", peek.targets().len()),
+            t.style(Role::Accent),
+        ));
+    }
+    spans.extend(super::phase_span(app, &peek.remote));
+    Line::from(spans)
+}
+
 fn field(t: &Theme, name: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("  {name:<28} "), t.style(Role::Muted)),
@@ -470,7 +489,6 @@ fn draw_message(
 ) -> Option<crate::app::ScrollBounds> {
     let t = &app.theme;
     let m = peek.selected_message()?;
-    let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
     let mut lines = vec![
         Line::from(vec![
             Span::styled(s(&m.message_id), t.style(Role::Accent)),
@@ -481,6 +499,56 @@ fn draw_message(
         ]),
         Line::default(),
     ];
+    destination_record_lines(t, m, &mut lines);
+    lines.push(heading(t, "Body"));
+    let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
+    lines.extend(
+        crate::sanitize::sanitize_lines(&body)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
+    );
+    lines.push(Line::default());
+    attribute_lines(t, m, &mut lines);
+    let (n, total) = peek.position();
+    let page = area.height.saturating_sub(2);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Rows the wrapped text takes, so the last rows can be scrolled to (never cut at the bottom).
+    let rows = text.line_count(area.width.saturating_sub(2).max(1));
+    let max = u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
+    let scroll = peek.scroll.min(max);
+    let position = if max == 0 {
+        String::new()
+    } else {
+        format!(
+            "lines {}–{} of {rows} ",
+            scroll + 1,
+            (usize::from(scroll) + usize::from(page)).min(rows)
+        )
+    };
+    let title = Line::from(vec![
+        Span::styled(
+            format!(" DLQ message {n} of {total} "),
+            t.style(Role::Title),
+        ),
+        Span::styled(format!("{} ", s(&m.message_id)), t.style(Role::Accent)),
+        Span::styled(position, t.style(Role::Muted)),
+        Span::styled("] next · [ previous ", t.style(Role::Muted)),
+    ]);
+    frame.render_widget(
+        text.scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::BorderFocused))
+                .title(title),
+        ),
+        area,
+    );
+    Some(crate::app::ScrollBounds { max, page })
+}
+
+/// A Lambda destination record's fields and its original request payload, when the body is one.
+fn destination_record_lines(t: &Theme, m: &DlqMessage, lines: &mut Vec<Line<'static>>) {
+    let opt = |v: Option<String>| v.map_or_else(|| "—".to_string(), |x| s(&x));
     if let Some(r) = m.destination_record() {
         lines.push(heading(t, "Lambda destination record"));
         lines.push(field(t, "condition", opt(r.condition)));
@@ -511,14 +579,10 @@ fn draw_message(
         );
         lines.push(Line::default());
     }
-    lines.push(heading(t, "Body"));
-    let body = m.pretty_body().unwrap_or_else(|| m.body.clone());
-    lines.extend(
-        crate::sanitize::sanitize_lines(&body)
-            .into_iter()
-            .map(|l| Line::from(Span::styled(format!("  {l}"), t.style(Role::Text)))),
-    );
-    lines.push(Line::default());
+}
+
+/// The message's system attributes (the well-known ones first) and its message attributes.
+fn attribute_lines(t: &Theme, m: &DlqMessage, lines: &mut Vec<Line<'static>>) {
     lines.push(heading(t, "System attributes"));
     lines.push(field(
         t,
@@ -559,244 +623,4 @@ fn draw_message(
         };
         lines.push(field(t, &format!("{} ({})", s(k), s(&v.data_type)), value));
     }
-    let (n, total) = peek.position();
-    let page = area.height.saturating_sub(2);
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    // Rows the wrapped text takes, so the last rows can be scrolled to (never cut at the bottom).
-    let rows = text.line_count(area.width.saturating_sub(2).max(1));
-    let max = u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
-    let scroll = peek.scroll.min(max);
-    let position = if max == 0 {
-        String::new()
-    } else {
-        format!(
-            "lines {}–{} of {rows} ",
-            scroll + 1,
-            (usize::from(scroll) + usize::from(page)).min(rows)
-        )
-    };
-    let title = Line::from(vec![
-        Span::styled(
-            format!(" DLQ message {n} of {total} "),
-            t.style(Role::Title),
-        ),
-        Span::styled(format!("{} ", s(&m.message_id)), t.style(Role::Accent)),
-        Span::styled(position, t.style(Role::Muted)),
-        Span::styled("] next · [ previous ", t.style(Role::Muted)),
-    ]);
-    frame.render_widget(
-        text.scroll((scroll, 0)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.style(Role::BorderFocused))
-                .title(title),
-        ),
-        area,
-    );
-    Some(crate::app::ScrollBounds { max, page })
-}
-
-/// Qualifiers shown at once in the chooser.
-const SHOWN: usize = 8;
-
-/// The re-invoke's qualifier list: the unqualified function, then aliases and versions.
-fn qualifier_lines(
-    t: &Theme,
-    list: &crate::app::dlq::QualifierList,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!(" re-invoke {} as:", s(&list.function)),
-        t.style(Role::Text),
-    ))];
-    // A window of the list around the selection: a function may have hundreds of versions.
-    let total = list.choices().len();
-    let first = list
-        .selected
-        .saturating_sub(SHOWN / 2)
-        .min(total.saturating_sub(SHOWN));
-    if first > 0 {
-        lines.push(Line::from(Span::styled(
-            format!("     … {first} more above"),
-            t.style(Role::Muted),
-        )));
-    }
-    for (i, c) in list.choices().iter().enumerate().skip(first).take(SHOWN) {
-        let label = match c {
-            QualifierChoice::Unqualified => "the function itself ($LATEST)  (default)".to_string(),
-            QualifierChoice::Alias(a) => {
-                format!("alias {} → {}", s(&a.name), s(&a.state.to_string()))
-            }
-            QualifierChoice::Version(v) => {
-                if v.description.is_empty() {
-                    format!("version {}", s(&v.version))
-                } else {
-                    format!("version {} — {}", s(&v.version), s(&v.description))
-                }
-            }
-        };
-        let (marker, role) = if i == list.selected {
-            ("›", Role::Selection)
-        } else {
-            (" ", Role::Text)
-        };
-        lines.push(Line::from(Span::styled(
-            format!("   {marker} {label}"),
-            t.style(role),
-        )));
-    }
-    let below = total.saturating_sub(first + SHOWN);
-    if below > 0 {
-        lines.push(Line::from(Span::styled(
-            format!("     … {below} more below"),
-            t.style(Role::Muted),
-        )));
-    }
-    match &list.remote.phase {
-        Phase::Failed { error, .. } => lines.push(Line::from(Span::styled(
-            format!("   aliases and versions unavailable: {}", s(error)),
-            t.style(Role::Warning),
-        ))),
-        _ if list.remote.is_loading() => lines.push(Line::from(Span::styled(
-            format!("   {} listing aliases and versions…", spinner(now)),
-            t.style(Role::Info),
-        ))),
-        _ => {}
-    }
-    lines
-}
-
-/// The dry run under the choices: exactly what would happen, or why it cannot.
-fn dry_run_lines(
-    t: &Theme,
-    dry: &DryRun,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<Line<'static>> {
-    match dry {
-        DryRun::Planning => vec![Line::from(Span::styled(
-            format!(
-                " {} dry run: planning (reads the queues, changes nothing)…",
-                spinner(now)
-            ),
-            t.style(Role::Info),
-        ))],
-        DryRun::Failed(e) => vec![Line::from(Span::styled(
-            format!(" dry run: {}", s(e)),
-            t.style(Role::Error),
-        ))],
-        DryRun::Ready(plan) => {
-            let count = plan.selected.as_ref().map_or_else(
-                || format!("all {} visible message(s)", plan.visible),
-                |ids| {
-                    format!(
-                        "{} selected message(s): {}",
-                        ids.len(),
-                        crate::app::dlq::id_list(ids)
-                    )
-                },
-            );
-            let row = |k: &str, v: String| {
-                Line::from(vec![
-                    Span::styled(format!("   {k:<12}"), t.style(Role::Muted)),
-                    Span::styled(v, t.style(Role::Text)),
-                ])
-            };
-            vec![
-                Line::from(Span::styled(
-                    " DRY RUN — nothing was changed:",
-                    t.style(Role::Title),
-                )),
-                row("path", plan.path.method().to_string()),
-                row("from", format!("queue {}", s(&plan.from.name))),
-                row("to", s(&plan.path.destination())),
-                row("messages", count),
-                row("rate", rate_label(plan.rate)),
-                row("guarantee", crate::domain::dlq::AT_LEAST_ONCE.to_string()),
-            ]
-        }
-    }
-}
-
-fn draw_chooser(app: &App, frame: &mut Frame, area: Rect, chooser: &crate::app::dlq::PathChooser) {
-    let t = &app.theme;
-    let name = app
-        .dlq
-        .all()
-        .iter()
-        .find(|d| d.queue_arn == chooser.queue)
-        .map_or_else(|| chooser.queue.clone(), |d| d.name.clone());
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                match &chooser.message_ids {
-                    Some(ids) => format!(" {} selected message(s) of {}", ids.len(), s(&name)),
-                    None => format!(" every message of {}", s(&name)),
-                },
-                t.style(Role::Text),
-            ),
-            Span::styled(
-                format!("  ·  rate {} (+/-)", rate_label(app.dlq.rate)),
-                t.style(Role::Muted),
-            ),
-        ]),
-        Line::default(),
-    ];
-    for (i, c) in chooser.choices.iter().enumerate() {
-        let marker = if i == chooser.selected { "›" } else { " " };
-        let default = if i == 0 { "  (default)" } else { "" };
-        let role = if i == chooser.selected {
-            Role::Selection
-        } else {
-            Role::Text
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {marker} {}", describe_choice(*c)), t.style(role)),
-            Span::styled(default, t.style(Role::Accent)),
-        ]));
-    }
-    if let Some(list) = &chooser.qualifiers {
-        lines.push(Line::default());
-        lines.extend(qualifier_lines(t, list, app.now));
-    }
-    if let Some(dry) = &chooser.dry_run {
-        lines.push(Line::default());
-        lines.extend(dry_run_lines(t, dry, app.now));
-        if let (DryRun::Ready(_), Some(w)) = (dry, &chooser.warning) {
-            lines.push(Line::from(Span::styled(
-                format!(" ⚠ {}", s(w)),
-                t.style(Role::Error),
-            )));
-        }
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        if chooser.dry_run_only {
-            " read-only: n shows what a redrive would do; nothing can be redriven · Esc closes"
-        } else if chooser.qualifiers.is_some() {
-            " Enter: plan the re-invoke (confirm next) · n: dry run · Esc: back to the paths"
-        } else {
-            " Enter: plan it, confirm next (nothing moves yet) · n: dry run · Esc cancels"
-        },
-        t.style(Role::Muted),
-    )));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let popup = super::centered(area, 110, height);
-    if popup.width < 3 || popup.height < 3 {
-        return;
-    }
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.style(Role::Warning))
-                .title(Span::styled(
-                    " Redrive: choose the path ",
-                    t.style(Role::Title),
-                )),
-        ),
-        popup,
-    );
 }

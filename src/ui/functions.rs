@@ -73,34 +73,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
     }
     let pane = &app.functions;
     if pane.view.is_empty() {
-        let (text, role) = match (&pane.remote.phase, pane.remote.data.as_ref().map(Vec::len)) {
-            (_, Some(n)) if n > 0 => (
-                format!(
-                    "No function matches /{} — Esc clears the filter.",
-                    sanitize(&pane.filter_input)
-                ),
-                Role::Muted,
-            ),
-            (Phase::Failed { error, .. }, _) => (
-                format!("Could not list functions: {}", sanitize(error)),
-                Role::Error,
-            ),
-            (Phase::Ready { .. }, _) => (
-                format!(
-                    "No functions in {} for profile {}.",
-                    app.region, app.profile
-                ),
-                Role::Muted,
-            ),
-            _ => (
-                format!("{} Loading functions…", spinner(app.now)),
-                Role::Info,
-            ),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
-            inner,
-        );
+        draw_empty(app, frame, inner);
         return;
     }
 
@@ -178,6 +151,40 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, layout: &mut Layout) {
         .collect();
 }
 
+/// No row to show: no match for the filter, the list failed, the account has none, or it is loading.
+fn draw_empty(app: &App, frame: &mut Frame, inner: Rect) {
+    let t = &app.theme;
+    let pane = &app.functions;
+    let (text, role) = match (&pane.remote.phase, pane.remote.data.as_ref().map(Vec::len)) {
+        (_, Some(n)) if n > 0 => (
+            format!(
+                "No function matches /{} — Esc clears the filter.",
+                sanitize(&pane.filter_input)
+            ),
+            Role::Muted,
+        ),
+        (Phase::Failed { error, .. }, _) => (
+            format!("Could not list functions: {}", sanitize(error)),
+            Role::Error,
+        ),
+        (Phase::Ready { .. }, _) => (
+            format!(
+                "No functions in {} for profile {}.",
+                app.region, app.profile
+            ),
+            Role::Muted,
+        ),
+        _ => (
+            format!("{} Loading functions…", spinner(app.now)),
+            Role::Info,
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, t.style(role))).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
 #[derive(Clone, Copy)]
 enum ColKind {
     /// Index into [`cells`].
@@ -193,6 +200,15 @@ struct Col {
     kind: ColKind,
 }
 
+const fn col(title: &'static str, width: u16, sort: Option<SortColumn>, kind: ColKind) -> Col {
+    Col {
+        title,
+        width,
+        sort,
+        kind,
+    }
+}
+
 /// The columns that fit in `width`, in display order; NAME always, the rest dropped from the right.
 fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col> {
     let name_width = app
@@ -202,95 +218,22 @@ fn fit_columns(app: &App, width: u16, percentiles_unavailable: bool) -> Vec<Col>
         .max()
         .unwrap_or(16)
         .clamp(16, 64);
+    #[rustfmt::skip]
     let all = [
-        Col {
-            title: "NAME",
-            width: u16::try_from(name_width).unwrap_or(64),
-            sort: Some(SortColumn::Name),
-            kind: ColKind::Fixed(0),
-        },
-        Col {
-            title: "HEALTH",
-            width: 9,
-            sort: Some(SortColumn::Health),
-            kind: ColKind::Metric(0),
-        },
-        Col {
-            title: "INVOC",
-            width: 6,
-            sort: Some(SortColumn::Invocations),
-            kind: ColKind::Metric(1),
-        },
-        Col {
-            title: "ERR%",
-            width: 6,
-            sort: Some(SortColumn::ErrorPct),
-            kind: ColKind::Metric(2),
-        },
-        Col {
-            title: if percentiles_unavailable {
-                "MAX*"
-            } else {
-                "P99"
-            },
-            width: 7,
-            sort: Some(SortColumn::Duration),
-            kind: ColKind::Metric(3),
-        },
-        Col {
-            title: "THROT",
-            width: 5,
-            sort: Some(SortColumn::Throttles),
-            kind: ColKind::Metric(4),
-        },
-        Col {
-            title: "TREND 1h",
-            width: 12,
-            sort: None,
-            kind: ColKind::Metric(5),
-        },
-        Col {
-            title: "RUNTIME",
-            width: 15,
-            sort: Some(SortColumn::Runtime),
-            kind: ColKind::Fixed(1),
-        },
-        Col {
-            title: "ARCH",
-            width: 7,
-            sort: Some(SortColumn::Arch),
-            kind: ColKind::Fixed(2),
-        },
-        Col {
-            title: "MEMORY",
-            width: 9,
-            sort: Some(SortColumn::Memory),
-            kind: ColKind::Fixed(3),
-        },
-        Col {
-            title: "TIMEOUT",
-            width: 8,
-            sort: Some(SortColumn::Timeout),
-            kind: ColKind::Fixed(4),
-        },
-        Col {
-            title: "STATE",
-            width: 9,
-            sort: Some(SortColumn::State),
-            kind: ColKind::Fixed(5),
-        },
-        Col {
-            title: "LAST MODIFIED",
-            width: 17,
-            sort: Some(SortColumn::LastModified),
-            kind: ColKind::Fixed(6),
-        },
-        Col {
-            title: "CODE SIZE",
-            width: 10,
-            sort: Some(SortColumn::CodeSize),
-            kind: ColKind::Fixed(7),
-        },
+        col("NAME", u16::try_from(name_width).unwrap_or(64), Some(SortColumn::Name), ColKind::Fixed(0)),
+        col("HEALTH", 9, Some(SortColumn::Health), ColKind::Metric(0)),
+        col("INVOC", 6, Some(SortColumn::Invocations), ColKind::Metric(1)),
+        col("ERR%", 6, Some(SortColumn::ErrorPct), ColKind::Metric(2)),
+        col(if percentiles_unavailable { "MAX*" } else { "P99" }, 7, Some(SortColumn::Duration), ColKind::Metric(3)),
+        col("THROT", 5, Some(SortColumn::Throttles), ColKind::Metric(4)),
+        col("TREND 1h", 12, None, ColKind::Metric(5)),
+        col("RUNTIME", 15, Some(SortColumn::Runtime), ColKind::Fixed(1)),
+        col("ARCH", 7, Some(SortColumn::Arch), ColKind::Fixed(2)),
+        col("MEMORY", 9, Some(SortColumn::Memory), ColKind::Fixed(3)),
+        col("TIMEOUT", 8, Some(SortColumn::Timeout), ColKind::Fixed(4)),
+        col("STATE", 9, Some(SortColumn::State), ColKind::Fixed(5)),
+        col("LAST MODIFIED", 17, Some(SortColumn::LastModified), ColKind::Fixed(6)),
+        col("CODE SIZE", 10, Some(SortColumn::CodeSize), ColKind::Fixed(7)),
     ];
     let mut used = 0u16;
     let mut out = Vec::new();

@@ -16,9 +16,12 @@ use crate::domain::metrics::{
     MetricName, MetricsBatch, QualifierKind, Reading, SeriesKey, SeriesStatus, Stat, error_pct,
 };
 use crate::sanitize::sanitize;
-use crate::theme::Role;
+use crate::theme::{Role, Theme};
 
 use super::format::{count_reading, millis_reading};
+
+mod chart;
+use chart::draw_chart;
 
 /// A chart's minimum height (borders, 3 plot rows, the time axis).
 const MIN_CHART_HEIGHT: u16 = 8;
@@ -141,13 +144,33 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             (Some(&c.b.qualifier), c.b.label.clone(), Role::Warning),
         ],
     };
-    let named = |label: &str, what: &str| {
-        if label.is_empty() {
-            what.to_string()
-        } else {
-            format!("{label} {what}")
-        }
-    };
+    let alone = compare.is_none();
+    let mut out = count_specs(b, f, alarms, &sides, alone);
+    out.push(duration_spec(b, pane, alarms, &sides, alone));
+    if alone {
+        out.extend(extra_specs(b, f, alarms));
+    }
+    out
+}
+
+/// `label what`, or `what` alone for an unlabelled side.
+fn named(label: &str, what: &str) -> String {
+    if label.is_empty() {
+        what.to_string()
+    } else {
+        format!("{label} {what}")
+    }
+}
+
+/// Invocations, errors (with the error rate in the title) and throttles, per side. `alone`: one side,
+/// drawn as bars with the alarm thresholds.
+fn count_specs(
+    b: &MetricsBatch,
+    f: &str,
+    alarms: &[Alarm],
+    sides: &[SideSpec],
+    alone: bool,
+) -> Vec<ChartSpec> {
     let mut out = Vec::new();
     for (metric, title) in [
         (MetricName::Invocations, "Invocations"),
@@ -156,7 +179,7 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
     ] {
         let mut lines = Vec::new();
         let mut note = None;
-        for (q, label, role) in &sides {
+        for (q, label, role) in sides {
             let k = key(f, *q, metric, Stat::Sum);
             match points(b, &k) {
                 Some(p) => lines.push(Plot {
@@ -183,9 +206,9 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             title,
             millis: false,
             // Two sides' bars would hide each other: side by side, sums are lines too.
-            bars: compare.is_none(),
+            bars: alone,
             lines,
-            marks: if compare.is_none() {
+            marks: if alone {
                 alarm_marks(alarms, metric)
             } else {
                 Vec::new()
@@ -193,13 +216,24 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             note,
         });
     }
-    // Duration: avg, p99 (or max) and max for the function; p99 (or max) per side when comparing.
+    out
+}
+
+/// Duration: avg, p99 (or max) and max for the function; p99 (or max) per side when comparing.
+fn duration_spec(
+    b: &MetricsBatch,
+    pane: &MetricsPane,
+    alarms: &[Alarm],
+    sides: &[SideSpec],
+    alone: bool,
+) -> ChartSpec {
+    let f = pane.function.as_str();
     let mut lines = Vec::new();
     let mut note = None;
-    for (q, label, role) in &sides {
+    for (q, label, role) in sides {
         let (p, stat, why) = p99_line(b, f, *q);
         note = note.or(why);
-        if compare.is_none() {
+        if alone {
             if let Some(avg) = points(b, &key(f, None, MetricName::Duration, Stat::Average)) {
                 lines.push(Plot {
                     label: "avg".into(),
@@ -233,59 +267,62 @@ fn specs(pane: &MetricsPane, data: &PaneMetrics, compare: Option<&Comparison>) -
             Role::Error,
         ));
     }
-    if compare.is_none() {
+    if alone {
         marks.extend(alarm_marks(alarms, MetricName::Duration));
     }
-    out.push(ChartSpec {
+    ChartSpec {
         title: "Duration".into(),
         millis: true,
         bars: false,
         lines,
         marks,
         note,
-    });
-    if compare.is_none() {
-        for (metric, stat) in [
-            (MetricName::ConcurrentExecutions, Stat::Maximum),
-            (MetricName::AsyncEventAge, Stat::Maximum),
-            (MetricName::AsyncEventsDropped, Stat::Sum),
-            (MetricName::DeadLetterErrors, Stat::Sum),
-            (MetricName::DestinationDeliveryFailures, Stat::Sum),
-            (MetricName::IteratorAge, Stat::Maximum),
-            (
-                MetricName::ProvisionedConcurrencySpilloverInvocations,
-                Stat::Sum,
-            ),
-        ] {
-            let k = key(f, None, metric, stat);
-            let has_points = b
-                .get(&k)
-                .is_some_and(|r| r.status == SeriesStatus::Ok && !r.series.points.is_empty());
-            // Concurrency always has a chart; the async/stream/provisioned ones only when the
-            // function produced them (the others are listed as "no data").
-            if metric != MetricName::ConcurrentExecutions && !has_points {
-                continue;
-            }
-            let (lines, note) = match points(b, &k) {
-                Some(p) => (
-                    vec![Plot {
-                        label: stat.as_str().to_lowercase(),
-                        role: Role::Accent,
-                        points: p,
-                    }],
-                    None,
-                ),
-                None => (Vec::new(), Some(unavailable(b, &k))),
-            };
-            out.push(ChartSpec {
-                title: format!("{} ({})", metric.as_str(), stat.as_str()),
-                millis: metric.unit() == "Milliseconds",
-                bars: stat == Stat::Sum,
-                lines,
-                marks: alarm_marks(alarms, metric),
-                note,
-            });
+    }
+}
+
+/// Concurrency, and the async, stream and provisioned-concurrency metrics the function produced.
+fn extra_specs(b: &MetricsBatch, f: &str, alarms: &[Alarm]) -> Vec<ChartSpec> {
+    let mut out = Vec::new();
+    for (metric, stat) in [
+        (MetricName::ConcurrentExecutions, Stat::Maximum),
+        (MetricName::AsyncEventAge, Stat::Maximum),
+        (MetricName::AsyncEventsDropped, Stat::Sum),
+        (MetricName::DeadLetterErrors, Stat::Sum),
+        (MetricName::DestinationDeliveryFailures, Stat::Sum),
+        (MetricName::IteratorAge, Stat::Maximum),
+        (
+            MetricName::ProvisionedConcurrencySpilloverInvocations,
+            Stat::Sum,
+        ),
+    ] {
+        let k = key(f, None, metric, stat);
+        let has_points = b
+            .get(&k)
+            .is_some_and(|r| r.status == SeriesStatus::Ok && !r.series.points.is_empty());
+        // Concurrency always has a chart; the async/stream/provisioned ones only when the
+        // function produced them (the others are listed as "no data").
+        if metric != MetricName::ConcurrentExecutions && !has_points {
+            continue;
         }
+        let (lines, note) = match points(b, &k) {
+            Some(p) => (
+                vec![Plot {
+                    label: stat.as_str().to_lowercase(),
+                    role: Role::Accent,
+                    points: p,
+                }],
+                None,
+            ),
+            None => (Vec::new(), Some(unavailable(b, &k))),
+        };
+        out.push(ChartSpec {
+            title: format!("{} ({})", metric.as_str(), stat.as_str()),
+            millis: metric.unit() == "Milliseconds",
+            bars: stat == Stat::Sum,
+            lines,
+            marks: alarm_marks(alarms, metric),
+            note,
+        });
     }
     out
 }
@@ -584,163 +621,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             spec,
             &data.batch,
             pane.anchor,
-        );
-    }
-}
-
-fn time_label(t: DateTime<Utc>, span_s: i64) -> String {
-    if span_s > 24 * 3600 {
-        t.format("%m-%d %H:%M").to_string()
-    } else {
-        t.format("%H:%M").to_string()
-    }
-}
-
-fn draw_chart(
-    app: &App,
-    frame: &mut Frame,
-    area: Rect,
-    spec: &ChartSpec,
-    batch: &MetricsBatch,
-    anchor: Option<DateTime<Utc>>,
-) {
-    let t = &app.theme;
-    let span_s = (batch.end - batch.start).num_seconds().max(1);
-    let x_max = span_s as f64;
-    let mut title = vec![Span::styled(
-        format!(" {} ", spec.title),
-        t.style(Role::Title),
-    )];
-    for l in &spec.lines {
-        title.push(Span::styled(format!("━{} ", l.label), t.style(l.role)));
-    }
-    for (label, _, role) in &spec.marks {
-        title.push(Span::styled(format!("┄{label} "), t.style(*role)));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.style(Role::Border))
-        .title(Line::from(title));
-    let data_max = spec
-        .lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .chain(spec.marks.iter().map(|m| m.1))
-        .fold(0.0_f64, f64::max);
-    let has_points = spec.lines.iter().any(|l| !l.points.is_empty());
-    let all_zero = spec
-        .lines
-        .iter()
-        .all(|l| l.points.iter().all(|p| p.1 == 0.0));
-    if !has_points || all_zero {
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let text = match &spec.note {
-            Some(note) => note.clone(),
-            // Fetched, and zero in every period: nothing happened (not "no data").
-            None if has_points => "none in range".to_string(),
-            None => "no datapoints in range".to_string(),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style(Role::Muted))).wrap(Wrap { trim: true }),
-            inner,
-        );
-        return;
-    }
-    let (y_max, y_labels) = if spec.millis {
-        let top = if data_max <= 0.0 { 1.0 } else { data_max * 1.1 };
-        (top, vec![human_ms(0.0), human_ms(top / 2.0), human_ms(top)])
-    } else {
-        let (top, step) = count_axis(data_max);
-        let steps = (top / step).round().clamp(1.0, 10.0) as u8;
-        let labels = (0..=steps)
-            .map(|i| human_count(f64::from(i) * step))
-            .collect();
-        (top, labels)
-    };
-    let marks: Vec<(Vec<(f64, f64)>, Role)> = spec
-        .marks
-        .iter()
-        .map(|(_, v, role)| (vec![(0.0, *v), (x_max, *v)], *role))
-        .collect();
-    let anchor_line = anchor
-        .map(|at| (at - batch.start).num_seconds() as f64)
-        .filter(|x| (0.0..=x_max).contains(x))
-        .map(|x| vec![(x, 0.0), (x, y_max)]);
-    // A bar covers its whole period (a point every half period, so no column between two bars is
-    // left empty); a zero bar is nothing.
-    let period = f64::from(batch.period_s.max(1));
-    let bars: Vec<Vec<(f64, f64)>> = spec
-        .lines
-        .iter()
-        .map(|l| {
-            l.points
-                .iter()
-                .filter(|p| spec.bars && p.1 > 0.0)
-                .flat_map(|&(x, y)| [(x, y), (x + period / 2.0, y)])
-                .collect()
-        })
-        .collect();
-    let mut datasets: Vec<Dataset> = Vec::new();
-    for (l, bar) in spec.lines.iter().zip(&bars) {
-        let dataset = if spec.bars {
-            Dataset::default()
-                .marker(Marker::HalfBlock)
-                .graph_type(GraphType::Bar)
-                .data(bar)
-        } else {
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .data(&l.points)
-        };
-        datasets.push(dataset.style(t.style(l.role)));
-    }
-    for (points, role) in &marks {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.style(*role))
-                .data(points),
-        );
-    }
-    if let Some(points) = &anchor_line {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.style(Role::Highlight))
-                .data(points),
-        );
-    }
-    let mid = batch.start + chrono::TimeDelta::seconds(span_s / 2);
-    let muted: Style = t.style(Role::Muted);
-    let chart = Chart::new(datasets)
-        .block(block)
-        .legend_position(None)
-        .x_axis(Axis::default().style(muted).bounds([0.0, x_max]).labels([
-            time_label(batch.start, span_s),
-            time_label(mid, span_s),
-            time_label(batch.end, span_s),
-        ]))
-        .y_axis(
-            Axis::default()
-                .style(muted)
-                .bounds([0.0, y_max])
-                .labels(y_labels),
-        );
-    frame.render_widget(chart, area);
-    if let Some(note) = &spec.note {
-        let inner = Rect {
-            x: area.x + 1,
-            y: area.y + area.height.saturating_sub(1),
-            width: area.width.saturating_sub(2),
-            height: u16::from(area.height > 0),
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {note} "), t.style(Role::Warning))),
-            inner,
         );
     }
 }

@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn the_quota_view_lists_every_group_with_its_share_use_queue_and_throttles() {
-        let mut app = crate::app::tests::loaded(&["a"]);
+        let mut app = crate::app::test_support::loaded(&["a"]);
         app.update(Msg::Quota(Box::new(snapshot())));
         app.mode = Mode::Quota;
         let text = super::super::tests::draw(&mut app, 120, 16);

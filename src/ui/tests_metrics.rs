@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::tests::draw;
 use crate::app::cost::CostData;
 use crate::app::msg::PaneContext;
-use crate::app::tests::{alarm, function, loaded, t0};
+use crate::app::test_support::{alarm, function, loaded, t0};
 use crate::app::{App, Cmd, Msg};
 use crate::domain::alias::{Alias, AliasState};
 use crate::domain::metrics::cost::{CostInput, Prices, Unestimated, estimate_costs};

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::tests::draw;
-use crate::app::tests::{dlq_message, loaded, peeked, redrive_plan, t0, with_dlqs};
+use crate::app::test_support::{dlq_message, loaded, peeked, redrive_plan, t0, with_dlqs};
 use crate::app::{App, DlqMsg, Msg};
 
 fn key(app: &mut App, code: KeyCode) {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::tests::{dlq_message, t0, with_dlqs};
+use crate::app::test_support::{dlq_message, t0, with_dlqs};
 use crate::app::{App, Cmd, DlqCmd, DlqMsg, FlashLevel, Msg};
 use crate::domain::dlq::ReceiveLimit;
 

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::tests::draw;
 use crate::app::msg::PaneContext;
-use crate::app::tests::{alarm, app, function, t0};
+use crate::app::test_support::{alarm, app, function, t0};
 use crate::app::{AlarmsMsg, App, Flash, FlashLevel, FunctionsMsg, Msg, SortColumn};
 use crate::domain::Function;
 use crate::domain::alarm::AlarmState;

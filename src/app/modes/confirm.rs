@@ -31,118 +31,7 @@ impl App {
                 .collect()
         });
         let warning = warning.or(codedeploy.map(|(w, _)| w));
-        let (title, lines) = match &write {
-            Write::Alias { change, .. } => (
-                format!("Change alias {}:{}", change.function, change.alias),
-                vec![
-                    format!("from  {}", change.from),
-                    format!("to    {}", change.to),
-                    String::new(),
-                    "UpdateAlias with the alias's revision id: refused by AWS if it changed meanwhile.".to_string(),
-                    "R restores the previous state (remembered across restarts).".to_string(),
-                ]
-                .into_iter()
-                .chain(codedeploy_lines)
-                .collect(),
-            ),
-            Write::AliasRollback { change, .. } => (
-                format!("Roll back alias {}:{}", change.function, change.alias),
-                vec![
-                    format!("from  {}", change.from),
-                    format!("to    {}   (its state before lambdash's last change)", change.to),
-                ]
-                .into_iter()
-                .chain(codedeploy_lines)
-                .collect(),
-            ),
-            Write::AlarmActions { alarms, enabled } => (
-                format!(
-                    "{} actions of {} alarm{}",
-                    if *enabled { "Enable (unmute)" } else { "Disable (mute)" },
-                    alarms.len(),
-                    if alarms.len() == 1 { "" } else { "s" }
-                ),
-                alarms
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{}  actions {} → {}  ({}, {} action{})",
-                            a.name,
-                            if a.actions_enabled { "enabled" } else { "disabled" },
-                            if *enabled { "enabled" } else { "disabled" },
-                            a.state.as_str(),
-                            a.alarm_actions.len(),
-                            if a.alarm_actions.len() == 1 { "" } else { "s" }
-                        )
-                    })
-                    .chain(std::iter::once(String::new()))
-                    .chain(std::iter::once(if *enabled {
-                        "Notifications and automations fire again on the next state change.".to_string()
-                    } else {
-                        "The alarms keep evaluating; their notifications and automations stop until unmuted.".to_string()
-                    }))
-                    .collect(),
-            ),
-            Write::PublishVersion {
-                function,
-                description,
-            } => (
-                format!("Publish a new version of {function}"),
-                vec![
-                    "from  $LATEST (code and configuration as they are now)".to_string(),
-                    format!(
-                        "description  {}",
-                        if description.is_empty() { "(none)" } else { description }
-                    ),
-                ],
-            ),
-            Write::Redrive { plan } => (
-                format!("Redrive {} → {}", plan.from.name, plan.path.to_name()),
-                vec![
-                    format!("from    queue {}", plan.from.name),
-                    format!("to      {}", plan.path.destination()),
-                    format!("method  {}", plan.path.method()),
-                    format!(
-                        "count   {}",
-                        plan.selected.as_ref().map_or_else(
-                            || format!("all {} visible message(s)", plan.visible),
-                            |ids| format!(
-                                "{} selected message(s): {}",
-                                ids.len(),
-                                crate::app::dlq::id_list(ids)
-                            )
-                        )
-                    ),
-                    format!("rate    {}", crate::app::dlq::rate_label(plan.rate)),
-                    String::new(),
-                    plan.describe(),
-                    String::new(),
-                    "Progress shows moved / failed / remaining; Esc or c cancels (the batch in hand is finished).".to_string(),
-                ],
-            ),
-            Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, visible }) => (
-                format!(
-                    "PURGE queue {}",
-                    crate::domain::dlq::queue_name_from_url(queue_url)
-                ),
-                vec![
-                    format!("queue   {queue_url}"),
-                    format!("deletes every message: {visible} visible now, and any in flight or delayed"),
-                    "PurgeQueue cannot be undone; SQS allows one purge per queue every 60 s.".to_string(),
-                ],
-            ),
-            Write::Dlq(crate::writes::DlqWrite::Delete { queue, message_ids }) => (
-                format!("DELETE {} message(s) from {}", message_ids.len(), queue.name),
-                message_ids
-                    .iter()
-                    .map(|id| format!("message {id}"))
-                    .chain(std::iter::once(
-                        "Deleted messages are gone for good: x exports them first if you need them."
-                            .to_string(),
-                    ))
-                    .collect(),
-            ),
-        };
+        let (title, lines) = confirm_text(&write, codedeploy_lines);
         let typed_confirmation = match &write {
             Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, .. }) => {
                 Some(crate::domain::dlq::queue_name_from_url(queue_url).to_string())
@@ -235,4 +124,148 @@ impl App {
         }
         self.refresh_aliases()
     }
+}
+
+/// The confirm dialog's title and lines: what the write changes, from what to what, and how.
+fn confirm_text(write: &Write, codedeploy_lines: Vec<String>) -> (String, Vec<String>) {
+    match write {
+        Write::Alias { change, .. } => (
+            format!("Change alias {}:{}", change.function, change.alias),
+            vec![
+                format!("from  {}", change.from),
+                format!("to    {}", change.to),
+                String::new(),
+                "UpdateAlias with the alias's revision id: refused by AWS if it changed meanwhile."
+                    .to_string(),
+                "R restores the previous state (remembered across restarts).".to_string(),
+            ]
+            .into_iter()
+            .chain(codedeploy_lines)
+            .collect(),
+        ),
+        Write::AliasRollback { change, .. } => (
+            format!("Roll back alias {}:{}", change.function, change.alias),
+            vec![
+                format!("from  {}", change.from),
+                format!(
+                    "to    {}   (its state before lambdash's last change)",
+                    change.to
+                ),
+            ]
+            .into_iter()
+            .chain(codedeploy_lines)
+            .collect(),
+        ),
+        Write::AlarmActions { alarms, enabled } => alarm_actions_text(alarms, *enabled),
+        Write::PublishVersion {
+            function,
+            description,
+        } => (
+            format!("Publish a new version of {function}"),
+            vec![
+                "from  $LATEST (code and configuration as they are now)".to_string(),
+                format!(
+                    "description  {}",
+                    if description.is_empty() {
+                        "(none)"
+                    } else {
+                        description
+                    }
+                ),
+            ],
+        ),
+        Write::Redrive { plan } => redrive_text(plan),
+        Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, visible }) => (
+            format!(
+                "PURGE queue {}",
+                crate::domain::dlq::queue_name_from_url(queue_url)
+            ),
+            vec![
+                format!("queue   {queue_url}"),
+                format!(
+                    "deletes every message: {visible} visible now, and any in flight or delayed"
+                ),
+                "PurgeQueue cannot be undone; SQS allows one purge per queue every 60 s."
+                    .to_string(),
+            ],
+        ),
+        Write::Dlq(crate::writes::DlqWrite::Delete { queue, message_ids }) => (
+            format!(
+                "DELETE {} message(s) from {}",
+                message_ids.len(),
+                queue.name
+            ),
+            message_ids
+                .iter()
+                .map(|id| format!("message {id}"))
+                .chain(std::iter::once(
+                    "Deleted messages are gone for good: x exports them first if you need them."
+                        .to_string(),
+                ))
+                .collect(),
+        ),
+    }
+}
+
+/// The confirm dialog's title and lines for muting or unmuting alarms.
+fn alarm_actions_text(
+    alarms: &[crate::domain::alarm::Alarm],
+    enabled: bool,
+) -> (String, Vec<String>) {
+    (
+        format!(
+            "{} actions of {} alarm{}",
+            if enabled { "Enable (unmute)" } else { "Disable (mute)" },
+            alarms.len(),
+            if alarms.len() == 1 { "" } else { "s" }
+        ),
+        alarms
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}  actions {} → {}  ({}, {} action{})",
+                    a.name,
+                    if a.actions_enabled { "enabled" } else { "disabled" },
+                    if enabled { "enabled" } else { "disabled" },
+                    a.state.as_str(),
+                    a.alarm_actions.len(),
+                    if a.alarm_actions.len() == 1 { "" } else { "s" }
+                )
+            })
+            .chain(std::iter::once(String::new()))
+            .chain(std::iter::once(if enabled {
+                "Notifications and automations fire again on the next state change.".to_string()
+            } else {
+                "The alarms keep evaluating; their notifications and automations stop until unmuted.".to_string()
+            }))
+            .collect(),
+    )
+}
+
+/// The confirm dialog's title and lines for a redrive: path, destination, method, count, rate.
+fn redrive_text(plan: &crate::domain::dlq::RedrivePlan) -> (String, Vec<String>) {
+    (
+        format!("Redrive {} → {}", plan.from.name, plan.path.to_name()),
+        vec![
+            format!("from    queue {}", plan.from.name),
+            format!("to      {}", plan.path.destination()),
+            format!("method  {}", plan.path.method()),
+            format!(
+                "count   {}",
+                plan.selected.as_ref().map_or_else(
+                    || format!("all {} visible message(s)", plan.visible),
+                    |ids| format!(
+                        "{} selected message(s): {}",
+                        ids.len(),
+                        crate::app::dlq::id_list(ids)
+                    )
+                )
+            ),
+            format!("rate    {}", crate::app::dlq::rate_label(plan.rate)),
+            String::new(),
+            plan.describe(),
+            String::new(),
+            "Progress shows moved / failed / remaining; Esc or c cancels (the batch in hand is finished).".to_string(),
+        ],
+    )
 }

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::tests::{loaded, t0};
+use crate::app::test_support::{loaded, t0};
 use crate::app::{App, Cmd, InputPurpose, LogsCmd, Mode, Msg, ScrollBounds, View};
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Cmd> {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::tests::{loaded, t0};
+use crate::app::test_support::{loaded, t0};
 use crate::app::{AlarmsMsg, App, Cmd, LogsCmd, LogsMsg, Msg, PollerKind, View};
 use crate::domain::alarm::{Alarm, AlarmState};
 

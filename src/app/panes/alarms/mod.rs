@@ -3,6 +3,8 @@
 
 mod queues;
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 mod tests_queues;
 mod update;
 

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::tests::{discovery, dlqs, loaded, t0};
+use crate::app::test_support::{discovery, dlqs, loaded, t0};
 use crate::app::{AlarmsMsg, App, Cmd, DlqMsg, LogsCmd, Msg, View};
 use crate::domain::alarm::{Alarm, AlarmState};
 

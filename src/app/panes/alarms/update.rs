@@ -119,22 +119,8 @@ impl App {
                 self.alarms.move_by(1);
             }
             Action::Enter => {
-                if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone()) {
-                    self.next_request += 1;
-                    let mut history = Remote::default();
-                    history.start_loading(self.now);
-                    self.alarms.detail = Some(AlarmDetail {
-                        name: name.clone(),
-                        history,
-                        history_unsupported: false,
-                        request: self.next_request,
-                        scroll: 0,
-                    });
-                    return vec![Cmd::FetchAlarmHistory {
-                        generation: self.generation,
-                        request: self.next_request,
-                        name,
-                    }];
+                if let Some(cmds) = self.open_alarm_detail() {
+                    return cmds;
                 }
             }
             Action::Mute => {
@@ -154,44 +140,13 @@ impl App {
                 }
             }
             Action::JumpLogs => {
-                let target = self.alarms.selected_alarm().map(|a| {
-                    (
-                        self.alarm_function(a),
-                        crate::domain::alarm::Alarm::since(a),
-                    )
-                });
-                match target {
-                    Some((Some(f), at)) => {
-                        let range = at.map(|at| logs_around(at, self.now));
-                        if let Some(r) = &range {
-                            self.flash(
-                                FlashLevel::Info,
-                                format!("logs around the alarm: {}", r.label()),
-                            );
-                        }
-                        return self.open_logs_in(vec![f], range);
-                    }
-                    Some((None, _)) => self.flash(
-                        FlashLevel::Info,
-                        "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
-                    ),
-                    None => {}
+                if let Some(cmds) = self.alarm_jump_logs() {
+                    return cmds;
                 }
             }
             Action::JumpMetrics => {
-                let target = self.alarms.selected_alarm().map(|a| {
-                    (
-                        self.alarm_function(a),
-                        crate::domain::alarm::Alarm::since(a),
-                    )
-                });
-                match target {
-                    Some((Some(f), at)) => return self.open_metrics(Some(f), at),
-                    Some((None, _)) => self.flash(
-                        FlashLevel::Info,
-                        "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
-                    ),
-                    None => {}
+                if let Some(cmds) = self.alarm_jump_metrics() {
+                    return cmds;
                 }
             }
             Action::Quit | Action::Help | Action::Palette => return self.on_global_action(action),
@@ -199,6 +154,75 @@ impl App {
         }
         self.alarms.scroll_into_view(rows);
         Vec::new()
+    }
+
+    /// Enter on an alarm: its detail, and a fetch of its history.
+    fn open_alarm_detail(&mut self) -> Option<Vec<Cmd>> {
+        if let Some(name) = self.alarms.selected_alarm().map(|a| a.name.clone()) {
+            self.next_request += 1;
+            let mut history = Remote::default();
+            history.start_loading(self.now);
+            self.alarms.detail = Some(AlarmDetail {
+                name: name.clone(),
+                history,
+                history_unsupported: false,
+                request: self.next_request,
+                scroll: 0,
+            });
+            return Some(vec![Cmd::FetchAlarmHistory {
+                generation: self.generation,
+                request: self.next_request,
+                name,
+            }]);
+        }
+        None
+    }
+
+    /// `l` on an alarm: the logs of its function around the time it fired.
+    fn alarm_jump_logs(&mut self) -> Option<Vec<Cmd>> {
+        let target = self.alarms.selected_alarm().map(|a| {
+            (
+                self.alarm_function(a),
+                crate::domain::alarm::Alarm::since(a),
+            )
+        });
+        match target {
+            Some((Some(f), at)) => {
+                let range = at.map(|at| logs_around(at, self.now));
+                if let Some(r) = &range {
+                    self.flash(
+                        FlashLevel::Info,
+                        format!("logs around the alarm: {}", r.label()),
+                    );
+                }
+                return Some(self.open_logs_in(vec![f], range));
+            }
+            Some((None, _)) => self.flash(
+                FlashLevel::Info,
+                "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
+            ),
+            None => {}
+        }
+        None
+    }
+
+    /// `m` on an alarm: the metrics of its function around the time it fired.
+    fn alarm_jump_metrics(&mut self) -> Option<Vec<Cmd>> {
+        let target = self.alarms.selected_alarm().map(|a| {
+            (
+                self.alarm_function(a),
+                crate::domain::alarm::Alarm::since(a),
+            )
+        });
+        match target {
+            Some((Some(f), at)) => return Some(self.open_metrics(Some(f), at)),
+            Some((None, _)) => self.flash(
+                FlashLevel::Info,
+                "this alarm is not about a Lambda function (no FunctionName dimension, and no queue of a function)",
+            ),
+            None => {}
+        }
+        None
     }
 }
 

@@ -1,6 +1,8 @@
 //! The aliases pane: a function's aliases and versions; switch, canary, promote, roll back, publish.
 //! Every change is planned here (pure), confirmed by the user, then executed by the runtime.
 
+#[cfg(test)]
+mod tests;
 mod update;
 
 use std::collections::BTreeMap;

@@ -363,7 +363,7 @@ impl App {
 mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use crate::app::tests::{alias_data, loaded, t0, with_aliases};
+    use crate::app::test_support::{alias_data, loaded, t0, with_aliases};
     use crate::app::*;
     use crate::domain::alias::AliasState;
     use crate::domain::alias::codedeploy::{AppSpecTarget, CodeDeployScan, Deployment};

@@ -1,5 +1,7 @@
 //! The detail pane: one function's configuration, env values masked until revealed.
 
+#[cfg(test)]
+mod tests;
 mod update;
 
 use crate::domain::{FunctionDetail, Remote};

@@ -3,7 +3,7 @@
 use super::DetailPane;
 use chrono::{DateTime, Utc};
 
-use crate::app::{App, Cmd, FlashLevel, PollerKind, View};
+use crate::app::{Action, App, Cmd, FlashLevel, PollerKind, View};
 use crate::domain::{FunctionDetail, Remote};
 
 impl App {
@@ -82,5 +82,50 @@ impl App {
             self.flash(FlashLevel::Error, text);
         }
         Vec::new()
+    }
+
+    /// A key in the function detail. `Some` answers the key; `None` lets the caller keep the functions
+    /// list's selection on screen.
+    pub(in crate::app) fn on_detail_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Option<Vec<Cmd>> {
+        match action {
+            Action::Quit | Action::Help | Action::Palette | Action::Filter => {
+                return Some(self.on_global_action(action));
+            }
+            Action::Refresh => return Some(self.refresh_detail()),
+            Action::NextPane if self.aliases.is_some() => self.view = View::Aliases,
+            Action::NextPane => return Some(self.show_functions()),
+            Action::Back => return Some(self.go_back()),
+            Action::CopyConsoleUrl => return self.copy_console_url(),
+            Action::RevealEnv => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.reveal_env = !d.reveal_env;
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => {
+                if let Some(d) = self.detail.as_mut() {
+                    let page = u16::try_from(rows).unwrap_or(u16::MAX);
+                    d.scroll = match action {
+                        Action::Up => d.scroll.saturating_sub(1),
+                        Action::Down => d.scroll.saturating_add(1),
+                        Action::PageUp => d.scroll.saturating_sub(page),
+                        Action::PageDown => d.scroll.saturating_add(page),
+                        Action::Top => 0,
+                        _ => u16::MAX / 2,
+                    };
+                }
+            }
+            // Everything else means nothing here.
+            _ => {}
+        }
+        None
     }
 }

@@ -2,12 +2,15 @@
 //! depths and whether they grow; a peek of a queue's messages with a detail view and a search; the path
 //! chooser of a redrive, and the redrive in progress.
 
+mod chooser;
 mod detail;
 pub mod safety;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 pub(crate) mod tests_detail;
+#[cfg(test)]
+mod tests_pane;
 mod update;
 
 use std::collections::{BTreeSet, HashMap};

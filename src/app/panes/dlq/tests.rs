@@ -1,11 +1,11 @@
 //! The DLQ pane's poller life, the functions pane's DLQ flags, marks, dry runs, rates and re-invoke
-//! qualifiers (the older DLQ tests are in `tests.rs`, whose fixtures these use).
+//! qualifiers (the older DLQ tests are in `tests_pane.rs`; the fixtures in `app/test_support.rs`).
 
 use crate::app::{FunctionsMsg, LogsCmd};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::dlq::{DLQ_DEPTH_EVERY, DlqCmd, DlqMsg, DryRun, QualifierChoice};
-use crate::app::tests::{
+use crate::app::test_support::{
     discovery, dlq_message, dlqs, loaded, peeked, redrive_plan, t0, with_dlqs,
 };
 use crate::app::{App, Cmd, InputPurpose, Mode, Msg, PollerKind, View};
@@ -91,7 +91,7 @@ fn dlq_poller_runs_while_the_functions_or_dlq_pane_is_shown_and_restarts_without
 
 #[test]
 fn dlq_poller_waits_for_the_connection() {
-    let mut app = crate::app::tests::app();
+    let mut app = crate::app::test_support::app();
     assert!(app.sync_dlq_poller().is_empty());
 }
 
@@ -118,7 +118,7 @@ fn a_changed_function_list_rereads_the_dlq_topology() {
             run,
             page: names
                 .iter()
-                .map(|n| crate::app::tests::function(n, "python3.12", 128))
+                .map(|n| crate::app::test_support::function(n, "python3.12", 128))
                 .collect(),
         }));
         app.update(Msg::Functions(FunctionsMsg::Done {
@@ -158,7 +158,7 @@ fn a_changed_last_modified_rereads_the_topology_and_the_listing_is_shared_with_t
         ])),
         now: t0(),
     }));
-    let mut changed = crate::app::tests::function("orders-api", "python3.12", 128);
+    let mut changed = crate::app::test_support::function("orders-api", "python3.12", 128);
     changed.last_modified = Some(t0());
     app.update(Msg::Functions(FunctionsMsg::Started {
         generation: 1,
@@ -170,7 +170,7 @@ fn a_changed_last_modified_rereads_the_topology_and_the_listing_is_shared_with_t
         run: 2,
         page: vec![
             changed,
-            crate::app::tests::function("payments-webhook", "python3.12", 128),
+            crate::app::test_support::function("payments-webhook", "python3.12", 128),
         ],
     }));
     let cmds = app.update(Msg::Functions(FunctionsMsg::Done {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::dlq::{DEFAULT_RATE, DryRun};
-use crate::app::tests::{dlq_message, peeked, redrive_plan, t0, with_dlqs};
+use crate::app::test_support::{dlq_message, peeked, redrive_plan, t0, with_dlqs};
 use crate::app::{AlarmsMsg, App, Cmd, DlqCmd, DlqMsg, LogsCmd, Mode, Msg, ScrollBounds};
 use crate::domain::alarm::{Alarm, AlarmState};
 use crate::domain::metrics::{

@@ -1,6 +1,8 @@
 //! The functions table: rows streamed in page by page, filtered, sorted, with a selection that follows
 //! the function (not the row number) across refreshes and re-sorts.
 
+#[cfg(test)]
+mod tests;
 mod update;
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! about the listing in progress.
 
 use crate::app::dlq::ListingProgress;
-use crate::app::tests::{app, function, t0};
+use crate::app::test_support::{app, function, t0};
 use crate::app::{FunctionsMsg, Msg};
 
 fn connected() -> crate::app::App {

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::app::dlq::ListingProgress;
 use crate::app::msg::{Cmd, FunctionsMsg};
-use crate::app::{App, FlashLevel};
+use crate::app::{Action, App, FlashLevel, PollerKind, View};
+use crate::aws::lambda::console_url;
 use crate::domain::metrics::MetricsBatch;
 
 impl App {
@@ -120,5 +121,82 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// A key in the functions list. `Some` answers the key; `None` lets the caller keep the selection on
+    /// screen.
+    pub(in crate::app) fn on_functions_action(
+        &mut self,
+        action: Action,
+        rows: usize,
+    ) -> Option<Vec<Cmd>> {
+        match action {
+            Action::Quit | Action::Help | Action::Palette => {
+                return Some(self.on_global_action(action));
+            }
+            Action::Filter => self.open_filter(),
+            Action::Refresh => return Some(vec![Cmd::RefreshNow(PollerKind::Functions)]),
+            Action::Enter => return Some(self.open_detail()),
+            Action::NextPane => {
+                if self.detail.is_some() || self.aliases.is_some() {
+                    self.view = if self.detail.is_some() {
+                        View::Detail
+                    } else {
+                        View::Aliases
+                    };
+                    return Some(vec![Cmd::StopPoller(PollerKind::Functions)]);
+                }
+                self.flash(
+                    FlashLevel::Info,
+                    "no other pane open yet: Enter opens a function, a its aliases",
+                );
+            }
+            Action::Back if !self.functions.filter_input.is_empty() => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.filter_input.clear();
+                self.functions.rebuild_view(keep.as_deref());
+            }
+            Action::SortNext => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.sort = self.functions.sort.next();
+                self.functions.descending = false;
+                self.functions.rebuild_view(keep.as_deref());
+            }
+            Action::WorstFirst => self.sort_worst_first(),
+            Action::SortReverse => {
+                let keep = self.functions.selected_function().map(|f| f.name.clone());
+                self.functions.descending = !self.functions.descending;
+                self.functions.rebuild_view(keep.as_deref());
+            }
+            Action::CopyConsoleUrl => return self.copy_console_url(),
+            Action::Up => self.functions.move_by(-1),
+            Action::Down => self.functions.move_by(1),
+            Action::Top => self.functions.select(0),
+            Action::Bottom => self.functions.select(usize::MAX),
+            Action::PageUp => self.functions.move_by(-(rows as isize)),
+            Action::PageDown => self.functions.move_by(rows as isize),
+            // Everything else means nothing here.
+            _ => {}
+        }
+        None
+    }
+
+    /// `o`: copies the AWS console URL of the function the pane is about (`None` when there is none).
+    pub(in crate::app) fn copy_console_url(&mut self) -> Option<Vec<Cmd>> {
+        let name = match self.view {
+            View::Detail => self.detail.as_ref().map(|d| d.function.clone()),
+            View::Logs => self
+                .logs
+                .as_ref()
+                .and_then(|l| l.functions.first().cloned()),
+            View::Metrics => self.metrics.as_ref().map(|m| m.function.clone()),
+            View::Functions | View::Aliases | View::Alarms | View::Dlq | View::Cost => {
+                self.functions.selected_function().map(|f| f.name.clone())
+            }
+        };
+        let name = name?;
+        let url = console_url(&self.region, &name);
+        self.flash(FlashLevel::Info, format!("copied (OSC 52): {url}"));
+        Some(vec![Cmd::Copy(url)])
     }
 }

@@ -1,6 +1,8 @@
 //! The logs pane: one or several functions tailed together into a bounded buffer, followed or paused,
 //! searched, filtered server-side, and read as invocations.
 
+#[cfg(test)]
+mod tests;
 mod update;
 
 use chrono::{DateTime, Utc};

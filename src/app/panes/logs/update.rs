@@ -202,44 +202,8 @@ impl App {
         let Some(pane) = self.logs.as_mut() else {
             return self.show_functions();
         };
-        if let LogsView::Invocations {
-            sort,
-            descending,
-            selected,
-        } = &mut pane.view
-        {
-            let count = pane.buffer.invocations.len();
-            match action {
-                Action::Up => *selected = selected.saturating_sub(1),
-                Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
-                Action::Top => *selected = 0,
-                Action::Bottom => *selected = count.saturating_sub(1),
-                Action::PageUp => *selected = selected.saturating_sub(rows.unsigned_abs()),
-                Action::PageDown => {
-                    *selected = (*selected + rows.unsigned_abs()).min(count.saturating_sub(1));
-                }
-                Action::SortNext => {
-                    *sort = sort.next();
-                    *descending = false;
-                }
-                Action::SortReverse => *descending = !*descending,
-                Action::Back => pane.view = LogsView::Lines,
-                Action::Enter => {
-                    let at = *selected;
-                    if let Some(row) = pane.invocation_rows().get(at) {
-                        let request_id = row.request_id.clone();
-                        pane.view = LogsView::Invocation { request_id };
-                        pane.pause();
-                        pane.cursor = None;
-                        pane.move_by(isize::MIN / 2);
-                    }
-                }
-                Action::Quit | Action::Help | Action::Palette => {
-                    return self.on_global_action(action);
-                }
-                _ => {}
-            }
-            return Vec::new();
+        if matches!(pane.view, LogsView::Invocations { .. }) {
+            return self.on_invocations_action(action, rows);
         }
         match action {
             Action::Up => pane.move_by(-1),
@@ -289,24 +253,7 @@ impl App {
                     return vec![Cmd::Copy(text)];
                 }
             }
-            Action::Save => {
-                let visible = pane.visible();
-                let mut text = String::new();
-                for line in visible.iter().filter_map(|&i| pane.buffer.lines.get(i)) {
-                    let _ = writeln!(
-                        text,
-                        "{} {} {}",
-                        line.event
-                            .timestamp
-                            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                        crate::sanitize::sanitize(&line.event.function),
-                        crate::sanitize::sanitize_text(line.event.text())
-                    );
-                }
-                let name = pane.functions.join("+");
-                let path = format!("lambdash-{name}-{}.log", self.now.format("%Y%m%d-%H%M%S"));
-                return vec![Cmd::Logs(LogsCmd::SaveFile { path, text })];
-            }
+            Action::Save => return self.save_logs(),
             Action::Refresh => {
                 let pattern = pane.filter_pattern.clone();
                 return self.restart_logs(pattern);
@@ -318,27 +265,8 @@ impl App {
                 return self.set_log_range(Some(RangeSpec::Last(*d)));
             }
             Action::LogRangeCustom => self.open_input(InputPurpose::LogRange),
-            Action::OpenMetrics => {
-                let first = pane.functions.first().cloned();
-                if pane.functions.len() > 1
-                    && let Some(f) = &first
-                {
-                    self.flash(
-                        FlashLevel::Info,
-                        format!("metrics of {f}, the first of the functions tailed"),
-                    );
-                }
-                return self.open_metrics(first, None);
-            }
-            Action::Timestamps => {
-                pane.time = pane.time.next();
-                let what = match pane.time {
-                    logs::TimeMode::Utc => "timestamps in UTC",
-                    logs::TimeMode::Local => "timestamps in local time",
-                    logs::TimeMode::Off => "timestamps hidden",
-                };
-                self.flash(FlashLevel::Info, what);
-            }
+            Action::OpenMetrics => return self.open_logs_metrics(),
+            Action::Timestamps => self.cycle_timestamps(),
             Action::SwitchTailMode => return self.cycle_tail_mode(),
             Action::Back if pane.backfill.is_some() => {
                 self.flash(FlashLevel::Info, "backfill cancelled");
@@ -365,6 +293,107 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// A key in the invocations view of the logs pane (one row per request).
+    fn on_invocations_action(&mut self, action: Action, rows: isize) -> Vec<Cmd> {
+        let Some(pane) = self.logs.as_mut() else {
+            return Vec::new();
+        };
+        let LogsView::Invocations {
+            sort,
+            descending,
+            selected,
+        } = &mut pane.view
+        else {
+            return Vec::new();
+        };
+        let count = pane.buffer.invocations.len();
+        match action {
+            Action::Up => *selected = selected.saturating_sub(1),
+            Action::Down => *selected = (*selected + 1).min(count.saturating_sub(1)),
+            Action::Top => *selected = 0,
+            Action::Bottom => *selected = count.saturating_sub(1),
+            Action::PageUp => *selected = selected.saturating_sub(rows.unsigned_abs()),
+            Action::PageDown => {
+                *selected = (*selected + rows.unsigned_abs()).min(count.saturating_sub(1));
+            }
+            Action::SortNext => {
+                *sort = sort.next();
+                *descending = false;
+            }
+            Action::SortReverse => *descending = !*descending,
+            Action::Back => pane.view = LogsView::Lines,
+            Action::Enter => {
+                let at = *selected;
+                if let Some(row) = pane.invocation_rows().get(at) {
+                    let request_id = row.request_id.clone();
+                    pane.view = LogsView::Invocation { request_id };
+                    pane.pause();
+                    pane.cursor = None;
+                    pane.move_by(isize::MIN / 2);
+                }
+            }
+            Action::Quit | Action::Help | Action::Palette => {
+                return self.on_global_action(action);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// `s`: the lines on screen (filters applied), sanitized, to a file named after the functions.
+    fn save_logs(&self) -> Vec<Cmd> {
+        let Some(pane) = self.logs.as_ref() else {
+            return Vec::new();
+        };
+        let visible = pane.visible();
+        let mut text = String::new();
+        for line in visible.iter().filter_map(|&i| pane.buffer.lines.get(i)) {
+            let _ = writeln!(
+                text,
+                "{} {} {}",
+                line.event
+                    .timestamp
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                crate::sanitize::sanitize(&line.event.function),
+                crate::sanitize::sanitize_text(line.event.text())
+            );
+        }
+        let name = pane.functions.join("+");
+        let path = format!("lambdash-{name}-{}.log", self.now.format("%Y%m%d-%H%M%S"));
+        vec![Cmd::Logs(LogsCmd::SaveFile { path, text })]
+    }
+
+    /// `m` in the logs pane: the metrics of the (first) function tailed.
+    fn open_logs_metrics(&mut self) -> Vec<Cmd> {
+        let Some(pane) = self.logs.as_ref() else {
+            return Vec::new();
+        };
+        let first = pane.functions.first().cloned();
+        if pane.functions.len() > 1
+            && let Some(f) = &first
+        {
+            self.flash(
+                FlashLevel::Info,
+                format!("metrics of {f}, the first of the functions tailed"),
+            );
+        }
+        self.open_metrics(first, None)
+    }
+
+    /// `t`: timestamps in UTC, local time, or hidden.
+    fn cycle_timestamps(&mut self) {
+        let Some(pane) = self.logs.as_mut() else {
+            return;
+        };
+        pane.time = pane.time.next();
+        let what = match pane.time {
+            logs::TimeMode::Utc => "timestamps in UTC",
+            logs::TimeMode::Local => "timestamps in local time",
+            logs::TimeMode::Off => "timestamps hidden",
+        };
+        self.flash(FlashLevel::Info, what);
     }
 }
 
