@@ -3,9 +3,9 @@
 
 use crate::app::dlq::ListingProgress;
 use crate::app::test_support::{app, function, t0};
-use crate::app::{FunctionsMsg, Msg};
+use crate::app::{App, FunctionsMsg, Msg};
 
-fn connected() -> crate::app::App {
+fn connected() -> App {
     let mut app = app();
     app.update(Msg::Connected {
         generation: 1,
@@ -15,41 +15,85 @@ fn connected() -> crate::app::App {
     app
 }
 
-fn names(app: &crate::app::App) -> Vec<String> {
+fn sorted_names(app: &App) -> Vec<String> {
     let mut n: Vec<String> = app.functions.all().iter().map(|f| f.name.clone()).collect();
     n.sort();
     n
+}
+
+fn functions(msg: FunctionsMsg, app: &mut App) {
+    app.update(Msg::Functions(msg));
+}
+
+fn started(app: &mut App, run: u64) {
+    functions(
+        FunctionsMsg::Started {
+            generation: 1,
+            run,
+            now: t0(),
+        },
+        app,
+    );
+}
+
+/// A page of `(name, memory)`.
+fn page(app: &mut App, run: u64, rows: &[(&str, i32)]) {
+    let page = rows
+        .iter()
+        .map(|(n, m)| function(n, "python3.12", *m))
+        .collect();
+    functions(
+        FunctionsMsg::Page {
+            generation: 1,
+            run,
+            page,
+        },
+        app,
+    );
+}
+
+fn done(app: &mut App, run: u64, result: Result<usize, String>) {
+    functions(
+        FunctionsMsg::Done {
+            generation: 1,
+            run,
+            result,
+            now: t0(),
+        },
+        app,
+    );
+}
+
+fn cached(app: &mut App, names: &[&str], saved_at: chrono::DateTime<chrono::Utc>) {
+    let functions_kept = names
+        .iter()
+        .map(|n| function(n, "python3.12", 128))
+        .collect();
+    functions(
+        FunctionsMsg::Cached {
+            generation: 1,
+            functions: functions_kept,
+            saved_at,
+        },
+        app,
+    );
 }
 
 #[test]
 fn the_kept_list_shows_at_once_and_the_first_listing_drops_what_was_deleted_since() {
     let mut app = connected();
     let saved_at = t0() - chrono::Duration::hours(3);
-    app.update(Msg::Functions(FunctionsMsg::Cached {
-        generation: 1,
-        functions: vec![
-            function("gone", "python3.12", 128),
-            function("kept", "python3.12", 128),
-        ],
-        saved_at,
-    }));
-    assert_eq!(names(&app), ["gone", "kept"], "shown before any listing");
-    assert_eq!(app.functions.from_cache, Some(saved_at));
-    app.update(Msg::Functions(FunctionsMsg::Started {
-        generation: 1,
-        run: 1,
-        now: t0(),
-    }));
-    app.update(Msg::Functions(FunctionsMsg::Page {
-        generation: 1,
-        run: 1,
-        page: vec![
-            function("kept", "python3.12", 256),
-            function("new", "python3.12", 128),
-        ],
-    }));
+    cached(&mut app, &["gone", "kept"], saved_at);
     assert_eq!(
-        names(&app),
+        sorted_names(&app),
+        ["gone", "kept"],
+        "shown before any listing"
+    );
+    assert_eq!(app.functions.from_cache, Some(saved_at));
+    started(&mut app, 1);
+    page(&mut app, 1, &[("kept", 256), ("new", 128)]);
+    assert_eq!(
+        sorted_names(&app),
         ["gone", "kept", "new"],
         "pages update in place while listing"
     );
@@ -58,14 +102,9 @@ fn the_kept_list_shows_at_once_and_the_first_listing_drops_what_was_deleted_sinc
         Some(saved_at),
         "still partly from the cache"
     );
-    app.update(Msg::Functions(FunctionsMsg::Done {
-        generation: 1,
-        run: 1,
-        result: Ok(2),
-        now: t0(),
-    }));
+    done(&mut app, 1, Ok(2));
     assert_eq!(
-        names(&app),
+        sorted_names(&app),
         ["kept", "new"],
         "the deleted function is gone after the first run"
     );
@@ -85,22 +124,10 @@ fn the_kept_list_shows_at_once_and_the_first_listing_drops_what_was_deleted_sinc
 #[test]
 fn a_kept_list_arriving_after_live_rows_is_ignored() {
     let mut app = connected();
-    app.update(Msg::Functions(FunctionsMsg::Started {
-        generation: 1,
-        run: 1,
-        now: t0(),
-    }));
-    app.update(Msg::Functions(FunctionsMsg::Page {
-        generation: 1,
-        run: 1,
-        page: vec![function("live", "python3.12", 128)],
-    }));
-    app.update(Msg::Functions(FunctionsMsg::Cached {
-        generation: 1,
-        functions: vec![function("old", "python3.12", 128)],
-        saved_at: t0(),
-    }));
-    assert_eq!(names(&app), ["live"]);
+    started(&mut app, 1);
+    page(&mut app, 1, &[("live", 128)]);
+    cached(&mut app, &["old"], t0());
+    assert_eq!(sorted_names(&app), ["live"]);
     assert_eq!(app.functions.from_cache, None);
 }
 
@@ -109,45 +136,19 @@ fn the_dlq_scan_is_told_how_the_listing_goes() {
     let mut app = connected();
     let hints = app.dlq.hints.clone();
     assert_eq!(hints.progress(), ListingProgress::NotStarted);
-    app.update(Msg::Functions(FunctionsMsg::Started {
-        generation: 1,
-        run: 1,
-        now: t0(),
-    }));
+    started(&mut app, 1);
     assert_eq!(hints.progress(), ListingProgress::Running { pages: 0 });
     for _ in 0..3 {
-        app.update(Msg::Functions(FunctionsMsg::Page {
-            generation: 1,
-            run: 1,
-            page: vec![function("a", "python3.12", 128)],
-        }));
+        page(&mut app, 1, &[("a", 128)]);
     }
     assert_eq!(hints.progress(), ListingProgress::Running { pages: 3 });
     assert!(hints.listing().is_none(), "not complete yet");
-    app.update(Msg::Functions(FunctionsMsg::Done {
-        generation: 1,
-        run: 1,
-        result: Err("boom".into()),
-        now: t0(),
-    }));
+    done(&mut app, 1, Err("boom".into()));
     assert_eq!(hints.progress(), ListingProgress::Failed);
     assert!(hints.listing().is_none());
-    app.update(Msg::Functions(FunctionsMsg::Started {
-        generation: 1,
-        run: 2,
-        now: t0(),
-    }));
-    app.update(Msg::Functions(FunctionsMsg::Page {
-        generation: 1,
-        run: 2,
-        page: vec![function("a", "python3.12", 128)],
-    }));
-    app.update(Msg::Functions(FunctionsMsg::Done {
-        generation: 1,
-        run: 2,
-        result: Ok(1),
-        now: t0(),
-    }));
+    started(&mut app, 2);
+    page(&mut app, 2, &[("a", 128)]);
+    done(&mut app, 2, Ok(1));
     assert_eq!(
         hints.listing().map(|l| l.len()),
         Some(1),
