@@ -133,6 +133,33 @@ pub fn replace(path: &Path, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// A state file of lambdash's (`rollback.json`, `stopped.json`): a missing file is the empty value,
+/// a corrupt one an error (never overwritten silently: what is in it may be all anyone knows).
+pub fn load_state<T: serde::de::DeserializeOwned + Default>(path: &Path) -> io::Result<T> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes a state file atomically and owner-only: [`replace`] (a temp file created exclusively 0600,
+/// then a rename: a symlink there is replaced, never followed; a crash never leaves half a file) in a
+/// directory created 0700 (lambdash's state directory is tightened to 0700 when it exists wider).
+pub fn save_state<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let ours = crate::config::state_dir().is_some_and(|s| s == dir);
+        private_dir(dir, ours)?;
+    }
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    replace(path, text.as_bytes())
+}
+
 /// Opens `path` for appending, created owner-only; refuses a symlink (`O_NOFOLLOW`). An existing file
 /// of ours that is open to group or others is made 0600.
 pub fn open_append(path: &Path) -> io::Result<File> {

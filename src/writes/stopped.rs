@@ -29,29 +29,15 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 impl StoppedStore {
-    /// Reads the store; a missing file is an empty store, a corrupt one an error (never overwritten
-    /// silently: the previous values in it may be all anyone knows).
+    /// Reads the store; a missing file is an empty store, a corrupt one an error (see
+    /// [`crate::private_file::load_state`]).
     pub fn load(path: &Path) -> io::Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{}: {e}", path.display()),
-                )
-            }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(e),
-        }
+        crate::private_file::load_state(path)
     }
 
-    /// Writes atomically and owner-only (see [`crate::rollback::Store::save`]).
+    /// Writes atomically and owner-only (see [`crate::private_file::save_state`]).
     pub fn save(&self, path: &Path) -> io::Result<()> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let ours = crate::config::state_dir().is_some_and(|s| s == dir);
-            crate::private_file::private_dir(dir, ours)?;
-        }
-        let text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
-        crate::private_file::replace(path, text.as_bytes())
+        crate::private_file::save_state(path, self)
     }
 
     pub fn get(&self, key: &str) -> Option<&Remembered> {
