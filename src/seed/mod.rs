@@ -17,6 +17,7 @@
 mod catalog;
 mod demo;
 mod logs;
+mod messages;
 mod model;
 mod scale;
 mod sim;
