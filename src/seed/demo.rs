@@ -404,6 +404,17 @@ async fn seed_function(
     let (versions, aliases) = create_aliases(e, spec).await?;
     out.versions = versions;
     out.aliases = aliases;
+    wire_function(e, spec, queues).await?;
+    seed_history(e, spec, now, &mut out).await?;
+    Ok(out)
+}
+
+/// Reserved concurrency, the SQS trigger and the on-failure destination, where the spec has them.
+async fn wire_function(
+    e: &Emulator,
+    spec: &'static FunctionSpec,
+    queues: &Queues,
+) -> Result<(), SeedError> {
     if let Some(reserved) = spec.reserved_concurrency {
         e.lambda
             .put_function_concurrency()
@@ -448,6 +459,17 @@ async fn seed_function(
             .map_err(aws("lambda:PutFunctionEventInvokeConfig"))?;
     }
 
+    Ok(())
+}
+
+/// Three hours of invocations up to now, every one logged, and the metrics (per function, alias
+/// and executed version) aggregated from the same runs; then the log group's retention.
+async fn seed_history(
+    e: &Emulator,
+    spec: &'static FunctionSpec,
+    now: DateTime<Utc>,
+    out: &mut FunctionOutcome,
+) -> Result<(), SeedError> {
     // History: three hours of invocations up to now, every one logged, and the metrics (per
     // function, alias and executed version) aggregated from the same runs.
     let mut rng = rng_for(spec.name);
@@ -507,7 +529,7 @@ async fn seed_function(
             .await
             .map_err(aws("logs:PutRetentionPolicy"))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Seeds the demo account into the emulator. Running it again is harmless: existing functions are

@@ -61,13 +61,16 @@ fn crossed_reason(
     }
 }
 
+/// Recent per-minute figures of one function (for alarm reasons).
+type Recent = Vec<(DateTime<Utc>, MinuteStats)>;
+
 pub(super) fn alarm_specs(
     outcomes: &[FunctionOutcome],
     now: DateTime<Utc>,
     dlq_depth: usize,
     failures_depth: usize,
 ) -> Vec<AlarmSpec> {
-    let recent = |name: &str| -> Vec<(DateTime<Utc>, MinuteStats)> {
+    let recent = |name: &str| -> Recent {
         outcomes
             .iter()
             .find(|o| o.name == name)
@@ -76,6 +79,15 @@ pub(super) fn alarm_specs(
     };
     let minute = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
     let mut out = Vec::new();
+    error_alarms(&mut out, &recent, minute);
+    throttle_alarms(&mut out, minute);
+    duration_alarms(&mut out, &recent, minute);
+    queue_alarms(&mut out, minute, dlq_depth, failures_depth);
+    out
+}
+
+/// `<function>-errors`: the failing function in ALARM, one with no data, the rest OK.
+fn error_alarms(out: &mut Vec<AlarmSpec>, recent: &dyn Fn(&str) -> Recent, minute: DateTime<Utc>) {
     let error_alarms = [
         "orders-api",
         "order-processor",
@@ -144,6 +156,10 @@ pub(super) fn alarm_specs(
             team: spec.team,
         });
     }
+}
+
+/// `<function>-throttles`: one in ALARM.
+fn throttle_alarms(out: &mut Vec<AlarmSpec>, minute: DateTime<Utc>) {
     for (name, alarm) in [
         ("thumbnail-resizer", false),
         ("legacy-admin-api", true),
@@ -178,6 +194,14 @@ pub(super) fn alarm_specs(
             team,
         });
     }
+}
+
+/// `<function>-duration-high`: one in ALARM (runs into its timeout), two OK.
+fn duration_alarms(
+    out: &mut Vec<AlarmSpec>,
+    recent: &dyn Fn(&str) -> Recent,
+    minute: DateTime<Utc>,
+) {
     for (name, threshold, statistic, alarm) in [
         ("shipping-quote", 2_500.0, Statistic::Maximum, true),
         ("orders-api", 250.0, Statistic::Average, false),
@@ -240,6 +264,15 @@ pub(super) fn alarm_specs(
             team: spec.team,
         });
     }
+}
+
+/// `<queue>-not-empty`: ALARM while the DLQ or the on-failure destination holds messages.
+fn queue_alarms(
+    out: &mut Vec<AlarmSpec>,
+    minute: DateTime<Utc>,
+    dlq_depth: usize,
+    failures_depth: usize,
+) {
     for (queue, depth, team) in [
         (DLQ, dlq_depth, "commerce"),
         (ON_FAILURE_QUEUE, failures_depth, "payments"),
@@ -272,7 +305,6 @@ pub(super) fn alarm_specs(
             team,
         });
     }
-    out
 }
 
 pub(super) async fn put_alarm(e: &Emulator, a: &AlarmSpec) -> Result<(), SeedError> {
