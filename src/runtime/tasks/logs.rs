@@ -23,6 +23,7 @@ use crate::aws::logs::{BACKFILL_CONCURRENCY, BackfillProgress, LogQuery, Pacer};
 use crate::aws::{AwsError, Clients};
 use crate::domain::log::{LogEvent, TailInfo, TailMode, TimeWindow, Transport};
 use crate::logs::Tailer;
+use crate::logs::live::ContentDedup;
 use crate::logs::range::RangeSpec;
 
 /// What the logs tail follows.
@@ -160,126 +161,17 @@ pub(in crate::runtime) async fn logs_poller(
         });
     });
 
-    // Which log group each function writes to (a failure here is retried, a missing function is not).
-    let mut queries = Vec::new();
-    for name in &spec.functions {
-        let mut failures = 0u32;
-        loop {
-            match clients.function_for_logs(name).await {
-                Ok(f) => {
-                    queries.push(LogQuery::for_function(&f).with_filter(spec.filter.clone()));
-                    break;
-                }
-                Err(e) if e.is_not_found() => {
-                    out.state(LogsPoll::Failed(format!("function {name} not found")));
-                    return;
-                }
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
-                }
-            }
-        }
-    }
-
+    let Some(queries) = log_queries(&clients, &spec, &out).await else {
+        return;
+    };
     // A range that ends in the past: fetch it, show it, done.
     if let Some(range) = spec.range.filter(|r| !r.follows()) {
-        let window = range.window(Utc::now());
-        let fetched = clients
-            .backfill_range(
-                &queries,
-                window,
-                &pacer,
-                BACKFILL_CONCURRENCY,
-                |p| out.progress(p),
-                |events| out.events(events),
-            )
-            .await;
-        match fetched {
-            Ok(true) => {
-                out.state(LogsPoll::Following);
-                out.info(TailInfo::BackfillDone { following: false });
-            }
-            Ok(false) => {}
-            Err(e) => out.state(LogsPoll::Failed(format!(
-                "{e}; the range was not fetched completely (r fetches it again)"
-            ))),
-        }
+        fetch_past_range(&clients, &queries, range, &out, &pacer).await;
         return;
     }
-
-    // Opening: the first window of every function, then the last N events whatever their age, or
-    // the range since its start (the part before the first windows backfilled in slices).
     let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(spec.window)).collect();
-    let mut failures = 0u32;
-    let dedup = loop {
-        let now = Utc::now();
-        let seeds = match clients
-            .first_windows(&queries, &mut tailers, now, &pacer)
-            .await
-        {
-            Ok(seeds) => seeds,
-            Err(e) => {
-                failures = failures.saturating_add(1);
-                failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
-                continue;
-            }
-        };
-        let dedup = opening_dedup(&seeds);
-        if let Some(range) = spec.range {
-            let start = range.window(now).start;
-            let mut sent = false;
-            let fetched = clients
-                .backfill_since(
-                    &queries,
-                    seeds,
-                    start,
-                    &pacer,
-                    BACKFILL_CONCURRENCY,
-                    |p| out.progress(p),
-                    |events| {
-                        sent = true;
-                        out.events(events)
-                    },
-                )
-                .await;
-            match fetched {
-                Ok(true) => {
-                    out.state(LogsPoll::Following);
-                    out.info(TailInfo::BackfillDone { following: true });
-                    break dedup;
-                }
-                Ok(false) => return,
-                // Lines already shown would come twice: say so and stop; `r` starts over.
-                Err(e) if sent => {
-                    out.state(LogsPoll::Failed(format!(
-                        "{e}; the range was not fetched completely (r fetches it again)"
-                    )));
-                    return;
-                }
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
-                }
-            }
-        } else {
-            match clients
-                .last_events_merged(&queries, seeds, spec.last_n, now, &pacer)
-                .await
-            {
-                Ok(all) => {
-                    out.state(LogsPoll::Following);
-                    if !out.events(all) {
-                        return;
-                    }
-                    break dedup;
-                }
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
-                }
-            }
-        }
+    let Some(dedup) = open(&clients, &spec, &queries, &mut tailers, &out, &pacer).await else {
+        return;
     };
 
     // Follow.
@@ -292,6 +184,144 @@ pub(in crate::runtime) async fn logs_poller(
     if let Err(e) = follower.run(&mut sink).await {
         // The pane's sink waits out every failure; this is only reached if that changes.
         out.state(LogsPoll::Failed(e.to_string()));
+    }
+}
+
+/// Which log group each function writes to (a failure here is retried, a missing function is not:
+/// `None` once the pane was told).
+async fn log_queries(clients: &Clients, spec: &LogsSpec, out: &Out) -> Option<Vec<LogQuery>> {
+    let mut queries = Vec::new();
+    for name in &spec.functions {
+        let mut failures = 0u32;
+        loop {
+            match clients.function_for_logs(name).await {
+                Ok(f) => {
+                    queries.push(LogQuery::for_function(&f).with_filter(spec.filter.clone()));
+                    break;
+                }
+                Err(e) if e.is_not_found() => {
+                    out.state(LogsPoll::Failed(format!("function {name} not found")));
+                    return None;
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
+                }
+            }
+        }
+    }
+
+    Some(queries)
+}
+
+/// A range that ends in the past: fetches it and shows it.
+async fn fetch_past_range(
+    clients: &Clients,
+    queries: &[LogQuery],
+    range: RangeSpec,
+    out: &Out,
+    pacer: &Pacer,
+) {
+    let window = range.window(Utc::now());
+    let fetched = clients
+        .backfill_range(
+            queries,
+            window,
+            pacer,
+            BACKFILL_CONCURRENCY,
+            |p| out.progress(p),
+            |events| out.events(events),
+        )
+        .await;
+    match fetched {
+        Ok(true) => {
+            out.state(LogsPoll::Following);
+            out.info(TailInfo::BackfillDone { following: false });
+        }
+        Ok(false) => {}
+        Err(e) => out.state(LogsPoll::Failed(format!(
+            "{e}; the range was not fetched completely (r fetches it again)"
+        ))),
+    }
+}
+
+/// Opening: the first window of every function, then the last N events whatever their age, or
+/// the range since its start (the part before the first windows backfilled in slices).
+/// `None` when the tail ends here (the pane was told why, or it is gone).
+async fn open(
+    clients: &Clients,
+    spec: &LogsSpec,
+    queries: &[LogQuery],
+    tailers: &mut [Tailer],
+    out: &Out,
+    pacer: &Pacer,
+) -> Option<ContentDedup> {
+    let mut failures = 0u32;
+    loop {
+        let now = Utc::now();
+        let seeds = match clients.first_windows(queries, tailers, now, pacer).await {
+            Ok(seeds) => seeds,
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
+                continue;
+            }
+        };
+        let dedup = opening_dedup(&seeds);
+        if let Some(range) = spec.range {
+            let start = range.window(now).start;
+            let mut sent = false;
+            let fetched = clients
+                .backfill_since(
+                    queries,
+                    seeds,
+                    start,
+                    pacer,
+                    BACKFILL_CONCURRENCY,
+                    |p| out.progress(p),
+                    |events| {
+                        sent = true;
+                        out.events(events)
+                    },
+                )
+                .await;
+            match fetched {
+                Ok(true) => {
+                    out.state(LogsPoll::Following);
+                    out.info(TailInfo::BackfillDone { following: true });
+                    return Some(dedup);
+                }
+                Ok(false) => return None,
+                // Lines already shown would come twice: say so and stop; `r` starts over.
+                Err(e) if sent => {
+                    out.state(LogsPoll::Failed(format!(
+                        "{e}; the range was not fetched completely (r fetches it again)"
+                    )));
+                    return None;
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
+                }
+            }
+        } else {
+            match clients
+                .last_events_merged(queries, seeds, spec.last_n, now, pacer)
+                .await
+            {
+                Ok(all) => {
+                    out.state(LogsPoll::Following);
+                    if !out.events(all) {
+                        return None;
+                    }
+                    return Some(dedup);
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
+                }
+            }
+        }
     }
 }
 
