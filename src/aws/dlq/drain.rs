@@ -15,6 +15,17 @@ pub(super) enum Sink<'a> {
     Delete,
 }
 
+/// When the loop last looked at the queue's depth, and what it saw since.
+#[derive(Default)]
+struct Sampling {
+    /// Empty receives in a row.
+    empties: u32,
+    /// Depth checks that found messages the receives did not return.
+    rechecks: u32,
+    /// `moved` when the depth was last sampled.
+    moved_at_sample: u64,
+}
+
 /// The state of a receive loop, kept across batches.
 #[derive(Default)]
 pub(super) struct Drain {
@@ -51,10 +62,8 @@ impl Clients {
             ..Drain::default()
         };
         let mut processed: u64 = 0;
-        let mut empties = 0;
-        let mut rechecks = 0;
+        let mut sampling = Sampling::default();
         let mut last_sample = Instant::now();
-        let mut moved_at_sample = 0;
         loop {
             let report = RedriveProgress {
                 moved: d.moved,
@@ -62,7 +71,7 @@ impl Clients {
                 // Between samples, what was visible minus what moved since.
                 remaining: d
                     .remaining
-                    .map(|r| r.saturating_sub(d.moved - moved_at_sample)),
+                    .map(|r| r.saturating_sub(d.moved - sampling.moved_at_sample)),
                 note: None,
             };
             if progress(&report).is_break() {
@@ -85,82 +94,24 @@ impl Clients {
                 }
             };
             if batch.is_empty() {
-                empties += 1;
-                if empties >= opts.empty_receives {
-                    let depth = self.queue_depth(&from.url).await;
-                    match depth {
-                        Ok(depth) if depth.visible == 0 => {
-                            d.remaining = Some(0);
-                            break;
-                        }
-                        Ok(depth) => {
-                            d.remaining = Some(depth.visible);
-                            moved_at_sample = d.moved;
-                            empties = 0;
-                            rechecks += 1;
-                            if rechecks > 5 {
-                                d.stopped_by = Some(format!(
-                                    "the queue reports {} visible message(s) but receives stay empty",
-                                    depth.visible
-                                ));
-                                break;
-                            }
-                        }
-                        Err(e) => {
-                            d.stopped_by = Some(e.to_string());
-                            break;
-                        }
-                    }
+                if self
+                    .after_empty_receive(from, opts, &mut d, &mut sampling)
+                    .await
+                    .is_break()
+                {
+                    break;
                 }
                 continue;
             }
-            empties = 0;
-            let mut to_deliver = Vec::new();
-            let mut to_delete: Vec<(String, String)> = Vec::new();
-            for m in batch {
-                let id = m.message_id().unwrap_or_default().to_string();
-                let handle = m.receipt_handle().unwrap_or_default().to_string();
-                if d.sent_not_deleted.contains(&id) || d.done.contains(&id) {
-                    // Already delivered: delete without delivering twice.
-                    to_delete.push((id, handle));
-                } else if selected.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
-                    d.hold.insert(id, handle);
-                } else {
-                    to_deliver.push(m);
-                }
-            }
-            processed += to_deliver.len() as u64;
-            for (m, result) in self.deliver(sink, &to_deliver).await {
-                let id = m.message_id().unwrap_or_default().to_string();
-                let handle = m.receipt_handle().unwrap_or_default().to_string();
-                match result {
-                    Ok(()) => {
-                        d.sent_not_deleted.insert(id.clone());
-                        to_delete.push((id, handle));
-                    }
-                    Err(e) => {
-                        d.failed.insert(id.clone(), e);
-                        d.hold.insert(id, handle);
-                    }
-                }
-            }
-            for (id, result) in self.delete_batch(&from.url, &to_delete).await {
-                if let Err(e) = result {
-                    tracing::warn!("DeleteMessageBatch {id}: {e}");
-                    continue;
-                }
-                d.sent_not_deleted.remove(&id);
-                d.failed.remove(&id);
-                d.hold.remove(&id);
-                if d.done.insert(id) {
-                    d.moved += 1;
-                }
-            }
+            sampling.empties = 0;
+            processed += self
+                .move_batch(from, sink, selected.as_ref(), &mut d, batch)
+                .await;
             if last_sample.elapsed() >= Duration::from_secs(1) {
                 last_sample = Instant::now();
                 if let Ok(depth) = self.queue_depth(&from.url).await {
                     d.remaining = Some(depth.visible);
-                    moved_at_sample = d.moved;
+                    sampling.moved_at_sample = d.moved;
                 }
             }
             if let Some(rate) = opts.rate.filter(|r| *r > 0) {
@@ -186,6 +137,99 @@ impl Clients {
             })
             .unwrap_or_default();
         Ok((d, not_found))
+    }
+
+    /// One received batch: a message already delivered is only deleted, one not selected is held,
+    /// the rest are delivered and (once accepted) deleted. Returns how many were delivered.
+    async fn move_batch(
+        &self,
+        from: &QueueRef,
+        sink: &Sink<'_>,
+        selected: Option<&HashSet<&str>>,
+        d: &mut Drain,
+        batch: Vec<Message>,
+    ) -> u64 {
+        let mut to_deliver = Vec::new();
+        let mut to_delete: Vec<(String, String)> = Vec::new();
+        for m in batch {
+            let id = m.message_id().unwrap_or_default().to_string();
+            let handle = m.receipt_handle().unwrap_or_default().to_string();
+            if d.sent_not_deleted.contains(&id) || d.done.contains(&id) {
+                // Already delivered: delete without delivering twice.
+                to_delete.push((id, handle));
+            } else if selected.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
+                d.hold.insert(id, handle);
+            } else {
+                to_deliver.push(m);
+            }
+        }
+        let delivering = to_deliver.len() as u64;
+        for (m, result) in self.deliver(sink, &to_deliver).await {
+            let id = m.message_id().unwrap_or_default().to_string();
+            let handle = m.receipt_handle().unwrap_or_default().to_string();
+            match result {
+                Ok(()) => {
+                    d.sent_not_deleted.insert(id.clone());
+                    to_delete.push((id, handle));
+                }
+                Err(e) => {
+                    d.failed.insert(id.clone(), e);
+                    d.hold.insert(id, handle);
+                }
+            }
+        }
+        for (id, result) in self.delete_batch(&from.url, &to_delete).await {
+            if let Err(e) = result {
+                tracing::warn!("DeleteMessageBatch {id}: {e}");
+                continue;
+            }
+            d.sent_not_deleted.remove(&id);
+            d.failed.remove(&id);
+            d.hold.remove(&id);
+            if d.done.insert(id) {
+                d.moved += 1;
+            }
+        }
+        delivering
+    }
+
+    /// An empty receive: after `opts.empty_receives` of them in a row, the queue's depth says
+    /// whether it is drained. `Break` ends the loop (drained, or stuck, or the depth failed).
+    async fn after_empty_receive(
+        &self,
+        from: &QueueRef,
+        opts: &DrainOptions,
+        d: &mut Drain,
+        sampling: &mut Sampling,
+    ) -> ControlFlow<()> {
+        sampling.empties += 1;
+        if sampling.empties < opts.empty_receives {
+            return ControlFlow::Continue(());
+        }
+        match self.queue_depth(&from.url).await {
+            Ok(depth) if depth.visible == 0 => {
+                d.remaining = Some(0);
+                ControlFlow::Break(())
+            }
+            Ok(depth) => {
+                d.remaining = Some(depth.visible);
+                sampling.moved_at_sample = d.moved;
+                sampling.empties = 0;
+                sampling.rechecks += 1;
+                if sampling.rechecks > 5 {
+                    d.stopped_by = Some(format!(
+                        "the queue reports {} visible message(s) but receives stay empty",
+                        depth.visible
+                    ));
+                    return ControlFlow::Break(());
+                }
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                d.stopped_by = Some(e.to_string());
+                ControlFlow::Break(())
+            }
+        }
     }
 
     /// Delivers a batch to the sink; one result per message, in order.
