@@ -10,14 +10,18 @@
 //! page, so "pages" is 1 here.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use aws_sdk_lambda::types::{DestinationConfig, OnFailure};
 use aws_sdk_sqs::types::QueueAttributeName;
+use clients::counted;
+use lambdash::aws::ApiCounter;
 use lambdash::aws::dlq::ScanInputs;
-use lambdash::aws::{ApiCounter, Clients};
 use lambdash::domain::dlq::DlqKind;
 
 /// A region no other test seeds: the counts below are of this test's functions only.
@@ -136,36 +140,6 @@ async fn seed(e: &lambdash::seed::Emulator) -> (String, String) {
         }
     }
     (failures, src_dlq)
-}
-
-/// Clients like the TUI's: every call counted per operation.
-fn counted(e: &lambdash::seed::Emulator, counter: &ApiCounter) -> Clients {
-    Clients {
-        lambda: aws_sdk_lambda::Client::from_conf(
-            aws_sdk_lambda::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        logs: e.logs.clone(),
-        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        codedeploy: aws_sdk_codedeploy::Client::new(&e.sdk),
-        sqs: aws_sdk_sqs::Client::from_conf(
-            aws_sdk_sqs::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        sts: aws_sdk_sts::Client::new(&e.sdk),
-        calls: counter.clone(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: REGION.to_string(),
-        endpoint_url: Some(endpoint()),
-        read_only: false,
-    }
 }
 
 /// The Lambda control-plane calls between two snapshots of the counter, per operation.

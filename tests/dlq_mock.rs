@@ -3,6 +3,9 @@
 //! visible fallback to a manual move when StartMessageMoveTask answers HTTP 500 (moto).
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -23,9 +26,9 @@ use aws_sdk_sqs::types::{
     DeleteMessageBatchResultEntry, ListMessageMoveTasksResultEntry, Message, QueueAttributeName,
     SendMessageBatchResultEntry,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::mock;
+use clients::mocked;
 use lambdash::aws::dlq::DrainOptions;
-use lambdash::aws::{ApiCounter, Clients};
 use lambdash::domain::dlq::{
     AgeSource, AgeUnavailable, DlqKind, QueueRef, RedrivePath, RedrivePlan,
 };
@@ -67,43 +70,6 @@ fn depth(visible: u64) -> GetQueueAttributesOutput {
             (QueueAttributeName::QueueArn, arn("orders-dlq")),
         ])))
         .build()
-}
-
-/// Clients whose Lambda, SQS and CloudWatch answer from the given rules (retries off: a 500 is final).
-fn clients(lambda: &[&Rule], sqs: &[&Rule], cloudwatch: &[&Rule]) -> Clients {
-    use aws_config::retry::RetryConfig;
-    let region = aws_config::Region::new("eu-west-1");
-    Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, lambda, |c| c
-            .retry_config(RetryConfig::disabled())),
-        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region.clone())
-                .build(),
-        ),
-        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch, |c| c
-            .retry_config(RetryConfig::disabled())),
-        codedeploy: aws_sdk_codedeploy::Client::from_conf(
-            aws_sdk_codedeploy::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .build(),
-        ),
-        sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, sqs, |c| c
-            .retry_config(RetryConfig::disabled())),
-        sts: aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region)
-                .build(),
-        ),
-        calls: ApiCounter::default(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: "eu-west-1".to_string(),
-        endpoint_url: None,
-        read_only: false,
-    }
 }
 
 #[tokio::test]
@@ -176,7 +142,7 @@ async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
                 )
                 .build()
         });
-    let c = clients(
+    let c = mocked(
         &[&cfg, &sns_cfg, &invoke, &mappings],
         &[&get_url, &attrs],
         &[&age],
@@ -223,7 +189,7 @@ async fn depth_refresh_reads_only_depths_and_ages_and_says_why_an_age_is_unknown
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
     let no_datapoint = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .then_output(|| GetMetricDataOutput::builder().build());
-    let c = clients(&[], &[&attrs], &[&no_datapoint]);
+    let c = mocked(&[], &[&attrs], &[&no_datapoint]);
     let mut dlq = lambdash::domain::dlq::Dlq {
         queue_url: Some(url("orders-dlq")),
         queue_arn: arn("orders-dlq"),
@@ -269,7 +235,7 @@ async fn depth_refresh_reads_only_depths_and_ages_and_says_why_an_age_is_unknown
         .repeatedly()
         .build();
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
-    let c = clients(&[], &[&attrs], &[&refused]);
+    let c = mocked(&[], &[&attrs], &[&refused]);
     dlq.visible = 0;
     let mut dlqs = vec![dlq];
     c.refresh_dlq_depths(&mut dlqs).await.unwrap();
@@ -318,7 +284,7 @@ async fn move_task_progress_is_followed_to_completion() {
         })
         .build();
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(0));
-    let c = clients(&[], &[&start, &list, &attrs], &[]);
+    let c = mocked(&[], &[&start, &list, &attrs], &[]);
     let plan = RedrivePlan {
         from: queue("orders-dlq"),
         path: RedrivePath::MoveTask {
@@ -426,7 +392,7 @@ async fn move_task_http_500_falls_back_to_a_manual_move_and_says_so() {
                 .build()
                 .unwrap()
         });
-    let c = clients(&[], &[&start, &attrs, &receive, &send, &delete], &[]);
+    let c = mocked(&[], &[&start, &attrs, &receive, &send, &delete], &[]);
     let plan = RedrivePlan {
         from: queue("orders-dlq"),
         path: RedrivePath::MoveTask {
