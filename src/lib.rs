@@ -19,7 +19,8 @@
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
 //! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
-//! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
+//! - `seed` (cargo feature `demo`): seeds the local emulator with a believable account, for the demo,
+//!   the screenshots and the end-to-end tests; not part of the console, so `cargo install` leaves it out.
 //!
 //! `ARCHITECTURE.md` at the repository root maps each pane across these trees (state and keys in
 //! `app/panes/<pane>/`, network in `runtime/tasks/<pane>.rs`, drawing in `ui/<pane>.rs`) and says where a
@@ -37,6 +38,7 @@ pub mod private_file;
 pub mod rollback;
 pub mod runtime;
 pub mod sanitize;
+#[cfg(feature = "demo")]
 pub mod seed;
 pub mod theme;
 pub mod topology_cache;
