@@ -155,6 +155,28 @@ fn lambda_delta(
         .collect()
 }
 
+/// What the scan found: the on-failure destination of the functions invoked asynchronously, and the
+/// source queue's DLQ with its readers.
+async fn assert_discovered(
+    c: &lambdash::aws::Clients,
+    topology: &lambdash::domain::dlq::topology::Topology,
+    failures: &str,
+    src_dlq: &str,
+) {
+    let found = c.discovery_from(topology.clone()).await;
+    let by_arn = |arn: &str| found.dlqs.iter().find(|d| d.queue_arn == arn);
+    let f = by_arn(failures).expect("on-failure destination found");
+    assert_eq!(f.kind, DlqKind::AsyncOnFailureDestination);
+    let expected: Vec<String> = ASYNC_WITH_DESTINATION.map(name).collect();
+    assert_eq!(
+        f.functions, expected,
+        "functions never invoked asynchronously are not asked"
+    );
+    let d = by_arn(src_dlq).expect("source queue DLQ found");
+    assert_eq!(d.kind, DlqKind::SourceQueueRedrivePolicy);
+    assert_eq!(d.functions, SQS_READERS.map(name).collect::<Vec<_>>());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn topology_scan_costs_pages_plus_async_functions_and_a_rescan_a_handful() {
     let _one = ONE_AT_A_TIME.lock().await;
@@ -209,18 +231,7 @@ async fn topology_scan_costs_pages_plus_async_functions_and_a_rescan_a_handful()
         "the source queue's redrive policy, read once for 3 readers"
     );
 
-    let found = c.discovery_from(topology.clone()).await;
-    let by_arn = |arn: &str| found.dlqs.iter().find(|d| d.queue_arn == arn);
-    let f = by_arn(&failures).expect("on-failure destination found");
-    assert_eq!(f.kind, DlqKind::AsyncOnFailureDestination);
-    let expected: Vec<String> = ASYNC_WITH_DESTINATION.map(name).collect();
-    assert_eq!(
-        f.functions, expected,
-        "functions never invoked asynchronously are not asked"
-    );
-    let d = by_arn(&src_dlq).expect("source queue DLQ found");
-    assert_eq!(d.kind, DlqKind::SourceQueueRedrivePolicy);
-    assert_eq!(d.functions, SQS_READERS.map(name).collect::<Vec<_>>());
+    assert_discovered(&c, &topology, &failures, &src_dlq).await;
 
     // An unchanged account: the pages, and nothing per function.
     let before = counter.by_operation();

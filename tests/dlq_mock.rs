@@ -26,7 +26,7 @@ use aws_sdk_sqs::types::{
     DeleteMessageBatchResultEntry, ListMessageMoveTasksResultEntry, Message, QueueAttributeName,
     SendMessageBatchResultEntry,
 };
-use aws_smithy_mocks::mock;
+use aws_smithy_mocks::{Rule, mock};
 use clients::mocked;
 use lambdash::aws::dlq::DrainOptions;
 use lambdash::domain::dlq::{
@@ -72,32 +72,29 @@ fn depth(visible: u64) -> GetQueueAttributesOutput {
         .build()
 }
 
+/// GetFunctionConfiguration of `function`: a DeadLetterConfig to `target`.
+fn dead_letter_config_rule(function: &'static str, target: String) -> Rule {
+    mock!(aws_sdk_lambda::Client::get_function_configuration)
+        .match_requests(move |r| r.function_name() == Some(function))
+        .then_output(move || {
+            GetFunctionConfigurationOutput::builder()
+                .function_name(function)
+                .dead_letter_config(
+                    aws_sdk_lambda::types::DeadLetterConfig::builder()
+                        .target_arn(target.clone())
+                        .build(),
+                )
+                .build()
+        })
+}
+
 #[tokio::test]
 async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
-    let cfg = mock!(aws_sdk_lambda::Client::get_function_configuration)
-        .match_requests(|r| r.function_name() == Some("orders"))
-        .then_output(|| {
-            GetFunctionConfigurationOutput::builder()
-                .function_name("orders")
-                .dead_letter_config(
-                    aws_sdk_lambda::types::DeadLetterConfig::builder()
-                        .target_arn(arn("orders-dlq"))
-                        .build(),
-                )
-                .build()
-        });
-    let sns_cfg = mock!(aws_sdk_lambda::Client::get_function_configuration)
-        .match_requests(|r| r.function_name() == Some("notify"))
-        .then_output(|| {
-            GetFunctionConfigurationOutput::builder()
-                .function_name("notify")
-                .dead_letter_config(
-                    aws_sdk_lambda::types::DeadLetterConfig::builder()
-                        .target_arn(format!("arn:aws:sns:eu-west-1:{ACCOUNT}:notify-dlq"))
-                        .build(),
-                )
-                .build()
-        });
+    let cfg = dead_letter_config_rule("orders", arn("orders-dlq"));
+    let sns_cfg = dead_letter_config_rule(
+        "notify",
+        format!("arn:aws:sns:eu-west-1:{ACCOUNT}:notify-dlq"),
+    );
     let invoke = mock!(aws_sdk_lambda::Client::get_function_event_invoke_config)
         .sequence()
         .output(|| GetFunctionEventInvokeConfigOutput::builder().build())
