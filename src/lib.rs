@@ -32,6 +32,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod functions_cache;
 pub mod logfile;
 pub mod logs;
 pub mod private_file;

@@ -3,6 +3,11 @@
 //! failure), and the rollback memory for alias changes.
 //! Read-only mode never reaches this module (refused before), and the SDK guard refuses it again.
 
+// The on-call levers (reserved concurrency, event source mappings, invoke) and the kill switch's
+// memory. Not yet a `Write` variant: the TUI's confirm step adds one when it offers them.
+pub mod levers;
+pub mod stopped;
+
 use crate::aws::Clients;
 use crate::domain::alias::AliasChange;
 use crate::rollback::{self, Entry, Store};

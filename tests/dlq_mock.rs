@@ -292,6 +292,7 @@ async fn move_task_progress_is_followed_to_completion() {
         rate: None,
         visible: 1000,
         in_flight: 0,
+        notes: Vec::new(),
     };
     let opts = DrainOptions {
         poll_every: Duration::from_millis(1),
@@ -400,6 +401,7 @@ async fn move_task_http_500_falls_back_to_a_manual_move_and_says_so() {
         rate: None,
         visible: 2,
         in_flight: 0,
+        notes: Vec::new(),
     };
     let opts = DrainOptions {
         wait: Duration::ZERO,

@@ -633,3 +633,72 @@ async fn count_in_alarm_counts_what_describe_alarms_lists() {
     let all = alarms::describe_alarms(&cw, "default", None).await.unwrap();
     assert_eq!(lambdash::domain::alarm::count_firing(&all), firing.len());
 }
+
+/// An alarm whose description and state reason hold a raw ESC: moto writes it into DescribeAlarms'
+/// XML as is, which XML 1.0 forbids and the SDK refused to parse, failing the whole list. lambdash
+/// repairs the answer before the SDK reads it: every alarm is listed, that one with U+FFFD for the
+/// ESC, and stderr says an answer was repaired.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_with_a_raw_escape_does_not_hide_the_other_alarms() {
+    const HOSTILE_REGION: &str = "ap-east-1";
+    let endpoint = endpoint();
+    let e = seed::connect(&endpoint, HOSTILE_REGION).await;
+    let home = tempfile::tempdir().unwrap();
+    put_alarm(
+        &e,
+        &Spec::lambda_errors("hostile-plain-errors", "hostile-plain", StateValue::Alarm),
+    )
+    .await;
+    e.cloudwatch
+        .put_metric_alarm()
+        .alarm_name("hostile-esc-errors")
+        .alarm_description("evil \u{1b}[31m description")
+        .namespace("AWS/Lambda")
+        .metric_name("Errors")
+        .dimensions(
+            Dimension::builder()
+                .name("FunctionName")
+                .value("hostile-esc")
+                .build(),
+        )
+        .statistic(Statistic::Sum)
+        .period(60)
+        .evaluation_periods(5)
+        .threshold(5.0)
+        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .send()
+        .await
+        .unwrap();
+    e.cloudwatch
+        .set_alarm_state()
+        .alarm_name("hostile-esc-errors")
+        .state_value(StateValue::Alarm)
+        .state_reason("Threshold Crossed \u{1b}[31m red")
+        .send()
+        .await
+        .unwrap();
+
+    let out = lambdash(
+        &endpoint,
+        home.path(),
+        &["--region", HOSTILE_REGION, "alarms", "--json"],
+    );
+    let alarms = listed(&out, "hostile-");
+    let mut shown = names(&alarms);
+    shown.sort_unstable();
+    assert_eq!(shown, ["hostile-esc-errors", "hostile-plain-errors"]);
+    let hostile = alarms
+        .iter()
+        .find(|a| a["name"] == "hostile-esc-errors")
+        .unwrap();
+    let reason = hostile["reason"].as_str().unwrap();
+    assert!(
+        reason.contains('\u{FFFD}') && !reason.contains('\u{1b}'),
+        "{reason:?}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("answer from DescribeAlarms carried characters it could not encode"),
+        "{err}"
+    );
+}

@@ -356,6 +356,11 @@ async fn discovery_finds_on_failure_destinations_and_source_queue_redrive_polici
     assert_eq!(only[0]["queue_arn"], dlq.1.as_str());
     let out = env.run(&["dlq", "list", "--function", "no-such-function-xyz"]);
     assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: function no-such-function-xyz not found in "),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

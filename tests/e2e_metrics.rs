@@ -286,7 +286,12 @@ fn unknown_function_and_bad_duration_exit_2() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown function"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("function no-such-function-xyz not found in "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = lambdash(&url, home.path(), &["cost", "--since", "soon"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid duration"));

@@ -557,7 +557,7 @@ async fn unknown_function_exits_2_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("\"no-such-function-anywhere\" not found in eu-west-3"),
+        stderr.contains("function no-such-function-anywhere not found in eu-west-3"),
         "{stderr}"
     );
     assert!(out.stdout.is_empty());

@@ -13,7 +13,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::{App, SortColumn};
 use crate::domain::Function;
-use crate::domain::alarm::concerns_function;
 use crate::domain::metrics::{Health, HealthInputs, evaluate_health, row_series};
 
 /// Functions whose row metrics a metric sort fetches at most (4 metrics each: 2,000 metrics a
@@ -86,7 +85,8 @@ pub(super) fn compare(
 
 impl App {
     /// The health of `f` from everything known about it: the row metrics (when fetched for it), its
-    /// firing alarms (as the alarms pane's `f` narrows them: `FunctionName` / `Resource`), its DLQ
+    /// firing alarms (as the alarms pane's `f` narrows them: `FunctionName` / `Resource`, and
+    /// alarms on its queues — DLQ, source queue, on-failure destination — from the DLQ topology), its DLQ
     /// depth and async setup, its runtime; thresholds from `[health]`.
     pub fn function_health(&self, f: &Function) -> Health {
         let batch = self
@@ -95,12 +95,9 @@ impl App {
             .as_ref()
             .filter(|b| b.get(&row_series(&f.name)[0]).is_some());
         let firing: Vec<&str> = self
-            .firing
-            .data
-            .as_deref()
-            .unwrap_or(&[])
-            .iter()
-            .filter(|a| a.is_firing() && concerns_function(a, &f.name, &[]))
+            .firing_alarms_of(&f.name)
+            .into_iter()
+            .filter(|a| a.is_firing())
             .map(|a| a.name.as_str())
             .collect();
         evaluate_health(

@@ -517,6 +517,13 @@ impl App {
                 self.quota = *snapshot;
                 Vec::new()
             }
+            Msg::Repaired { operation, answers } => {
+                self.flash(
+                    FlashLevel::Warn,
+                    crate::aws::scheduler::repair::describe(&operation, answers),
+                );
+                Vec::new()
+            }
             Msg::Shutdown => {
                 self.should_quit = true;
                 vec![Cmd::Quit]

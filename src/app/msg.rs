@@ -57,6 +57,12 @@ pub enum Msg {
     Logs(LogsMsg),
     /// How much of each AWS quota lambdash uses now (sent by the runtime when a figure changes).
     Quota(Box<crate::domain::quota::QuotaSnapshot>),
+    /// More answers of `operation` had to be repaired before they could be read (characters their
+    /// protocol forbids, shown as U+FFFD); `answers` is the session's total for it.
+    Repaired {
+        operation: String,
+        answers: u64,
+    },
     /// The metrics pane's series, with (when asked for) the alarms and aliases drawn on them.
     PaneMetrics {
         generation: u64,
@@ -190,6 +196,12 @@ pub enum Cmd {
 /// The functions pane's answers: the poller's pages and the rows' metrics.
 #[derive(Debug)]
 pub enum FunctionsMsg {
+    /// The list the last start kept on disk (`saved_at`), sent once before the first run starts.
+    Cached {
+        generation: u64,
+        functions: Vec<Function>,
+        saved_at: DateTime<Utc>,
+    },
     /// The poller is about to start refresh `run`.
     Started {
         generation: u64,

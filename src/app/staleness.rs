@@ -45,7 +45,10 @@ impl App {
             View::Functions => (
                 self.functions.remote.last_ok,
                 self.functions.remote.error(),
-                self.config.functions_poll_every,
+                crate::domain::quota::list_refresh_every(
+                    self.config.functions_poll_every,
+                    self.functions.all().len(),
+                ),
                 QuotaGroup::LambdaControl,
             ),
             View::Alarms => (

@@ -1579,6 +1579,7 @@ pub(crate) fn peeked(app: &mut App, messages: Vec<crate::domain::dlq::DlqMessage
         result: Ok(crate::aws::dlq::Peek {
             messages,
             release_error: None,
+            receive_limit: None,
         }),
         now: t0(),
     }));
@@ -1602,6 +1603,7 @@ pub(crate) fn redrive_plan() -> crate::domain::dlq::RedrivePlan {
         rate: None,
         visible: 42,
         in_flight: 2,
+        notes: Vec::new(),
     }
 }
 
@@ -1721,6 +1723,7 @@ fn dlq_peek_says_it_increments_the_receive_count_and_shows_the_messages() {
                 dlq_message("m-2", "plain text, customer 42"),
             ],
             release_error: None,
+            receive_limit: None,
         }),
         now: t0(),
     }));

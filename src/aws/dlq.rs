@@ -20,10 +20,12 @@ use super::{AwsError, Clients, classify};
 use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{
     AgeSource, AgeUnavailable, AttributeValue, Dlq, DlqCandidate, DlqKind, DlqMessage,
-    FailedMessage, PayloadSource, QueueRef, RedrivePath, RedrivePlan, RedriveProgress,
-    RedriveSummary, ScannedFunction, merge_candidates, parse_sqs_arn, queue_name_from_url,
+    FailedMessage, PayloadSource, PlanError, QueueRef, RedrivePath, RedrivePlan, RedriveProgress,
+    RedriveSummary, RedriveTarget, ScannedFunction, SourcesFailure, merge_candidates,
+    parse_sqs_arn, queue_name_from_url, without_sources,
 };
 
+mod deliver;
 mod discover;
 mod drain;
 mod peek;
@@ -46,7 +48,14 @@ pub struct DrainOptions {
     pub rate: Option<u32>,
     /// How often a move task's progress is polled.
     pub poll_every: Duration,
+    /// Receive → deliver → delete loops run side by side (manual moves, re-invokes, deletes). SQS has
+    /// no practical request quota: the round trips of a batch are the limit, and workers overlap them.
+    /// `rate` caps them all together.
+    pub workers: u32,
 }
+
+/// Workers of a drain by default: enough to overlap a batch's three round trips several times over.
+pub const DEFAULT_WORKERS: u32 = 8;
 
 impl Default for DrainOptions {
     fn default() -> Self {
@@ -56,6 +65,7 @@ impl Default for DrainOptions {
             empty_receives: 3,
             rate: None,
             poll_every: Duration::from_secs(2),
+            workers: DEFAULT_WORKERS,
         }
     }
 }
@@ -97,6 +107,8 @@ impl QueueDepth {
 pub struct Peek {
     pub messages: Vec<DlqMessage>,
     pub release_error: Option<String>,
+    /// The peeked queue's own redrive policy (`None`: it has none, or it could not be read).
+    pub receive_limit: Option<crate::domain::dlq::ReceiveLimit>,
 }
 
 /// One SQS message move task, as ListMessageMoveTasks reports it.

@@ -32,6 +32,41 @@ pub enum AwsError {
     Unsupported { operation: String, status: u16 },
     #[error("{operation}: {message}")]
     Other { operation: String, message: String },
+    /// Lambda's `ResourceNotFoundException` for a function (`Function not found: arn:…:function:NAME`),
+    /// in the one wording every screen and subcommand uses ([`function_not_found`]).
+    #[error("{}", function_not_found(name, region))]
+    FunctionNotFound { name: String, region: String },
+}
+
+/// The one wording of "that function does not exist" (palette, panes, CLI, AWS's own answer).
+pub fn function_not_found(name: &str, region: &str) -> String {
+    let name = crate::sanitize::sanitize(name);
+    if region.is_empty() {
+        format!("function {name} not found")
+    } else {
+        format!("function {name} not found in {region}")
+    }
+}
+
+/// Lambda's answer for a missing function, `Function not found: arn:aws:lambda:REGION:ACCOUNT:function:NAME`
+/// (a qualifier may follow the name): the function's name and region.
+fn parse_function_not_found(code: &str, message: &str) -> Option<(String, String)> {
+    if code != "ResourceNotFoundException" {
+        return None;
+    }
+    let arn = message.strip_prefix("Function not found: ")?.trim();
+    let mut parts = arn.split(':');
+    let (_, _, service, region, _, kind, name) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (service == "lambda" && kind == "function" && !name.is_empty())
+        .then(|| (name.to_string(), region.to_string()))
 }
 
 impl AwsError {
@@ -41,7 +76,14 @@ impl AwsError {
 
     /// True when the service said the resource does not exist (404-like).
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Service { code, .. } if code.contains("NotFound") || code == "NoSuchEntity")
+        matches!(self, Self::FunctionNotFound { .. })
+            || matches!(self, Self::Service { code, .. } if code.contains("NotFound") || code == "NoSuchEntity")
+    }
+
+    /// True when AWS refused the caller the operation (IAM: not allowed to call it).
+    pub fn is_denied(&self) -> bool {
+        matches!(self, Self::Service { code, .. }
+            if code.contains("AccessDenied") || code.contains("NotAuthorized") || code == "UnauthorizedOperation")
     }
 
     /// True when the endpoint does not implement the operation (the emulator for some APIs).
@@ -52,6 +94,7 @@ impl AwsError {
                 code == "InternalFailure"
                     || code == "NotImplemented"
                     || code.contains("UnknownOperation")
+                    || code == "InvalidAction"
                     || message.contains("not yet implemented")
             }
             Self::Other { message, .. } => message.contains("500") || message.contains("404"),
@@ -105,6 +148,9 @@ where
             }
             let code = e.code().unwrap_or("Unknown").to_string();
             let message = e.message().unwrap_or("no message").to_string();
+            if let Some((name, region)) = parse_function_not_found(&code, &message) {
+                return AwsError::FunctionNotFound { name, region };
+            }
             if THROTTLING_CODES.contains(&code.as_str()) {
                 AwsError::Throttled { operation, message }
             } else if CREDENTIAL_CODES.contains(&code.as_str()) && code != "AccessDeniedException" {
@@ -215,6 +261,63 @@ mod tests {
             SdkBody::from("<html>Internal Server Error</html>"),
         );
         SdkError::service_error(DescribeAlarmHistoryError::generic(meta.build()), raw)
+    }
+
+    fn lambda_error(
+        code: &str,
+        message: &str,
+    ) -> SdkError<DescribeAlarmHistoryError, HttpResponse> {
+        let meta = ErrorMetadata::builder().code(code).message(message).build();
+        let raw = HttpResponse::new(StatusCode::try_from(404).unwrap(), SdkBody::from("{}"));
+        SdkError::service_error(DescribeAlarmHistoryError::generic(meta), raw)
+    }
+
+    #[test]
+    fn lambdas_function_not_found_reads_as_the_one_plain_wording() {
+        let err = classify(
+            &lambda_error(
+                "ResourceNotFoundException",
+                "Function not found: arn:aws:lambda:eu-west-1:123456789012:function:orders-api",
+            ),
+            "GetFunction",
+            "default",
+        );
+        assert!(err.is_not_found());
+        assert_eq!(
+            err.to_string(),
+            "function orders-api not found in eu-west-1"
+        );
+        assert_eq!(
+            err.to_string(),
+            function_not_found("orders-api", "eu-west-1")
+        );
+        // A qualified ARN names the function all the same.
+        let err = classify(
+            &lambda_error(
+                "ResourceNotFoundException",
+                "Function not found: arn:aws:lambda:us-east-1:123456789012:function:orders-api:live",
+            ),
+            "Invoke",
+            "default",
+        );
+        assert_eq!(
+            err.to_string(),
+            "function orders-api not found in us-east-1"
+        );
+        // Other missing resources keep AWS's words.
+        let err = classify(
+            &lambda_error(
+                "ResourceNotFoundException",
+                "The specified log group does not exist.",
+            ),
+            "FilterLogEvents",
+            "default",
+        );
+        assert!(err.is_not_found());
+        assert!(
+            err.to_string().contains("log group does not exist"),
+            "{err}"
+        );
     }
 
     #[test]

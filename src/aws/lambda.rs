@@ -69,6 +69,36 @@ impl Clients {
         Ok(seen)
     }
 
+    /// The functions consuming a queue (event source mappings on `queue_arn`), by name.
+    pub async fn consumers_of(&self, queue_arn: &str) -> Result<Vec<String>, AwsError> {
+        let mut names: Vec<String> = Vec::new();
+        let mut marker = None;
+        loop {
+            let page = self
+                .lambda
+                .list_event_source_mappings()
+                .event_source_arn(queue_arn)
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| classify(&e, "ListEventSourceMappings", &self.profile))?;
+            for m in page.event_source_mappings() {
+                let name = m
+                    .function_arn()
+                    .and_then(|arn| arn.split(':').nth(6))
+                    .unwrap_or_default();
+                if !name.is_empty() && !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+            marker = page.next_marker().map(ToString::to_string);
+            if marker.is_none() {
+                break;
+            }
+        }
+        Ok(names)
+    }
+
     /// All functions, collected (for the headless subcommand).
     pub async fn list_functions(&self) -> Result<Vec<Function>, AwsError> {
         let mut all = Vec::new();

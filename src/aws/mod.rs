@@ -4,9 +4,12 @@
 pub mod alarms;
 pub mod aliases;
 pub mod codedeploy;
+pub mod concurrency;
 pub mod dlq;
 mod error;
+pub mod esm;
 mod intercept;
+pub mod invoke;
 pub mod lambda;
 pub mod livetail;
 pub mod logs;
@@ -19,7 +22,7 @@ use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
 
-pub use error::{AwsError, classify};
+pub use error::{AwsError, classify, function_not_found};
 pub use intercept::{ApiCounter, ReadOnlyGuard, is_read_only_operation};
 use scheduler::{Priority, QuotaConfig, ScheduledHttpClient, Scheduler, StampOperation};
 

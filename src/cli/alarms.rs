@@ -88,13 +88,15 @@ pub fn run(args: AlarmsArgs, opts: &ConnectOptions, runtime: &tokio::runtime::Ru
                 Ok(c) => c,
                 Err(e) => return aws_error(&e),
             };
-            list(
+            let code = list(
                 &clients,
                 args.state.map(AlarmState::from),
                 args.function.as_deref(),
                 args.json,
             )
-            .await
+            .await;
+            super::output::repaired_notes(&clients);
+            code
         }),
         Some(AlarmsAction::Mute(a)) => set_actions(&a, false, opts, runtime),
         Some(AlarmsAction::Unmute(a)) => set_actions(&a, true, opts, runtime),

@@ -65,9 +65,11 @@ pub enum DlqCommand {
         /// Re-invoke this version or alias.
         #[arg(long, value_name = "VERSION|ALIAS")]
         qualifier: Option<String>,
-        /// At most N messages per second.
-        #[arg(long, value_name = "N")]
-        rate: Option<u32>,
+        /// At most N messages per second (default 10, as in the TUI, so a redrive into a function
+        /// that is still failing can be stopped before it has sent everything back); `unlimited`: as
+        /// fast as the API allows.
+        #[arg(long, value_name = "N|unlimited", default_value = "10", value_parser = parse_rate)]
+        rate: Rate,
         /// Only these messages (repeat the flag).
         #[arg(long = "message-id", value_name = "ID")]
         message_ids: Vec<String>,
@@ -95,6 +97,22 @@ pub enum DlqCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+}
+
+/// `--rate`: messages per second, or `None` for unlimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate(pub Option<u32>);
+
+fn parse_rate(s: &str) -> Result<Rate, String> {
+    if s.eq_ignore_ascii_case("unlimited") {
+        return Ok(Rate(None));
+    }
+    match s.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(Rate(Some(n))),
+        _ => Err(format!(
+            "{s:?} is not a rate: a whole number of messages per second (at least 1), or `unlimited`"
+        )),
+    }
 }
 
 impl DlqCommand {
@@ -133,7 +151,11 @@ fn print(text: &str) -> ExitCode {
 pub async fn run(clients: &Clients, args: DlqArgs) -> ExitCode {
     match args.command {
         DlqCommand::List { function, json } => list(clients, function, json).await,
-        DlqCommand::Peek { queue, n, json } => peek(clients, &queue, n, json).await,
+        DlqCommand::Peek { queue, n, json } => {
+            let code = peek(clients, &queue, n, json).await;
+            super::output::repaired_notes(clients);
+            code
+        }
         DlqCommand::Redrive {
             queue,
             to,
@@ -149,7 +171,7 @@ pub async fn run(clients: &Clients, args: DlqArgs) -> ExitCode {
                 to,
                 function,
                 qualifier,
-                rate,
+                rate: rate.0,
                 message_ids,
                 dry_run,
                 yes,
@@ -288,15 +310,14 @@ async fn list(clients: &Clients, function: Option<String>, json: bool) -> ExitCo
     let cache_age_s = cache.as_ref().and_then(|c| c.age_s(now));
     if let Some(name) = only.as_ref().and_then(|o| o.first())
         && found.dlqs.is_empty()
-        && found
-            .partial_errors
-            .iter()
-            .any(|e| e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
+        && found.partial_errors.iter().any(|e| {
+            *e == crate::aws::function_not_found(name, &clients.region)
+                || (e.contains("GetFunctionConfiguration") && e.contains("NotFound"))
+        })
     {
         errln!(
-            "error: unknown function {:?} in {}",
-            crate::sanitize::sanitize(name),
-            clients.region
+            "error: {}",
+            crate::aws::function_not_found(name, &clients.region)
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -399,6 +420,13 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
     if let Some(e) = &peeked.release_error {
         errln!("warning: releasing the peeked messages failed ({e}): they reappear within 20 s");
     }
+    let limit = peeked.receive_limit.as_ref();
+    if let Some(limit) = limit {
+        errln!("note: {}", super::output::text(&limit.note()));
+        if let Some(w) = limit.warning(&peeked.messages) {
+            errln!("warning: {}", super::output::text(&w));
+        }
+    }
     if json {
         let rows: Vec<MessageJson> = peeked.messages.iter().map(MessageJson::from).collect();
         return match super::output::json_pretty(&rows) {
@@ -417,8 +445,22 @@ async fn peek(clients: &Clients, queue: &str, n: usize, json: bool) -> ExitCode 
                 t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             );
         }
-        if let Some(c) = m.receive_count() {
-            let _ = writeln!(out, "receives   {c}");
+        match (m.receive_count(), limit) {
+            (_, Some(l)) if l.next_receive_moves(m) => {
+                let _ = writeln!(
+                    out,
+                    "receives   {} (its next receive moves it to {})",
+                    l.count_of(m),
+                    clean(crate::domain::dlq::arn_name(&l.dead_letter_target_arn))
+                );
+            }
+            (_, Some(l)) => {
+                let _ = writeln!(out, "receives   {} (maxReceiveCount)", l.count_of(m));
+            }
+            (Some(c), None) => {
+                let _ = writeln!(out, "receives   {c}");
+            }
+            (None, None) => {}
         }
         if let Some(g) = m.group_id() {
             let _ = writeln!(out, "group      {}", clean(g));
@@ -464,12 +506,16 @@ async fn plan(
     from: &QueueRef,
     req: &RedriveRequest,
 ) -> Result<RedrivePlan, ExitCode> {
-    let sources = clients
-        .source_queues(&from.url)
+    let requested = req.to.as_deref().map(RedriveTarget::parse);
+    let (sources, note) = clients
+        .sources_for(from, requested.as_ref())
         .await
-        .map_err(|e| aws_fail(&e))?;
-    let target = match req.to.as_deref() {
-        Some(t) => RedriveTarget::parse(t),
+        .map_err(|e| fail(&e, EXIT_AWS))?;
+    if let Some(note) = &note {
+        errln!("note: {note}");
+    }
+    let target = match requested {
+        Some(t) => t,
         None if !sources.is_empty() => RedriveTarget::Source,
         None => RedriveTarget::Function {
             function: None,
@@ -539,6 +585,7 @@ async fn plan(
         rate: req.rate,
         visible: dlq.visible,
         in_flight: dlq.in_flight,
+        notes: note.into_iter().collect(),
     })
 }
 
@@ -576,13 +623,32 @@ async fn redrive(clients: &Clients, queue: &str, req: RedriveRequest) -> ExitCod
         Ok(p) => p,
         Err(code) => return code,
     };
+    // The target is failing now: the dry run and the confirmation say so, as in the TUI.
+    let warning = match super::redrive_safety::failing_target_warning(clients, &plan).await {
+        Ok(w) => w.map(|w| format!("warning: {}", super::output::text(&w))),
+        Err(e) => Some(format!(
+            "note: could not check whether the target is failing now: {}",
+            super::output::text(&e)
+        )),
+    };
+    let unlimited = plan
+        .rate
+        .is_none()
+        .then_some("note: --rate unlimited: as fast as the API allows");
     if req.dry_run {
         errln!("dry run: {}", plan.describe());
+        for line in warning.iter().map(String::as_str).chain(unlimited) {
+            errln!("{line}");
+        }
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
     }
     if plan.visible == 0 && plan.in_flight == 0 && plan.selected.is_none() {
         errln!("{} is empty: nothing to redrive", from.name);
         return summary_out(&RedriveSummary::dry_run(&plan), req.json);
+    }
+    // Printed before the question (and with --yes too, where there is no question).
+    for line in warning.iter().map(String::as_str).chain(unlimited) {
+        errln!("{line}");
     }
     if let Err(code) = confirm(&format!("{} Proceed?", plan.describe()), req.yes) {
         return code;

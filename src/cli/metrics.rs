@@ -52,7 +52,7 @@ pub struct CostArgs {
 }
 
 /// A `--since` value: a duration of at least one minute, at most 455 days (CloudWatch's retention).
-fn parse_since(s: &str) -> Result<Duration, String> {
+pub(super) fn parse_since(s: &str) -> Result<Duration, String> {
     let d = crate::config::parse_duration(s)?;
     if d < Duration::from_mins(1) {
         return Err(format!(
@@ -345,10 +345,9 @@ pub async fn run_metrics(clients: &Clients, args: MetricsArgs) -> ExitCode {
         Err(e) => {
             let err = crate::aws::classify(&e, "GetFunctionConfiguration", &clients.profile);
             if err.is_not_found() {
-                return super::usage_error(&format!(
-                    "unknown function {:?} in {}",
-                    sanitize(&args.function),
-                    clients.region
+                return super::usage_error(&crate::aws::function_not_found(
+                    &args.function,
+                    &clients.region,
                 ));
             }
             return super::aws_error(&err);
@@ -487,8 +486,9 @@ fn cost_text(
         .max()
         .unwrap_or(8)
         .max(8);
+    let usd = crate::ui::format::usd;
     let mut out = format!(
-        "{:<width$}  {:<7} {:>6} {:>12} {:>14} {:>12} {:>12} {:>12} {:>14}\n",
+        "{:<width$}  {:<7} {:>6} {:>12} {:>14} {:>10} {:>10} {:>10} {:>10} {:>14}\n",
         "FUNCTION",
         "ARCH",
         "MEMORY",
@@ -496,39 +496,39 @@ fn cost_text(
         "GB-SECONDS",
         "REQUESTS",
         "DURATION",
+        "STORAGE",
         "TOTAL",
         "MONTHLY(PROJ)"
     );
     for r in &report.rows {
         let _ = writeln!(
             out,
-            "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>12} {:>12} {:>12} {:>14}",
+            "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>10} {:>10} {:>10} {:>10} {:>14}",
             clean(&r.function),
             r.architecture,
             format!("{}MB", r.memory_mb),
             r.invocations,
             r.gb_seconds,
-            format!("${:.6}", r.request_cost_usd),
-            format!("${:.6}", r.duration_cost_usd + r.ephemeral_cost_usd),
-            format!("${:.6}", r.total_usd),
-            format!("${:.2}", r.projected_monthly_usd),
+            usd(r.request_cost_usd),
+            usd(r.duration_cost_usd),
+            usd(r.ephemeral_cost_usd),
+            usd(r.total_usd),
+            usd(r.projected_monthly_usd),
         );
     }
     let _ = writeln!(
         out,
-        "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>12} {:>12} {:>12} {:>14}",
+        "{:<width$}  {:<7} {:>6} {:>12.0} {:>14.3} {:>10} {:>10} {:>10} {:>10} {:>14}",
         "TOTAL",
         "",
         "",
         report.invocations,
         report.gb_seconds,
-        format!("${:.6}", sum(|r| r.request_cost_usd)),
-        format!(
-            "${:.6}",
-            sum(|r| r.duration_cost_usd + r.ephemeral_cost_usd)
-        ),
-        format!("${:.6}", report.total_usd),
-        format!("${:.2}", report.projected_monthly_usd),
+        usd(sum(|r| r.request_cost_usd)),
+        usd(sum(|r| r.duration_cost_usd)),
+        usd(sum(|r| r.ephemeral_cost_usd)),
+        usd(report.total_usd),
+        usd(report.projected_monthly_usd),
     );
     for u in unestimated {
         let _ = writeln!(
@@ -608,4 +608,70 @@ pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {
         errln!("GetMetricData calls: {calls}");
     }
     write_out(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::metrics::cost::CostInput;
+
+    fn function(name: &str, memory_mb: i32) -> crate::domain::Function {
+        crate::domain::Function {
+            name: name.into(),
+            arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"),
+            runtime: Some("python3.12".into()),
+            architecture: "x86_64".into(),
+            memory_mb,
+            timeout_s: 30,
+            last_modified: None,
+            state: None,
+            code_size_bytes: 0,
+            package_type: "Zip".into(),
+            log_group: None,
+            dead_letter_target: None,
+        }
+    }
+
+    #[test]
+    fn cost_table_splits_storage_from_duration_and_says_how_tiers_apply() {
+        let prices = Prices::load("us-east-1", None).unwrap();
+        let inputs = vec![CostInput {
+            function: function("nightly-report", 10_240),
+            invocations: 1_000_000.0,
+            sum_duration_ms: 360_000_000.0,
+            ephemeral_storage_mb: Some(10_240),
+        }];
+        let report = estimate_costs(&inputs, Duration::from_hours(1), &prices);
+        let r = &report.rows[0];
+        assert!(r.ephemeral_cost_usd > 0.0);
+        let batch = MetricsBatch {
+            start: Utc::now(),
+            end: Utc::now(),
+            period_s: 60,
+            results: Vec::new(),
+            calls: 1,
+            metrics_requested: 2,
+            percentiles_unavailable: false,
+        };
+        let text = render_cost(&report, &[], &batch, "us-east-1", 1, false, true).unwrap();
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.contains("DURATION") && header.contains("STORAGE"),
+            "{text}"
+        );
+        let row = text.lines().nth(1).unwrap();
+        let usd = crate::ui::format::usd;
+        // DURATION is the GB-seconds alone, STORAGE the ephemeral storage, in the pane's precision.
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert!(cells.contains(&usd(r.duration_cost_usd).as_str()), "{row}");
+        assert!(cells.contains(&usd(r.ephemeral_cost_usd).as_str()), "{row}");
+        assert!(
+            !cells.contains(&usd(r.duration_cost_usd + r.ephemeral_cost_usd).as_str()),
+            "{row}"
+        );
+        assert!(
+            text.contains(crate::domain::metrics::cost::TIERS_NOTE),
+            "the same words as the pane: {text}"
+        );
+    }
 }

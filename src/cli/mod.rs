@@ -2,11 +2,17 @@
 
 mod alarms;
 mod alias;
+mod concurrency;
 mod dlq;
+mod esm;
 mod functions;
+mod invoke;
+mod levers;
 mod metrics;
 pub(crate) mod output;
 mod quota;
+mod redrive_safety;
+mod stop;
 mod tail;
 
 use std::io::{self, IsTerminal, Write};
@@ -79,6 +85,16 @@ pub enum Command {
     Alias(alias::AliasArgs),
     /// Dead-letter queues: list them, peek, redrive (source queue, function or any queue), delete, purge.
     Dlq(dlq::DlqArgs),
+    /// Concurrency: the account's limit and unreserved pool, each function's reserved and provisioned
+    /// concurrency, peak and throttles (closest to their ceiling first); `set FUNCTION N|none`.
+    Concurrency(concurrency::ConcurrencyArgs),
+    /// The kill switch: reserved concurrency 0 stops every invocation (the previous value is
+    /// remembered); `--restore` brings it back.
+    Stop(stop::StopArgs),
+    /// Event source mappings (SQS, Kinesis, DynamoDB, Kafka, MQ): list, enable, disable.
+    Esm(esm::EsmArgs),
+    /// Invoke a function with a test event (its code runs: confirmed, audited, refused read-only).
+    Invoke(invoke::InvokeArgs),
     /// Invocations, errors, throttles, duration (avg/max/p50/p90/p99) and concurrency of a function.
     Metrics(metrics::MetricsArgs),
     /// Estimated cost per function (lower bound) over a range, projected to a month.
@@ -297,53 +313,51 @@ fn run_command(
                 dlq::run(&clients, args).await
             })
         }
-        Command::Quota(args) => quota::run(&opts.quota, &args),
-        Command::Completions { .. } => ExitCode::SUCCESS,
-    }
-}
-
-/// Runs the TUI (no subcommand).
-fn run_tui(
-    cli: &Cli,
-    opts: ConnectOptions,
-    config: Config,
-    theme: Theme,
-    runtime: &tokio::runtime::Runtime,
-) -> ExitCode {
-    if !io::stdout().is_terminal() {
-        return usage_error(
-            "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
-        );
-    }
-    let init = Init {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        endpoint_url: opts
-            .endpoint_url
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
-        read_only: opts.read_only,
-        theme,
-        theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
-        profiles: crate::aws::profiles::list(),
-        config,
-        now: chrono::Utc::now(),
-        quiet: cli.quiet,
-    };
-    let mut app = App::new(init);
-    app.local_offset = *chrono::Local::now().offset();
-    let (rules, flag) = (app.config.clone(), cli.read_only);
-    let rt_opts = crate::runtime::RuntimeOptions {
-        base: opts,
-        read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
-        no_color: no_color(),
-        user_theme_dir: crate::config::user_theme_dir(),
-    };
-    match runtime.block_on(crate::runtime::run(app, rt_opts)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            errln!("error: terminal: {e}");
-            ExitCode::from(EXIT_AWS)
+        Some(
+            cmd @ (Command::Concurrency(_)
+            | Command::Stop(_)
+            | Command::Esm(_)
+            | Command::Invoke(_)),
+        ) => levers::run(cmd, &opts, &runtime),
+        Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
+        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
+        None => {
+            if !io::stdout().is_terminal() {
+                return usage_error(
+                    "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
+                );
+            }
+            let init = Init {
+                profile: cli.profile.clone(),
+                region: cli.region.clone(),
+                endpoint_url: opts
+                    .endpoint_url
+                    .clone()
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+                read_only: opts.read_only,
+                theme,
+                theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
+                profiles: crate::aws::profiles::list(),
+                config,
+                now: chrono::Utc::now(),
+                quiet: cli.quiet,
+            };
+            let mut app = App::new(init);
+            app.local_offset = *chrono::Local::now().offset();
+            let (rules, flag) = (app.config.clone(), cli.read_only);
+            let rt_opts = crate::runtime::RuntimeOptions {
+                base: opts,
+                read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
+                no_color: no_color(),
+                user_theme_dir: crate::config::user_theme_dir(),
+            };
+            match runtime.block_on(crate::runtime::run(app, rt_opts)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    errln!("error: terminal: {e}");
+                    ExitCode::from(EXIT_AWS)
+                }
+            }
         }
     }
 }

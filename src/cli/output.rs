@@ -96,6 +96,17 @@ macro_rules! errln {
 }
 pub(crate) use errln;
 
+/// A note on stderr for every operation whose answers had to be repaired before they could be read
+/// (characters the protocol forbids, shown as U+FFFD).
+pub fn repaired_notes(clients: &crate::aws::Clients) {
+    for (operation, answers) in clients.scheduler.repaired() {
+        errln!(
+            "note: {}",
+            crate::aws::scheduler::repair::describe(&operation, answers)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

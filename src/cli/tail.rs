@@ -222,9 +222,8 @@ pub async fn run(clients: &Clients, mut args: TailArgs, configured: TailMode) ->
             Ok(f) => queries.push(LogQuery::for_function(&f).with_filter(args.filter.clone())),
             Err(e) if e.is_not_found() => {
                 errln!(
-                    "error: function {:?} not found in {} (profile {})",
-                    name,
-                    clients.region,
+                    "error: {} (profile {})",
+                    crate::aws::function_not_found(name, &clients.region),
                     clients.profile
                 );
                 return ExitCode::from(EXIT_USAGE);

@@ -14,6 +14,9 @@ use crate::domain::metrics::HealthExtras;
 
 mod message;
 mod plan;
+mod receive_limit;
+pub mod safety;
+mod sources;
 pub mod topology;
 mod trend;
 
@@ -25,6 +28,8 @@ pub use plan::{
     AT_LEAST_ONCE, FailedMessage, PathChoice, PlanError, PlanInputs, QueueRef, RedrivePath,
     RedrivePlan, RedriveProgress, RedriveSummary, RedriveTarget, applicable_paths, plan_path,
 };
+pub use receive_limit::ReceiveLimit;
+pub use sources::{SourcesFailure, without_sources};
 pub use trend::{DepthHistory, TREND_WINDOW};
 
 /// How a queue came to be a function's dead-letter destination. The declaration order is the order in

@@ -3,7 +3,10 @@
 pub mod alarm;
 pub mod alias;
 pub mod cancel;
+pub mod concurrency;
 pub mod dlq;
+pub mod esm;
+pub mod invoke;
 pub mod log;
 pub mod metrics;
 pub mod quota;

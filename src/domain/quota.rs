@@ -3,6 +3,7 @@
 //! `lambdash quota`). The scheduler that enforces them is [`crate::aws::scheduler`].
 
 use std::fmt;
+use std::time::Duration;
 
 /// APIs that share one AWS request quota (per account and region).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,9 +230,37 @@ impl QuotaSnapshot {
     }
 }
 
+/// ListFunctions answers at most this many functions a page.
+pub const LIST_FUNCTIONS_PAGE: usize = 50;
+
+/// A refresh of the function list spends on average at most one Lambda control-plane request a
+/// second (a fifth of lambdash's default share of 5/s), whatever the account's size: the list is
+/// read again every `configured` period, or every second per page when that is longer (10,000
+/// functions, 200 pages: every 200 s, 60 requests a minute instead of 200).
+pub fn list_refresh_every(configured: Duration, functions: usize) -> Duration {
+    let pages = u32::try_from(functions.div_ceil(LIST_FUNCTIONS_PAGE)).unwrap_or(u32::MAX);
+    configured.max(Duration::from_secs(1).saturating_mul(pages))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_refresh_slows_down_with_the_account_size() {
+        let minute = Duration::from_mins(1);
+        assert_eq!(list_refresh_every(minute, 0), minute);
+        assert_eq!(
+            list_refresh_every(minute, 1_234),
+            minute,
+            "25 pages: the configured minute"
+        );
+        assert_eq!(list_refresh_every(minute, 10_000), Duration::from_secs(200));
+        assert_eq!(
+            list_refresh_every(Duration::from_mins(5), 10_000),
+            Duration::from_mins(5)
+        );
+    }
 
     fn usage(group: QuotaGroup, used: f64) -> GroupUsage {
         GroupUsage {

@@ -31,8 +31,17 @@ pub(super) fn spawn(
 ) {
     tokio::spawn(async move {
         let mut last: Option<QuotaSnapshot> = None;
+        let mut repaired_seen = std::collections::BTreeMap::new();
         loop {
             tokio::time::sleep(Duration::from_secs(1)).await;
+            // Answers repaired since the last look: the app flashes what was replaced by U+FFFD.
+            for (operation, answers) in scheduler.repaired() {
+                if repaired_seen.insert(operation.clone(), answers) != Some(answers)
+                    && tx.send(Msg::Repaired { operation, answers }).is_err()
+                {
+                    return;
+                }
+            }
             let scope = clients
                 .read()
                 .ok()

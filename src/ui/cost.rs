@@ -10,20 +10,7 @@ use crate::app::App;
 use crate::sanitize::sanitize;
 use crate::theme::Role;
 
-use super::format::spinner;
-
-/// Dollars with enough digits to tell small functions apart.
-pub(crate) fn usd(v: f64) -> String {
-    if v == 0.0 {
-        "$0".to_string()
-    } else if v < 0.01 {
-        format!("${v:.6}")
-    } else if v < 100.0 {
-        format!("${v:.4}")
-    } else {
-        format!("${v:.2}")
-    }
-}
+use super::format::{spinner, usd};
 
 fn title(app: &App) -> Line<'static> {
     let t = &app.theme;
@@ -120,7 +107,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     notes.push(Line::from(Span::styled(
         format!(
-            "lower bound: INIT time, per-invocation 1 ms rounding, free tier and account-wide tiers are not in it · prices: {} · {} GetMetricData call(s)",
+            "lower bound: INIT time, per-invocation 1 ms rounding and the free tier are not in it; {} · prices: {} · {} GetMetricData call(s)",
+            crate::domain::metrics::cost::TIERS_NOTE,
             sanitize(&report.prices_source),
             data.calls
         ),
@@ -158,18 +146,28 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 format!("{:.0}", r.invocations),
                 format!("{:.1}", r.gb_seconds),
                 usd(r.request_cost_usd),
-                usd(r.duration_cost_usd + r.ephemeral_cost_usd),
+                usd(r.duration_cost_usd),
+                usd(r.ephemeral_cost_usd),
                 usd(r.total_usd),
                 usd(r.projected_monthly_usd),
             ])
         });
+    // The name column is as wide as the longest name (8..=40), not the rest of the screen.
+    let name_width = report
+        .rows
+        .iter()
+        .map(|r| sanitize(&r.function).chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 40);
     let table = Table::new(
         rows,
         [
-            Constraint::Min(16),
+            Constraint::Length(u16::try_from(name_width).unwrap_or(40)),
             Constraint::Length(7),
             Constraint::Length(6),
             Constraint::Length(11),
+            Constraint::Length(10),
             Constraint::Length(10),
             Constraint::Length(10),
             Constraint::Length(10),
@@ -186,6 +184,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             "GB-S",
             "REQUESTS",
             "DURATION",
+            "STORAGE",
             "TOTAL ▼",
             "≈ MONTH",
         ])

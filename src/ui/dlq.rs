@@ -351,6 +351,17 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
             t.style(Role::Muted),
         ),
     ];
+    if let Some(limit) = &peek.receive_limit {
+        let role = if limit.warning(peek.all()).is_some() {
+            Role::Warning
+        } else {
+            Role::Muted
+        };
+        spans.push(Span::styled(
+            format!("{} ", s(&limit.summary(peek.all()))),
+            t.style(role),
+        ));
+    }
     if !peek.search.is_empty() {
         spans.push(Span::styled(
             format!("{} match /{} ", visible.len(), s(&peek.search)),
@@ -405,10 +416,16 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
         Row::new([
             Cell::from(Span::styled(mark, t.style(Role::Accent))),
             Cell::from(m.sent_at().map_or_else(|| "—".to_string(), timestamp)),
-            Cell::from(
-                m.receive_count()
-                    .map_or_else(|| "—".to_string(), |c| c.to_string()),
-            ),
+            match &peek.receive_limit {
+                Some(l) if l.next_receive_moves(m) => {
+                    Cell::from(Span::styled(l.count_of(m), t.style(Role::Warning)))
+                }
+                Some(l) => Cell::from(l.count_of(m)),
+                None => Cell::from(
+                    m.receive_count()
+                        .map_or_else(|| "—".to_string(), |c| c.to_string()),
+                ),
+            },
             Cell::from(Span::styled(
                 truncate(&s(&error_of(m)), 48),
                 t.style(Role::Error),
@@ -421,7 +438,7 @@ fn draw_messages(app: &App, frame: &mut Frame, area: Rect, peek: &PeekView) {
         [
             Constraint::Length(1),
             Constraint::Length(19),
-            Constraint::Length(5),
+            Constraint::Length(if peek.receive_limit.is_some() { 7 } else { 5 }),
             Constraint::Length(48),
             Constraint::Min(10),
         ],

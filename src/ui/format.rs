@@ -128,9 +128,47 @@ pub fn millis_reading(r: &crate::domain::metrics::Reading) -> String {
     }
 }
 
+/// Dollars, one rule everywhere (cost pane, `lambdash cost`): two decimals from $1 up, four significant
+/// digits below ($0.03270, $0.008140), `<$0.0001` below that, `$0` for nothing.
+pub fn usd(v: f64) -> String {
+    if v == 0.0 {
+        "$0".to_string()
+    } else if v >= 1.0 {
+        format!("${v:.2}")
+    } else if v < 0.0001 {
+        "<$0.0001".to_string()
+    } else {
+        // Digits after the point for four significant ones: 3 - floor(log10 v), 4..=7 here.
+        let exponent = v.log10().floor();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let decimals = (3.0 - exponent).clamp(4.0, 7.0) as usize;
+        let text = format!("${v:.decimals$}");
+        // 0.99996 rounds up to a dollar: say it with the dollar rule.
+        if text.starts_with("$1") {
+            format!("${v:.2}")
+        } else {
+            text
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dollars_follow_one_precision_rule() {
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(23.9204), "$23.92");
+        assert_eq!(usd(1171.374), "$1171.37");
+        assert_eq!(usd(1.0), "$1.00");
+        assert_eq!(usd(0.0327), "$0.03270");
+        assert_eq!(usd(0.008_140), "$0.008140");
+        assert_eq!(usd(0.48083), "$0.4808");
+        assert_eq!(usd(0.000_123_4), "$0.0001234");
+        assert_eq!(usd(0.999_96), "$1.00");
+        assert_eq!(usd(0.000_000_2), "<$0.0001");
+    }
     use chrono::TimeZone;
 
     #[test]

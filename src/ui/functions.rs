@@ -31,6 +31,15 @@ fn title(app: &App) -> Line<'static> {
             t.style(Role::Accent),
         ));
     }
+    if let Some(saved_at) = pane.from_cache {
+        spans.push(Span::styled(
+            format!(
+                "list kept on disk {} ago, being refreshed ",
+                super::format::age(app.now, saved_at)
+            ),
+            t.style(Role::Muted),
+        ));
+    }
     spans.extend(super::phase_span(app, &pane.remote));
     Line::from(spans)
 }

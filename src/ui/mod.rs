@@ -24,6 +24,10 @@ mod tests_metrics;
 #[cfg(test)]
 mod tests_nav;
 #[cfg(test)]
+mod tests_peek_limit;
+#[cfg(test)]
+mod tests_theme;
+#[cfg(test)]
 mod tests_truth;
 
 use ratatui::Frame;
@@ -41,6 +45,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
     if area.height < 4 {
         // Too small for the chrome: the body alone, so the user still sees something.
         draw_body(app, frame, area, &mut layout);
+        paint_background(app, frame);
         return layout;
     }
     // The footer grows when a message wraps, leaving the body at least one row.
@@ -63,7 +68,37 @@ pub fn render(app: &App, frame: &mut Frame) -> Layout {
         Mode::Quota => quota::draw(app, frame, body),
         Mode::Normal | Mode::Filter { .. } | Mode::Input { .. } => {}
     }
+    paint_background(app, frame);
     layout
+}
+
+/// A theme whose `text` role has a background (the light theme) paints it over the whole frame: every
+/// cell left at the terminal's own colours (blank space, popups cleared with `Clear`) takes the text
+/// role's colours, so a light theme on a dark terminal is light everywhere. Themes without a `text`
+/// background (the dark ones) keep the terminal's.
+fn paint_background(app: &App, frame: &mut Frame) {
+    use crate::theme::Role;
+    use ratatui::style::Color;
+    let text = app.theme.style(Role::Text);
+    let Some(bg) = text.bg else {
+        return;
+    };
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                if cell.bg == Color::Reset {
+                    cell.set_bg(bg);
+                }
+                if let Some(fg) = text.fg
+                    && cell.fg == Color::Reset
+                {
+                    cell.set_fg(fg);
+                }
+            }
+        }
+    }
 }
 
 /// Where Esc goes: the path from the functions list to this pane, on the pane's bottom border (the

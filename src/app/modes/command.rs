@@ -54,13 +54,7 @@ fn some_of(names: &[String]) -> String {
 }
 
 /// The one wording of "that function does not exist" (palette, panes, CLI).
-pub fn function_not_found(name: &str, region: &str) -> String {
-    if region.is_empty() {
-        format!("function {name} not found")
-    } else {
-        format!("function {name} not found in {region}")
-    }
-}
+pub use crate::aws::function_not_found;
 
 impl App {
     /// Resolves a typed function name against the functions list.

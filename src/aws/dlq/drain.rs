@@ -1,5 +1,12 @@
 //! The receive → deliver → delete loop shared by manual moves, re-invokes and deletes: a message is
 //! deleted only after its copy was accepted.
+//!
+//! Several workers ([`DrainOptions::workers`]) run the loop side by side on one shared state: SQS has
+//! no practical request quota, so a batch's round trips (receive, send, delete) are the limit, and
+//! workers overlap them. The rate cap ([`DrainOptions::rate`]) is shared: a worker reserves its batch
+//! before it receives and waits until the reservation is due. Locks are never held across a request.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -13,17 +20,6 @@ pub(super) enum Sink<'a> {
         payload: PayloadSource,
     },
     Delete,
-}
-
-/// When the loop last looked at the queue's depth, and what it saw since.
-#[derive(Default)]
-struct Sampling {
-    /// Empty receives in a row.
-    empties: u32,
-    /// Depth checks that found messages the receives did not return.
-    rechecks: u32,
-    /// `moved` when the depth was last sampled.
-    moved_at_sample: u64,
 }
 
 /// The state of a receive loop, kept across batches.
@@ -42,9 +38,238 @@ pub(super) struct Drain {
     pub(super) stopped_by: Option<String>,
 }
 
+/// When to stop, when to sample the depth, and the pacing: what the workers share besides the results.
+struct Control {
+    /// Consecutive empty receives, across workers.
+    empties: u32,
+    /// Depth checks that found messages the receives did not.
+    rechecks: u32,
+    last_sample: Instant,
+    moved_at_sample: u64,
+    /// Messages received, or about to be, for the rate cap.
+    reserved: u64,
+    stop: bool,
+}
+
+/// One drain: its inputs and the state its workers share.
+struct Run<'a, F> {
+    from: &'a QueueRef,
+    sink: &'a Sink<'a>,
+    selected: Option<HashSet<&'a str>>,
+    opts: &'a DrainOptions,
+    visibility: Duration,
+    workers: u32,
+    /// The rate cap's clock (tokio's, so a test with a paused clock sees the pacing).
+    started: tokio::time::Instant,
+    state: Mutex<(Drain, Control)>,
+    progress: Mutex<&'a mut F>,
+}
+
+impl<F> Run<'_, F>
+where
+    F: FnMut(&RedriveProgress) -> ControlFlow<()> + Send,
+{
+    fn lock(&self) -> MutexGuard<'_, (Drain, Control)> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reports progress and says whether to go on: not stopped, not cancelled, selection not complete.
+    fn next_turn(&self) -> bool {
+        let report = {
+            let (d, c) = &mut *self.lock();
+            if let Some(sel) = &self.selected
+                && sel
+                    .iter()
+                    .all(|id| d.done.contains(*id) || d.failed.contains_key(*id))
+            {
+                c.stop = true;
+            }
+            if c.stop {
+                return false;
+            }
+            RedriveProgress {
+                moved: d.moved,
+                failed: d.failed.len() as u64,
+                // Between samples, what was visible minus what moved since.
+                remaining: d
+                    .remaining
+                    .map(|r| r.saturating_sub(d.moved - c.moved_at_sample)),
+                note: None,
+            }
+        };
+        let flow = {
+            let mut progress = self.progress.lock().unwrap_or_else(PoisonError::into_inner);
+            (*progress)(&report)
+        };
+        if flow.is_break() {
+            let (d, c) = &mut *self.lock();
+            d.cancelled = true;
+            c.stop = true;
+            return false;
+        }
+        true
+    }
+
+    fn stop_with(&self, error: String) {
+        let (d, c) = &mut *self.lock();
+        d.stopped_by.get_or_insert(error);
+        c.stop = true;
+    }
+
+    /// Messages per receive: ten, or fewer under a lower rate cap.
+    fn batch_max(&self) -> u32 {
+        self.opts.rate.map_or(10, |r| r.clamp(1, 10))
+    }
+
+    /// Reserves `n` messages of the rate cap and waits until they are due.
+    async fn pace(&self, n: u32) {
+        let Some(rate) = self.opts.rate.filter(|r| *r > 0) else {
+            return;
+        };
+        let before = {
+            let (_, c) = &mut *self.lock();
+            let before = c.reserved;
+            c.reserved += u64::from(n);
+            before
+        };
+        let due = Duration::from_secs_f64(before as f64 / f64::from(rate));
+        if let Some(wait) = due.checked_sub(self.started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Gives back reserved messages that were not delivered.
+    fn unreserve(&self, n: usize) {
+        let (_, c) = &mut *self.lock();
+        c.reserved = c.reserved.saturating_sub(n as u64);
+    }
+
+    /// Counts an empty receive; true when enough came in a row to check the depth.
+    fn empty_receive(&self) -> bool {
+        let (_, c) = &mut *self.lock();
+        c.empties += 1;
+        // Scaled by the workers, so the queue is given as long to show a message as with one.
+        if c.empties >= self.opts.empty_receives.max(1) * self.workers {
+            c.empties = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn after_depth_check(&self, depth: Result<QueueDepth, AwsError>) {
+        let (d, c) = &mut *self.lock();
+        match depth {
+            Ok(depth) if depth.visible == 0 => {
+                d.remaining = Some(0);
+                c.stop = true;
+            }
+            Ok(depth) => {
+                d.remaining = Some(depth.visible);
+                c.moved_at_sample = d.moved;
+                c.rechecks += 1;
+                if c.rechecks > 5 {
+                    d.stopped_by.get_or_insert(format!(
+                        "the queue reports {} visible message(s) but receives stay empty",
+                        depth.visible
+                    ));
+                    c.stop = true;
+                }
+            }
+            Err(e) => {
+                d.stopped_by.get_or_insert(e.to_string());
+                c.stop = true;
+            }
+        }
+    }
+
+    /// Splits a received batch: to deliver, to delete without delivering (already delivered), to hold
+    /// (not selected).
+    fn sort(&self, batch: Vec<Message>) -> (Vec<Message>, Vec<(String, String)>) {
+        let (d, c) = &mut *self.lock();
+        c.empties = 0;
+        let mut to_deliver = Vec::new();
+        let mut to_delete = Vec::new();
+        for m in batch {
+            let id = m.message_id().unwrap_or_default().to_string();
+            let handle = m.receipt_handle().unwrap_or_default().to_string();
+            if d.sent_not_deleted.contains(&id) || d.done.contains(&id) {
+                // Already delivered: delete without delivering twice.
+                to_delete.push((id, handle));
+            } else if self
+                .selected
+                .as_ref()
+                .is_some_and(|s| !s.contains(id.as_str()))
+            {
+                d.hold.insert(id, handle);
+            } else {
+                to_deliver.push(m);
+            }
+        }
+        (to_deliver, to_delete)
+    }
+
+    /// Records the delivery results; what was accepted joins `to_delete`, what failed is held.
+    fn delivered(
+        &self,
+        results: Vec<(&Message, Result<(), String>)>,
+        to_delete: &mut Vec<(String, String)>,
+    ) {
+        let (d, _) = &mut *self.lock();
+        for (m, result) in results {
+            let id = m.message_id().unwrap_or_default().to_string();
+            let handle = m.receipt_handle().unwrap_or_default().to_string();
+            match result {
+                Ok(()) => {
+                    d.sent_not_deleted.insert(id.clone());
+                    to_delete.push((id, handle));
+                }
+                Err(e) => {
+                    d.failed.insert(id.clone(), e);
+                    d.hold.insert(id, handle);
+                }
+            }
+        }
+    }
+
+    /// Records the delete results: a message counts as moved once it is deleted.
+    fn deleted(&self, results: Vec<(String, Result<(), String>)>) {
+        let (d, _) = &mut *self.lock();
+        for (id, result) in results {
+            if let Err(e) = result {
+                tracing::warn!("DeleteMessageBatch {id}: {e}");
+                continue;
+            }
+            d.sent_not_deleted.remove(&id);
+            d.failed.remove(&id);
+            d.hold.remove(&id);
+            if d.done.insert(id) {
+                d.moved += 1;
+            }
+        }
+    }
+
+    /// True once a second: time to read the queue's depth again.
+    fn sample_due(&self) -> bool {
+        let (_, c) = &mut *self.lock();
+        if c.last_sample.elapsed() >= Duration::from_secs(1) {
+            c.last_sample = Instant::now();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn sampled(&self, depth: QueueDepth) {
+        let (d, c) = &mut *self.lock();
+        d.remaining = Some(depth.visible);
+        c.moved_at_sample = d.moved;
+    }
+}
+
 impl Clients {
-    /// The receive → deliver → delete loop shared by manual moves, re-invokes and deletes.
-    /// Returns the state and the selected ids never seen.
+    /// The receive → deliver → delete loop shared by manual moves, re-invokes and deletes, run by
+    /// [`DrainOptions::workers`] workers. Returns the state and the selected ids never seen.
     pub(super) async fn drain(
         &self,
         from: &QueueRef,
@@ -53,74 +278,37 @@ impl Clients {
         opts: &DrainOptions,
         progress: &mut (impl FnMut(&RedriveProgress) -> ControlFlow<()> + Send),
     ) -> Result<(Drain, Vec<String>), AwsError> {
-        let selected: Option<HashSet<&str>> =
-            selected.map(|s| s.iter().map(String::as_str).collect());
-        let visibility = opts.visibility.max(Duration::from_secs(30));
-        let started = Instant::now();
-        let mut d = Drain {
-            remaining: Some(self.queue_depth(&from.url).await?.visible),
-            ..Drain::default()
+        let visible = self.queue_depth(&from.url).await?.visible;
+        let run = Run {
+            from,
+            sink,
+            selected: selected.map(|s| s.iter().map(String::as_str).collect()),
+            opts,
+            visibility: opts.visibility.max(Duration::from_secs(30)),
+            workers: opts.workers.max(1),
+            started: tokio::time::Instant::now(),
+            state: Mutex::new((
+                Drain {
+                    remaining: Some(visible),
+                    ..Drain::default()
+                },
+                Control {
+                    empties: 0,
+                    rechecks: 0,
+                    last_sample: Instant::now(),
+                    moved_at_sample: 0,
+                    reserved: 0,
+                    stop: false,
+                },
+            )),
+            progress: Mutex::new(progress),
         };
-        let mut processed: u64 = 0;
-        let mut sampling = Sampling::default();
-        let mut last_sample = Instant::now();
-        loop {
-            let report = RedriveProgress {
-                moved: d.moved,
-                failed: d.failed.len() as u64,
-                // Between samples, what was visible minus what moved since.
-                remaining: d
-                    .remaining
-                    .map(|r| r.saturating_sub(d.moved - sampling.moved_at_sample)),
-                note: None,
-            };
-            if progress(&report).is_break() {
-                d.cancelled = true;
-                break;
-            }
-            if let Some(sel) = &selected
-                && sel
-                    .iter()
-                    .all(|id| d.done.contains(*id) || d.failed.contains_key(*id))
-            {
-                break;
-            }
-            let max = opts.rate.map_or(10, |r| r.clamp(1, 10) as i32);
-            let batch = match self.receive(&from.url, max, opts.wait, visibility).await {
-                Ok(b) => b,
-                Err(e) => {
-                    d.stopped_by = Some(e.to_string());
-                    break;
-                }
-            };
-            if batch.is_empty() {
-                if self
-                    .after_empty_receive(from, opts, &mut d, &mut sampling)
-                    .await
-                    .is_break()
-                {
-                    break;
-                }
-                continue;
-            }
-            sampling.empties = 0;
-            processed += self
-                .move_batch(from, sink, selected.as_ref(), &mut d, batch)
-                .await;
-            if last_sample.elapsed() >= Duration::from_secs(1) {
-                last_sample = Instant::now();
-                if let Ok(depth) = self.queue_depth(&from.url).await {
-                    d.remaining = Some(depth.visible);
-                    sampling.moved_at_sample = d.moved;
-                }
-            }
-            if let Some(rate) = opts.rate.filter(|r| *r > 0) {
-                let due = Duration::from_secs_f64(processed as f64 / f64::from(rate));
-                if let Some(wait) = due.checked_sub(started.elapsed()) {
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
+        futures::future::join_all((0..run.workers).map(|_| self.drain_worker(&run))).await;
+        let selected = run.selected.clone();
+        let (d, _) = run
+            .state
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         let held: Vec<String> = d.hold.values().cloned().collect();
         if let Err(e) = self.release(&from.url, &held).await {
             tracing::warn!("releasing held messages of {}: {e}", from.name);
@@ -139,323 +327,42 @@ impl Clients {
         Ok((d, not_found))
     }
 
-    /// One received batch: a message already delivered is only deleted, one not selected is held,
-    /// the rest are delivered and (once accepted) deleted. Returns how many were delivered.
-    async fn move_batch(
-        &self,
-        from: &QueueRef,
-        sink: &Sink<'_>,
-        selected: Option<&HashSet<&str>>,
-        d: &mut Drain,
-        batch: Vec<Message>,
-    ) -> u64 {
-        let mut to_deliver = Vec::new();
-        let mut to_delete: Vec<(String, String)> = Vec::new();
-        for m in batch {
-            let id = m.message_id().unwrap_or_default().to_string();
-            let handle = m.receipt_handle().unwrap_or_default().to_string();
-            if d.sent_not_deleted.contains(&id) || d.done.contains(&id) {
-                // Already delivered: delete without delivering twice.
-                to_delete.push((id, handle));
-            } else if selected.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
-                d.hold.insert(id, handle);
-            } else {
-                to_deliver.push(m);
-            }
-        }
-        let delivering = to_deliver.len() as u64;
-        for (m, result) in self.deliver(sink, &to_deliver).await {
-            let id = m.message_id().unwrap_or_default().to_string();
-            let handle = m.receipt_handle().unwrap_or_default().to_string();
-            match result {
-                Ok(()) => {
-                    d.sent_not_deleted.insert(id.clone());
-                    to_delete.push((id, handle));
-                }
-                Err(e) => {
-                    d.failed.insert(id.clone(), e);
-                    d.hold.insert(id, handle);
-                }
-            }
-        }
-        for (id, result) in self.delete_batch(&from.url, &to_delete).await {
-            if let Err(e) = result {
-                tracing::warn!("DeleteMessageBatch {id}: {e}");
-                continue;
-            }
-            d.sent_not_deleted.remove(&id);
-            d.failed.remove(&id);
-            d.hold.remove(&id);
-            if d.done.insert(id) {
-                d.moved += 1;
-            }
-        }
-        delivering
-    }
-
-    /// An empty receive: after `opts.empty_receives` of them in a row, the queue's depth says
-    /// whether it is drained. `Break` ends the loop (drained, or stuck, or the depth failed).
-    async fn after_empty_receive(
-        &self,
-        from: &QueueRef,
-        opts: &DrainOptions,
-        d: &mut Drain,
-        sampling: &mut Sampling,
-    ) -> ControlFlow<()> {
-        sampling.empties += 1;
-        if sampling.empties < opts.empty_receives {
-            return ControlFlow::Continue(());
-        }
-        match self.queue_depth(&from.url).await {
-            Ok(depth) if depth.visible == 0 => {
-                d.remaining = Some(0);
-                ControlFlow::Break(())
-            }
-            Ok(depth) => {
-                d.remaining = Some(depth.visible);
-                sampling.moved_at_sample = d.moved;
-                sampling.empties = 0;
-                sampling.rechecks += 1;
-                if sampling.rechecks > 5 {
-                    d.stopped_by = Some(format!(
-                        "the queue reports {} visible message(s) but receives stay empty",
-                        depth.visible
-                    ));
-                    return ControlFlow::Break(());
-                }
-                ControlFlow::Continue(())
-            }
-            Err(e) => {
-                d.stopped_by = Some(e.to_string());
-                ControlFlow::Break(())
-            }
-        }
-    }
-
-    /// Delivers a batch to the sink; one result per message, in order.
-    async fn deliver<'m>(
-        &self,
-        sink: &Sink<'_>,
-        batch: &'m [Message],
-    ) -> Vec<(&'m Message, Result<(), String>)> {
-        if batch.is_empty() {
-            return Vec::new();
-        }
-        match sink {
-            Sink::Delete => batch.iter().map(|m| (m, Ok(()))).collect(),
-            Sink::Queue(to) => self.send_batch(to, batch).await,
-            Sink::Function {
-                name,
-                qualifier,
-                payload,
-            } => {
-                let calls = batch.iter().map(|m| async move {
-                    let body = m.body().unwrap_or_default();
-                    let result = match payload.extract(body) {
-                        Ok(p) => self.invoke_event(name, *qualifier, p).await,
-                        Err(e) => Err(e),
-                    };
-                    (m, result)
-                });
-                futures::future::join_all(calls).await
-            }
-        }
-    }
-
-    async fn invoke_event(
-        &self,
-        function: &str,
-        qualifier: Option<&str>,
-        payload: String,
-    ) -> Result<(), String> {
-        let out = self
-            .lambda
-            .invoke()
-            .function_name(function)
-            .set_qualifier(qualifier.map(ToString::to_string))
-            .invocation_type(InvocationType::Event)
-            .payload(aws_smithy_types::Blob::new(payload.into_bytes()))
-            .send()
-            .await
-            .map_err(|e| classify(&e, "Invoke", &self.profile).to_string())?;
-        if out.status_code() == 202 {
-            Ok(())
-        } else {
-            Err(format!(
-                "Invoke answered {} instead of 202 (accepted)",
-                out.status_code()
-            ))
-        }
-    }
-
-    fn send_entry(
-        to: &QueueRef,
-        m: &Message,
-        id: usize,
-    ) -> Result<SendMessageBatchRequestEntry, String> {
-        let mut entry = SendMessageBatchRequestEntry::builder()
-            .id(id.to_string())
-            .message_body(m.body().unwrap_or_default())
-            .set_message_attributes(m.message_attributes().cloned().filter(|a| !a.is_empty()));
-        if to.fifo {
-            let group = m
-                .attributes()
-                .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
-                .cloned()
-                .unwrap_or_else(|| "lambdash-redrive".to_string());
-            // Deterministic, so a redrive re-run within SQS's 5-minute window does not duplicate.
-            entry = entry
-                .message_group_id(group)
-                .message_deduplication_id(m.message_id().unwrap_or_default());
-        }
-        entry.build().map_err(|e| e.to_string())
-    }
-
-    /// SendMessageBatch; a batch too large for one request is sent message by message.
-    async fn send_batch<'m>(
-        &self,
-        to: &QueueRef,
-        batch: &'m [Message],
-    ) -> Vec<(&'m Message, Result<(), String>)> {
-        let mut results: Vec<(&Message, Result<(), String>)> = Vec::new();
-        let mut entries = Vec::new();
-        let mut index = HashMap::new();
-        for (i, m) in batch.iter().enumerate() {
-            match Self::send_entry(to, m, i) {
-                Ok(e) => {
-                    index.insert(i.to_string(), m);
-                    entries.push(e);
-                }
-                Err(e) => results.push((m, Err(e))),
-            }
-        }
-        if entries.is_empty() {
-            return results;
-        }
-        match self
-            .sqs
-            .send_message_batch()
-            .queue_url(&to.url)
-            .set_entries(Some(entries.clone()))
-            .send()
-            .await
-        {
-            Ok(out) => {
-                for s in out.successful() {
-                    if let Some(m) = index.remove(s.id()) {
-                        results.push((m, Ok(())));
-                    }
-                }
-                for f in out.failed() {
-                    if let Some(m) = index.remove(f.id()) {
-                        results.push((
-                            m,
-                            Err(format!(
-                                "SendMessageBatch: {}: {}",
-                                f.code(),
-                                f.message().unwrap_or_default()
-                            )),
-                        ));
-                    }
-                }
-                // An entry SQS did not mention was not sent.
-                for (_, m) in index {
-                    results.push((m, Err("SendMessageBatch: no answer for this entry".into())));
-                }
-            }
-            Err(e) => {
-                let err = classify(&e, "SendMessageBatch", &self.profile);
-                let too_long = matches!(&err, AwsError::Service { code, .. } if code.contains("BatchRequestTooLong"));
-                for entry in entries {
-                    let Some(m) = index.remove(entry.id()) else {
-                        continue;
-                    };
-                    let result = if too_long {
-                        self.sqs
-                            .send_message()
-                            .queue_url(&to.url)
-                            .message_body(entry.message_body())
-                            .set_message_attributes(entry.message_attributes().cloned())
-                            .set_message_group_id(entry.message_group_id().map(ToString::to_string))
-                            .set_message_deduplication_id(
-                                entry.message_deduplication_id().map(ToString::to_string),
-                            )
-                            .send()
-                            .await
-                            .map(|_| ())
-                            .map_err(|e| classify(&e, "SendMessage", &self.profile).to_string())
-                    } else {
-                        Err(err.to_string())
-                    };
-                    results.push((m, result));
-                }
-            }
-        }
-        results
-    }
-
-    /// DeleteMessageBatch of (id, receipt handle) pairs; one result per id.
-    async fn delete_batch(
-        &self,
-        url: &str,
-        messages: &[(String, String)],
-    ) -> Vec<(String, Result<(), String>)> {
-        let mut results = Vec::new();
-        for chunk in messages.chunks(10) {
-            let entries: Vec<_> = chunk
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (_, h))| {
-                    DeleteMessageBatchRequestEntry::builder()
-                        .id(i.to_string())
-                        .receipt_handle(h)
-                        .build()
-                        .ok()
-                })
-                .collect();
-            match self
-                .sqs
-                .delete_message_batch()
-                .queue_url(url)
-                .set_entries(Some(entries))
-                .send()
+    /// One worker: receive a batch, deliver it, delete what was delivered, until the run stops.
+    async fn drain_worker<F>(&self, run: &Run<'_, F>)
+    where
+        F: FnMut(&RedriveProgress) -> ControlFlow<()> + Send,
+    {
+        while run.next_turn() {
+            let max = run.batch_max();
+            run.pace(max).await;
+            let batch = match self
+                .receive(&run.from.url, max as i32, run.opts.wait, run.visibility)
                 .await
             {
-                Ok(out) => {
-                    let failed: HashMap<&str, String> = out
-                        .failed()
-                        .iter()
-                        .map(|f| {
-                            (
-                                f.id(),
-                                format!("{}: {}", f.code(), f.message().unwrap_or_default()),
-                            )
-                        })
-                        .collect();
-                    let ok: HashSet<&str> = out
-                        .successful()
-                        .iter()
-                        .map(aws_sdk_sqs::types::DeleteMessageBatchResultEntry::id)
-                        .collect();
-                    for (i, (id, _)) in chunk.iter().enumerate() {
-                        let key = i.to_string();
-                        let result = if ok.contains(key.as_str()) {
-                            Ok(())
-                        } else {
-                            Err(failed
-                                .get(key.as_str())
-                                .cloned()
-                                .unwrap_or_else(|| "no answer for this entry".into()))
-                        };
-                        results.push((id.clone(), result));
-                    }
-                }
+                Ok(b) => b,
                 Err(e) => {
-                    let err = classify(&e, "DeleteMessageBatch", &self.profile).to_string();
-                    results.extend(chunk.iter().map(|(id, _)| (id.clone(), Err(err.clone()))));
+                    run.unreserve(max as usize);
+                    run.stop_with(e.to_string());
+                    break;
                 }
+            };
+            if batch.is_empty() {
+                run.unreserve(max as usize);
+                if run.empty_receive() {
+                    run.after_depth_check(self.queue_depth(&run.from.url).await);
+                }
+                continue;
+            }
+            let (to_deliver, mut to_delete) = run.sort(batch);
+            run.unreserve((max as usize).saturating_sub(to_deliver.len()));
+            let results = self.deliver(run.sink, &to_deliver).await;
+            run.delivered(results, &mut to_delete);
+            run.deleted(self.delete_batch(&run.from.url, &to_delete).await);
+            if run.sample_due()
+                && let Ok(depth) = self.queue_depth(&run.from.url).await
+            {
+                run.sampled(depth);
             }
         }
-        results
     }
 }

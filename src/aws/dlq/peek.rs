@@ -3,6 +3,7 @@
 use super::drain::Sink;
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::domain::dlq::ReceiveLimit;
 
 impl Clients {
     /// Reads up to `n` messages without consuming them: receives with a short visibility timeout, then
@@ -46,10 +47,29 @@ impl Clients {
             return Err(e);
         }
         messages.truncate(n);
+        // Read after the receive, so an unreadable policy never stops the peek (it is only shown).
+        let receive_limit = self.receive_limit(queue_url).await.ok().flatten();
         Ok(Peek {
             messages,
             release_error,
+            receive_limit,
         })
+    }
+
+    /// The queue's own `RedrivePolicy`: after how many receives SQS moves a message, and where.
+    pub async fn receive_limit(&self, queue_url: &str) -> Result<Option<ReceiveLimit>, AwsError> {
+        let out = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(queue_url)
+            .attribute_names(QueueAttributeName::RedrivePolicy)
+            .send()
+            .await
+            .map_err(self.sqs_err("GetQueueAttributes"))?;
+        Ok(out
+            .attributes()
+            .and_then(|a| a.get(&QueueAttributeName::RedrivePolicy))
+            .and_then(|p| ReceiveLimit::from_policy(p)))
     }
 
     /// Deletes the messages with these ids (receiving until each is found; the others are released).

@@ -5,6 +5,31 @@ use super::drain::{Drain, Sink};
 use super::*;
 
 impl Clients {
+    /// The source queues of `dlq` for a redrive to `target` (`None`: the default, back to the
+    /// source). A failed ListDeadLetterSourceQueues that the redrive does not need (a move to a named
+    /// queue; a re-invoke when the call is denied or unknown) is skipped: no sources, and the note to
+    /// show. Otherwise the failure says what to do instead.
+    pub async fn sources_for(
+        &self,
+        dlq: &QueueRef,
+        target: Option<&RedriveTarget>,
+    ) -> Result<(Vec<QueueRef>, Option<String>), PlanError> {
+        match self.source_queues(&dlq.url).await {
+            Ok(sources) => Ok((sources, None)),
+            Err(e) => {
+                let failure = if e.is_denied() || e.is_unsupported() {
+                    SourcesFailure::DeniedOrUnknown
+                } else {
+                    SourcesFailure::Other
+                };
+                let target = target.unwrap_or(&RedriveTarget::Source);
+                let note = without_sources(target, &dlq.name, &e.to_string(), failure)?;
+                tracing::warn!("{note}");
+                Ok((Vec::new(), Some(note)))
+            }
+        }
+    }
+
     /// StartMessageMoveTask from a DLQ (to `destination_arn`, or back to each message's source when
     /// `None`). Returns the task handle. The emulator answers 500: check `is_unsupported()`.
     pub async fn start_move_task(

@@ -28,6 +28,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 use super::Scheduler;
 use super::groups::{group_for, is_streaming};
+use super::repair::{BodyKind, repair};
 
 /// The longest one attempt may take on the network, from sending to the last byte of the answer
 /// (event streams: to the headers).
@@ -155,11 +156,19 @@ impl HttpConnector for ScheduledConnector {
                     buffer(response).await
                 }
             };
-            let response = tokio::time::timeout(timeout, attempt).await.map_err(|_| {
+            let mut response = tokio::time::timeout(timeout, attempt).await.map_err(|_| {
                 ConnectorError::timeout(
                     format!("no complete answer within {}s", timeout.as_secs()).into(),
                 )
             })??;
+            if !streaming && repair_body(&mut response) {
+                let operation = tag.as_ref().map_or("?", |t| t.operation.as_str());
+                tracing::warn!(
+                    operation,
+                    "answer repaired: characters its protocol forbids replaced by U+FFFD"
+                );
+                scheduler.note_repaired(operation);
+            }
             if let Some(group) = group
                 && is_throttle(&response)
             {
@@ -180,6 +189,28 @@ async fn buffer(mut response: HttpResponse) -> Result<HttpResponse, ConnectorErr
         .into_bytes();
     *response.body_mut() = SdkBody::from(bytes);
     Ok(response)
+}
+
+/// Replaces what the body's protocol forbids by U+FFFD ([`super::repair`]); true when it did.
+fn repair_body(response: &mut HttpResponse) -> bool {
+    let Some(bytes) = response.body().bytes() else {
+        return false;
+    };
+    let content_type = response.headers().get("content-type");
+    let Some(kind) = BodyKind::of(content_type, bytes) else {
+        return false;
+    };
+    let Some((fixed, _replaced)) = repair(kind, bytes) else {
+        return false;
+    };
+    let length = fixed.len();
+    *response.body_mut() = SdkBody::from(fixed);
+    if response.headers().contains_key("content-length") {
+        response
+            .headers_mut()
+            .insert("content-length", length.to_string());
+    }
+    true
 }
 
 /// HTTP 429, or a 400 whose error type (header or body) is a throttling code.

@@ -20,6 +20,7 @@ pub mod bucket;
 pub mod config;
 pub mod connector;
 pub mod groups;
+pub mod repair;
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -63,6 +64,8 @@ struct Inner {
     default_priority: Priority,
     entries: Mutex<HashMap<Key, Entry>>,
     arrivals: AtomicU64,
+    /// Answers repaired before the SDK parsed them, per operation ([`repair`]).
+    repaired: Mutex<BTreeMap<String, u64>>,
 }
 
 /// The scheduler; clones share it.
@@ -129,6 +132,7 @@ impl Scheduler {
                 default_priority: priority,
                 entries: Mutex::new(HashMap::new()),
                 arrivals: AtomicU64::new(0),
+                repaired: Mutex::new(BTreeMap::new()),
             }),
         }
     }
@@ -229,6 +233,25 @@ impl Scheduler {
         let entry = self.entry(&mut entries, &key, now);
         entry.bucket.throttled(now);
         tracing::debug!(scope, %group, rate = ?entry.bucket.rate(), "throttled: rate halved");
+    }
+
+    /// Counts one answer of `operation` that had to be repaired before the SDK could read it.
+    pub fn note_repaired(&self, operation: &str) {
+        let mut repaired = self
+            .inner
+            .repaired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *repaired.entry(operation.to_owned()).or_default() += 1;
+    }
+
+    /// How many answers of each operation were repaired so far (they only grow).
+    pub fn repaired(&self) -> BTreeMap<String, u64> {
+        self.inner
+            .repaired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Every quota group of `scope` (those not used yet with zero use), in [`QuotaGroup::ALL`] order.

@@ -307,3 +307,47 @@ async fn an_endpoint_that_never_answers_fails_within_the_attempt_timeouts() {
         "{elapsed:?}: {err:?}"
     );
 }
+
+/// A Lambda client on a fake endpoint whose ListFunctions answer carries a raw ESC inside a string.
+fn lambda_with_hostile_answer(s: &Scheduler) -> aws_sdk_lambda::Client {
+    let fake = aws_smithy_http_client::test_util::infallible_client_fn(move |_req| {
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body("{\"Functions\":[{\"FunctionName\":\"orders-api\",\"Description\":\"evil \u{1b}[31m red\"}]}")
+            .unwrap_or_default()
+    });
+    let http = ScheduledHttpClient::new(fake, s.clone(), SCOPE).into_shared();
+    aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-1"))
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "AKID", "secret", None, None, "test",
+            ))
+            .http_client(http)
+            .interceptor(StampOperation)
+            .build(),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_with_a_raw_control_character_is_repaired_counted_and_read() {
+    let s = Scheduler::default();
+    let out = lambda_with_hostile_answer(&s)
+        .list_functions()
+        .send()
+        .await
+        .expect("the repaired answer parses");
+    let f = &out.functions()[0];
+    assert_eq!(f.function_name(), Some("orders-api"));
+    assert_eq!(f.description(), Some("evil \u{FFFD}[31m red"));
+    assert_eq!(
+        s.repaired().into_iter().collect::<Vec<_>>(),
+        vec![("ListFunctions".to_string(), 1)]
+    );
+    assert_eq!(
+        repair::describe("ListFunctions", 1),
+        "1 answer from ListFunctions carried characters it could not encode; shown as \u{FFFD}"
+    );
+}

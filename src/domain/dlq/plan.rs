@@ -119,6 +119,10 @@ pub enum PlanError {
     SeveralFunctions { queue: String, functions: String },
     #[error("{0} is not an SQS queue (SNS topics cannot be inspected or redriven)")]
     NotInspectable(String),
+    #[error(
+        "cannot list the source queues of {queue} ({error}): name the destination with --to QUEUE (or --to function)"
+    )]
+    SourcesUnknown { queue: String, error: String },
     #[error("cannot redrive {0} into itself")]
     SameQueue(String),
     #[error(
@@ -284,6 +288,8 @@ pub struct RedrivePlan {
     /// Visible messages when the plan was made.
     pub visible: u64,
     pub in_flight: u64,
+    /// What planning skipped and the confirm step says (a discovery call denied or unknown).
+    pub notes: Vec<String>,
 }
 
 /// The promise every redrive makes, said in every confirm step.
@@ -336,8 +342,12 @@ impl RedrivePlan {
                 "; bodies and message attributes are preserved"
             }
         };
+        let notes = self
+            .notes
+            .iter()
+            .fold(String::new(), |acc, n| acc + " Note: " + n + ".");
         format!(
-            "Redrive {which}{in_flight} from queue {} → {} by {}{rate}{extra}. {AT_LEAST_ONCE}.",
+            "Redrive {which}{in_flight} from queue {} → {} by {}{rate}{extra}. {AT_LEAST_ONCE}.{notes}",
             self.from.name,
             self.path.destination(),
             self.path.method()
@@ -664,8 +674,13 @@ mod tests {
             rate: Some(10),
             visible: 1000,
             in_flight: 0,
+            notes: vec!["ListDeadLetterSourceQueues skipped".into()],
         };
         let text = plan.describe();
+        assert!(
+            text.ends_with("Note: ListDeadLetterSourceQueues skipped."),
+            "{text}"
+        );
         assert!(text.contains("all 1000 visible"), "{text}");
         assert!(text.contains("orders-dlq → queue orders"), "{text}");
         assert!(text.contains("at most 10"), "{text}");

@@ -40,8 +40,11 @@ pub const LOWER_BOUND_NOTES: [&str; 5] = [
     "each invocation is billed rounded up to the next 1 ms; sums of Duration lose that rounding",
     "provisioned concurrency, data transfer and other services (CloudWatch Logs, X-Ray, …) are not included",
     "the free tier (1M requests and 400,000 GB-s a month) is not deducted: it is account-wide",
-    "duration tiers are account-wide per architecture; each function is charged the blended rate of this region's projected monthly total",
+    TIERS_NOTE,
 ];
+
+/// How duration tiers enter the estimate, in the words the cost pane and `lambdash cost` both use.
+pub const TIERS_NOTE: &str = "duration tiers are applied to this region's projected monthly GB-s per architecture (each function pays the blended rate); other regions' usage is not counted";
 
 const BUILT_IN: [(&str, &str); 4] = [
     ("us-east-1", include_str!("../../../prices/us-east-1.toml")),

@@ -12,10 +12,11 @@ use tokio::task::JoinHandle;
 
 use super::{backoff, jitter};
 use crate::app::Msg;
-use crate::app::dlq::{DlqCmd, DlqHints, DlqMsg, DlqPollPlan, QualifierChoice};
+use crate::app::dlq::{DlqCmd, DlqHints, DlqMsg, DlqPollPlan, ListingProgress, QualifierChoice};
 use crate::aws::dlq::{DlqDiscovery, ScanInputs};
 use crate::aws::scheduler::{Priority, with_priority};
 use crate::aws::{AwsError, Clients};
+use crate::domain::Function;
 use crate::domain::dlq::topology::Topology;
 use crate::domain::dlq::{Dlq, PlanInputs, RedrivePlan, RedriveTarget, plan_path};
 use crate::topology_cache;
@@ -34,8 +35,8 @@ pub(in crate::runtime) async fn plan_redrive(
         .filter(|_| dlq.inspectable)
         .ok_or_else(|| format!("{} is not an SQS queue: it cannot be redriven", dlq.name))?;
     let (from, depth) = clients.queue_info(&url).await.map_err(|e| e.to_string())?;
-    let sources = clients
-        .source_queues(&url)
+    let (sources, note) = clients
+        .sources_for(&from, Some(target))
         .await
         .map_err(|e| e.to_string())?;
     let destination = match target {
@@ -59,6 +60,7 @@ pub(in crate::runtime) async fn plan_redrive(
         rate: None,
         visible: depth.visible,
         in_flight: depth.in_flight,
+        notes: note.into_iter().collect(),
     })
 }
 
@@ -83,12 +85,36 @@ fn topology_due(known: Option<&DlqDiscovery>, every: Duration, reread: bool) -> 
             .is_none_or(|at| (now - at).to_std().unwrap_or(Duration::ZERO).ge(&every))
 }
 
-/// How long a first scan waits for the functions poller's listing before listing the functions itself
-/// (both start together; listing twice would spend the Lambda quota twice). At 10,000 functions (200
-/// pages at 5 rps, 40 s or more) a minute is sometimes too short and the list is read twice; waiting
-/// longer left the DLQ pane empty for minutes when the poller's listing failed (the reliability soak),
-/// so a longer wait needs to know that the listing is still making progress: not done yet.
-const LISTING_WAIT: Duration = Duration::from_mins(1);
+/// How long a first scan waits for the functions poller's listing to deliver its next page before
+/// listing the functions itself. Both start together and listing twice would spend the Lambda quota
+/// twice (at 10,000 functions 200 pages, 40 s at 5 rps), so the scan waits as long as that listing
+/// advances, and no longer than this once it stalls; a failed listing ends the wait at once.
+const LISTING_STALL: Duration = Duration::from_secs(20);
+
+/// Waits for the functions poller's complete listing (`None`: it failed or stalled: list by itself).
+async fn wait_for_listing(hints: &DlqHints) -> Option<Arc<Vec<Function>>> {
+    let mut last = (tokio::time::Instant::now(), hints.progress());
+    loop {
+        if let Some(listing) = hints.listing() {
+            return Some(listing);
+        }
+        let progress = hints.progress();
+        if progress == ListingProgress::Failed {
+            tracing::info!("the functions listing failed: the DLQ scan lists by itself");
+            return None;
+        }
+        if progress != last.1 {
+            last = (tokio::time::Instant::now(), progress);
+        } else if last.0.elapsed() >= LISTING_STALL {
+            tracing::info!(
+                ?progress,
+                "the functions listing stalled: the DLQ scan lists by itself"
+            );
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
 
 /// Reads topologies: from the on-disk cache at start, then incrementally from the last one, reusing
 /// the functions poller's listing, and writes each one back to the cache.
@@ -131,12 +157,10 @@ impl Topologist {
 
     /// Scans from `previous` (asking only about what changed), then writes the cache.
     async fn scan(&self, previous: Option<Arc<Topology>>) -> Result<DlqDiscovery, AwsError> {
-        let mut listing = self.hints.listing();
-        let waited = tokio::time::Instant::now();
-        while listing.is_none() && previous.is_none() && waited.elapsed() < LISTING_WAIT {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            listing = self.hints.listing();
-        }
+        let listing = match self.hints.listing() {
+            None if previous.is_none() => wait_for_listing(&self.hints).await,
+            listing => listing,
+        };
         let priority = self.hints.priority();
         let topology = self
             .clients
@@ -403,6 +427,44 @@ impl Executor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_first_scan_waits_while_the_listing_advances_and_not_after_it_stalls() {
+        let hints = DlqHints::default();
+        hints.set_progress(ListingProgress::Running { pages: 0 });
+        let started = tokio::time::Instant::now();
+        let feeder = {
+            let hints = hints.clone();
+            tokio::spawn(async move {
+                // 200 pages at 5 rps: 40 s, longer than the stall limit, never stalling.
+                for pages in 1..=200 {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    hints.set_progress(ListingProgress::Running { pages });
+                }
+                hints.set_listing(Some(vec![]));
+            })
+        };
+        let listing = wait_for_listing(&hints).await;
+        assert!(listing.is_some(), "the poller's listing is used");
+        assert!(started.elapsed() >= Duration::from_secs(40));
+        feeder.await.unwrap();
+
+        let stalled = DlqHints::default();
+        stalled.set_progress(ListingProgress::Running { pages: 7 });
+        let started = tokio::time::Instant::now();
+        assert!(wait_for_listing(&stalled).await.is_none());
+        let waited = started.elapsed();
+        assert!(waited >= LISTING_STALL && waited < LISTING_STALL + Duration::from_secs(1));
+
+        let failed = DlqHints::default();
+        failed.set_progress(ListingProgress::Failed);
+        let started = tokio::time::Instant::now();
+        assert!(wait_for_listing(&failed).await.is_none());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "a failed listing ends the wait"
+        );
+    }
 
     #[test]
     fn topology_is_read_when_never_read_old_or_asked_for() {

@@ -200,7 +200,10 @@ async fn log_queries(clients: &Clients, spec: &LogsSpec, out: &Out) -> Option<Ve
                     break;
                 }
                 Err(e) if e.is_not_found() => {
-                    out.state(LogsPoll::Failed(format!("function {name} not found")));
+                    out.state(LogsPoll::Failed(crate::aws::function_not_found(
+                        name,
+                        &clients.region,
+                    )));
                     return None;
                 }
                 Err(e) => {

@@ -69,6 +69,15 @@ pub(super) async fn functions_poller(
 ) {
     let mut delay = first_in;
     let mut failures: u32 = 0;
+    let cache = crate::functions_cache::FunctionsCache::default_for(
+        &clients.profile,
+        &clients.region,
+        clients.endpoint_url.as_deref(),
+    );
+    // Only a connection's first poller shows the kept list (a restarted poller's app has rows).
+    if runs.load(Ordering::SeqCst) == 0 {
+        send_cached_list(cache.clone(), &tx, generation).await;
+    }
     loop {
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -86,8 +95,12 @@ pub(super) async fn functions_poller(
             return;
         }
         let page_tx = tx.clone();
+        let mut listed = Vec::new();
         let result = clients
             .list_functions_paged(|page| {
+                if cache.is_some() {
+                    listed.extend(page.iter().cloned());
+                }
                 let _ = page_tx.send(Msg::Functions(FunctionsMsg::Page {
                     generation,
                     run,
@@ -95,10 +108,15 @@ pub(super) async fn functions_poller(
                 }));
             })
             .await;
+        if result.is_ok()
+            && let Some(cache) = cache.clone()
+        {
+            keep_list(cache, listed);
+        }
         let throttled = result
             .as_ref()
             .is_err_and(crate::aws::AwsError::is_throttling);
-        let ok = result.is_ok();
+        let listed_total = result.as_ref().map(|n| *n).map_err(|_| ());
         if let Err(e) = &result {
             tracing::warn!(error = %e, "ListFunctions failed");
         }
@@ -108,14 +126,48 @@ pub(super) async fn functions_poller(
             result: result.map_err(|e| e.to_string()),
             now: Utc::now(),
         }));
-        delay = if ok {
+        delay = if let Ok(total) = listed_total {
             failures = 0;
-            jitter(every)
+            jitter(crate::domain::quota::list_refresh_every(every, total))
         } else {
             failures = failures.saturating_add(1);
             backoff(failures, throttled, every)
         };
     }
+}
+
+/// The list kept by the last start, before the first run: every function on screen at once; the
+/// first listing behind it updates the rows and drops the functions deleted since.
+async fn send_cached_list(
+    cache: Option<crate::functions_cache::FunctionsCache>,
+    tx: &mpsc::UnboundedSender<Msg>,
+    generation: u64,
+) {
+    let Some(cache) = cache else { return };
+    let cached = tokio::task::spawn_blocking(move || cache.load())
+        .await
+        .ok()
+        .flatten();
+    if let Some((functions, saved_at)) = cached.filter(|(f, _)| !f.is_empty()) {
+        tracing::info!(
+            functions = functions.len(),
+            "function list loaded from the cache"
+        );
+        let _ = tx.send(Msg::Functions(FunctionsMsg::Cached {
+            generation,
+            functions,
+            saved_at,
+        }));
+    }
+}
+
+/// Writes a complete listing to the cache, off the async threads.
+fn keep_list(cache: crate::functions_cache::FunctionsCache, listed: Vec<crate::domain::Function>) {
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = cache.save(listed, Utc::now()) {
+            tracing::warn!(error = %e, "function list cache not written");
+        }
+    });
 }
 
 /// When a poller runs: every `every` (with jitter), first after `first_in`, at once when woken.

@@ -1,4 +1,5 @@
-//! Alarms on a function's queues belong to the function: in the `f` filter and the `l` / `m` jumps.
+//! Alarms on a function's queues belong to the function: in the `f` filter, the `l` / `m` jumps and the
+//! HEALTH flag.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -78,5 +79,64 @@ fn l_and_m_on_an_sqs_alarm_open_the_function_the_queue_belongs_to() {
     assert_eq!(
         app.metrics.as_ref().map(|m| m.function.as_str()),
         Some("orders-api")
+    );
+}
+
+#[test]
+fn a_firing_alarm_on_a_functions_dlq_raises_that_functions_health_flag() {
+    use crate::domain::metrics::HealthKind;
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    app.update(Msg::Dlq(DlqMsg::Discovered {
+        generation: 1,
+        result: Ok(discovery(dlqs())),
+        now: t0(),
+    }));
+    app.update(Msg::Alarms(AlarmsMsg::Firing {
+        generation: 1,
+        result: Ok(vec![queue_alarm("orders-dlq-not-empty", "orders-dlq")]),
+        now: t0(),
+    }));
+    let health_of = |app: &App, name: &str| {
+        let f = app
+            .functions
+            .all()
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .clone();
+        app.function_health(&f)
+    };
+    let orders = health_of(&app, "orders-api");
+    let flag = orders
+        .flags
+        .iter()
+        .find(|f| f.kind == HealthKind::AlarmFiring)
+        .expect("orders-api's DLQ alarm raises its ALARM flag");
+    assert!(
+        flag.reason.contains("orders-dlq-not-empty"),
+        "{}",
+        flag.reason
+    );
+    // Another function's health is untouched by it.
+    assert!(
+        health_of(&app, "payments-webhook")
+            .flags
+            .iter()
+            .all(|f| f.kind != HealthKind::AlarmFiring)
+    );
+}
+
+#[test]
+fn a_repaired_describe_alarms_answer_is_said_in_a_warning_flash() {
+    let mut app = loaded(&["orders-api"]);
+    app.update(Msg::Repaired {
+        operation: "DescribeAlarms".into(),
+        answers: 1,
+    });
+    let flash = app.flash.as_ref().expect("a flash");
+    assert_eq!(flash.level, crate::app::FlashLevel::Warn);
+    assert_eq!(
+        flash.text,
+        "1 answer from DescribeAlarms carried characters it could not encode; shown as \u{FFFD}"
     );
 }

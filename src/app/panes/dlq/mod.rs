@@ -45,7 +45,7 @@ pub const RATE_STEPS: [u32; 8] = [1, 5, 10, 25, 50, 100, 250, 500];
 /// The redrive rate until `+` / `-` change it: slow enough that a redrive into a function that is
 /// still failing can be watched and cancelled before it has sent everything back (unlimited is one
 /// `+` past 500).
-pub const DEFAULT_RATE: u32 = 10;
+pub const DEFAULT_RATE: u32 = crate::domain::dlq::safety::DEFAULT_REDRIVE_RATE;
 
 /// Raised by the app, lowered by the DLQ poller: read the topology again at the next wake.
 #[derive(Clone, Debug, Default)]
@@ -81,7 +81,21 @@ pub struct DlqHints(Arc<Mutex<Hints>>);
 #[derive(Clone, Debug, Default)]
 struct Hints {
     listing: Option<Arc<Vec<Function>>>,
+    progress: ListingProgress,
     priority: Vec<String>,
+}
+
+/// How the functions poller's listing in progress is going, so a first topology scan waits for it
+/// while it advances (200 pages take 40 s at 5 rps) and lists by itself once it failed or stalled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListingProgress {
+    /// No listing started yet.
+    #[default]
+    NotStarted,
+    /// A listing is running and has delivered this many pages.
+    Running { pages: u64 },
+    /// The last listing failed.
+    Failed,
 }
 
 impl DlqHints {
@@ -90,6 +104,17 @@ impl DlqHints {
         if let Ok(mut h) = self.0.lock() {
             h.listing = listing.map(Arc::new);
         }
+    }
+
+    /// A listing started (`pages == 0`) or delivered its `pages`-th page; or failed.
+    pub fn set_progress(&self, progress: ListingProgress) {
+        if let Ok(mut h) = self.0.lock() {
+            h.progress = progress;
+        }
+    }
+
+    pub fn progress(&self) -> ListingProgress {
+        self.0.lock().map(|h| h.progress).unwrap_or_default()
     }
 
     pub fn set_priority(&self, names: Vec<String>) {
@@ -269,6 +294,8 @@ pub struct PeekView {
     pub request: u64,
     /// Messages not released after the peek (they reappear after the peek's visibility timeout).
     pub release_error: Option<String>,
+    /// The queue's own redrive policy: each peek counts towards its maxReceiveCount.
+    pub receive_limit: Option<crate::domain::dlq::ReceiveLimit>,
     /// `/` search over the peeked messages (empty: all).
     pub search: String,
     /// Index into [`PeekView::visible`].

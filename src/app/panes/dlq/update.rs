@@ -255,7 +255,17 @@ impl App {
                             ),
                         ));
                     }
+                    // Messages one receive away from the queue's own DLQ: said at once (a warning
+                    // outranks the release note).
+                    if let Some(w) = p
+                        .receive_limit
+                        .as_ref()
+                        .and_then(|l| l.warning(&p.messages))
+                    {
+                        flash = Some((FlashLevel::Warn, w));
+                    }
                     peek.release_error = p.release_error;
+                    peek.receive_limit = p.receive_limit;
                     peek.remote.succeed(p.messages, now);
                     peek.move_by(0);
                 }
@@ -356,6 +366,7 @@ impl App {
             remote,
             request: self.next_request,
             release_error: None,
+            receive_limit: None,
             search: String::new(),
             selected: 0,
             detail: false,

@@ -3,6 +3,9 @@
 
 mod update;
 
+#[cfg(test)]
+mod tests_cache;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::domain::{Function, Remote};
@@ -106,6 +109,9 @@ pub struct FunctionsPane {
     pub marked: BTreeSet<String>,
     /// Health and metric values per function name, for the metric sorts (see `functions_sort`).
     pub row_keys: HashMap<String, crate::app::functions_sort::RowKey>,
+    /// The list shown came from the on-disk cache written at this time and no listing has finished
+    /// since (the title says so; the first complete run replaces it and drops what no longer exists).
+    pub from_cache: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for FunctionsPane {
@@ -122,6 +128,7 @@ impl Default for FunctionsPane {
             filter_input: String::new(),
             marked: BTreeSet::new(),
             row_keys: HashMap::new(),
+            from_cache: None,
         }
     }
 }
@@ -169,8 +176,26 @@ impl FunctionsPane {
         self.rebuild_view(keep.as_deref());
     }
 
+    /// The list kept on disk by the last start, shown until the first listing ends. Ignored once any
+    /// listing has given rows (they are newer). Nothing counts as seen: a function deleted since is
+    /// dropped when the first run finishes.
+    pub fn apply_cached(
+        &mut self,
+        functions: Vec<Function>,
+        saved_at: chrono::DateTime<chrono::Utc>,
+    ) {
+        if self.remote.data.as_ref().is_some_and(|d| !d.is_empty()) || functions.is_empty() {
+            return;
+        }
+        let keep = self.selected_function().map(|f| f.name.clone());
+        self.remote.data = Some(functions);
+        self.from_cache = Some(saved_at);
+        self.rebuild_view(keep.as_deref());
+    }
+
     /// The run finished: drop functions that no longer exist.
     pub fn finish_run(&mut self) {
+        self.from_cache = None;
         let keep = self.selected_function().map(|f| f.name.clone());
         let seen = std::mem::take(&mut self.seen_this_run);
         let data = self.remote.data.get_or_insert_with(Vec::new);

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::app::dlq::ListingProgress;
 use crate::app::msg::{Cmd, FunctionsMsg};
 use crate::app::{App, FlashLevel};
 use crate::domain::metrics::MetricsBatch;
@@ -9,6 +10,19 @@ use crate::domain::metrics::MetricsBatch;
 impl App {
     pub(in crate::app) fn on_functions_msg(&mut self, msg: FunctionsMsg) -> Vec<Cmd> {
         match msg {
+            FunctionsMsg::Cached {
+                generation,
+                functions,
+                saved_at,
+            } => {
+                if generation == self.generation {
+                    self.functions.apply_cached(functions, saved_at);
+                    self.refresh_row_keys();
+                    let rows = self.page_rows();
+                    self.functions.scroll_into_view(rows);
+                }
+                Vec::new()
+            }
             FunctionsMsg::Started {
                 generation,
                 run,
@@ -18,6 +32,9 @@ impl App {
                     self.now = self.now.max(now);
                     self.functions.begin_run(run);
                     self.functions.remote.start_loading(now);
+                    self.dlq
+                        .hints
+                        .set_progress(ListingProgress::Running { pages: 0 });
                 }
                 Vec::new()
             }
@@ -28,6 +45,11 @@ impl App {
             } => {
                 if generation == self.generation && run == self.functions.run {
                     self.functions.apply_page(page);
+                    if let ListingProgress::Running { pages } = self.dlq.hints.progress() {
+                        self.dlq
+                            .hints
+                            .set_progress(ListingProgress::Running { pages: pages + 1 });
+                    }
                     self.refresh_row_keys();
                     let rows = self.page_rows();
                     self.functions.scroll_into_view(rows);
@@ -68,6 +90,7 @@ impl App {
                 self.functions.scroll_into_view(rows);
             }
             Err(e) => {
+                self.dlq.hints.set_progress(ListingProgress::Failed);
                 self.functions.remote.fail(e.clone(), now);
                 self.flash(FlashLevel::Error, format!("functions: {e}"));
             }
