@@ -18,7 +18,9 @@
 //! - [`private_file`]: owner-only, no-follow, never-overwrite files; refusing config others can change.
 //! - [`audit`]: the append-only audit log of every write lambdash makes.
 //! - [`rollback`]: the alias states lambdash replaced, persisted so `R` / `alias rollback` can restore them.
-//! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory.
+//! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory; the
+//!   on-call levers (concurrency, the kill switch and its memory, event source mappings, invoke) in
+//!   `writes::levers` and `writes::stopped`.
 //! - `seed` (cargo feature `demo`): seeds the local emulator with a believable account, for the demo,
 //!   the screenshots and the end-to-end tests; not part of the console, so `cargo install` leaves it out.
 //!

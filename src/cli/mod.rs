@@ -246,14 +246,10 @@ fn run_command(
     runtime: &tokio::runtime::Runtime,
 ) -> ExitCode {
     match command {
-        Command::Functions { json } => runtime.block_on(async {
-            let clients = match Clients::connect(opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+        Command::Functions { json } => connected(runtime, opts, |clients| async move {
             functions::run(&clients, json).await
         }),
-        Command::Tail(args) => runtime.block_on(async {
+        Command::Tail(args) => {
             let opts = match args.budget_tps {
                 Some(tps) => ConnectOptions {
                     quota: opts.quota.clone().with_rps(QuotaGroup::LogsFilter, tps),
@@ -261,12 +257,11 @@ fn run_command(
                 },
                 None => opts.clone(),
             };
-            let clients = match Clients::connect(&opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
-            tail::run(&clients, args, config.logs_mode).await
-        }),
+            let logs_mode = config.logs_mode;
+            connected(runtime, &opts, |clients| async move {
+                tail::run(&clients, args, logs_mode).await
+            })
+        }
         Command::Alarms(args) => alarms::run(args, opts, runtime),
         Command::Alias(args) => {
             if args.command.is_write() && opts.read_only {
@@ -277,26 +272,14 @@ fn run_command(
             if let Err(e) = args.command.validate() {
                 return usage_error(&e.to_string());
             }
-            runtime.block_on(async {
-                let clients = match Clients::connect(opts).await {
-                    Ok(c) => c,
-                    Err(e) => return aws_error(&e),
-                };
+            connected(runtime, opts, |clients| async move {
                 alias::run(&clients, args).await
             })
         }
-        Command::Metrics(args) => runtime.block_on(async {
-            let clients = match Clients::connect(opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+        Command::Metrics(args) => connected(runtime, opts, |clients| async move {
             metrics::run_metrics(&clients, args).await
         }),
-        Command::Cost(args) => runtime.block_on(async {
-            let clients = match Clients::connect(opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+        Command::Cost(args) => connected(runtime, opts, |clients| async move {
             metrics::run_cost(&clients, args).await
         }),
         Command::Dlq(args) => {
@@ -305,59 +288,75 @@ fn run_command(
                     "refused: --read-only (or a read-only profile rule) forbids changing queues; nothing was sent",
                 );
             }
-            runtime.block_on(async {
-                let clients = match Clients::connect(opts).await {
-                    Ok(c) => c,
-                    Err(e) => return aws_error(&e),
-                };
+            connected(runtime, opts, |clients| async move {
                 dlq::run(&clients, args).await
             })
         }
-        Some(
-            cmd @ (Command::Concurrency(_)
-            | Command::Stop(_)
-            | Command::Esm(_)
-            | Command::Invoke(_)),
-        ) => levers::run(cmd, &opts, &runtime),
-        Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
-        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
-        None => {
-            if !io::stdout().is_terminal() {
-                return usage_error(
-                    "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
-                );
-            }
-            let init = Init {
-                profile: cli.profile.clone(),
-                region: cli.region.clone(),
-                endpoint_url: opts
-                    .endpoint_url
-                    .clone()
-                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
-                read_only: opts.read_only,
-                theme,
-                theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
-                profiles: crate::aws::profiles::list(),
-                config,
-                now: chrono::Utc::now(),
-                quiet: cli.quiet,
-            };
-            let mut app = App::new(init);
-            app.local_offset = *chrono::Local::now().offset();
-            let (rules, flag) = (app.config.clone(), cli.read_only);
-            let rt_opts = crate::runtime::RuntimeOptions {
-                base: opts,
-                read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
-                no_color: no_color(),
-                user_theme_dir: crate::config::user_theme_dir(),
-            };
-            match runtime.block_on(crate::runtime::run(app, rt_opts)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    errln!("error: terminal: {e}");
-                    ExitCode::from(EXIT_AWS)
-                }
-            }
+        cmd @ (Command::Concurrency(_)
+        | Command::Stop(_)
+        | Command::Esm(_)
+        | Command::Invoke(_)) => levers::run(cmd, opts, runtime),
+        Command::Quota(args) => quota::run(&opts.quota, &args),
+        Command::Completions { .. } => ExitCode::SUCCESS,
+    }
+}
+
+/// Connects, then runs `run` with the clients; a failure to connect is reported like any AWS error.
+fn connected<F, Fut>(runtime: &tokio::runtime::Runtime, opts: &ConnectOptions, run: F) -> ExitCode
+where
+    F: FnOnce(Clients) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    runtime.block_on(async {
+        match Clients::connect(opts).await {
+            Ok(clients) => run(clients).await,
+            Err(e) => aws_error(&e),
+        }
+    })
+}
+
+/// Runs the TUI (no subcommand).
+fn run_tui(
+    cli: &Cli,
+    opts: ConnectOptions,
+    config: Config,
+    theme: Theme,
+    runtime: &tokio::runtime::Runtime,
+) -> ExitCode {
+    if !io::stdout().is_terminal() {
+        return usage_error(
+            "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
+        );
+    }
+    let init = Init {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: opts
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+        read_only: opts.read_only,
+        theme,
+        theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
+        profiles: crate::aws::profiles::list(),
+        config,
+        now: chrono::Utc::now(),
+        quiet: cli.quiet,
+    };
+    let mut app = App::new(init);
+    app.local_offset = *chrono::Local::now().offset();
+    let (rules, flag) = (app.config.clone(), cli.read_only);
+    let rt_opts = crate::runtime::RuntimeOptions {
+        base: opts,
+        read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
+        no_color: no_color(),
+        user_theme_dir: crate::config::user_theme_dir(),
+    };
+    match runtime.block_on(crate::runtime::run(app, rt_opts)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            errln!("error: terminal: {e}");
+            ExitCode::from(EXIT_AWS)
         }
     }
 }
