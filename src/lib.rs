@@ -23,7 +23,8 @@
 //! - [`writes`]: every write (alias changes, …): the call, the audit line, the rollback memory; the
 //!   on-call levers (concurrency, the kill switch and its memory, event source mappings, invoke) in
 //!   `writes::levers` and `writes::stopped`.
-//! - [`seed`]: seeds the local emulator with a believable account (demo and end-to-end tests).
+//! - `seed` (cargo feature `demo`): seeds the local emulator with a believable account, for the demo,
+//!   the screenshots and the end-to-end tests; not part of the console, so `cargo install` leaves it out.
 //!
 //! `ARCHITECTURE.md` at the repository root maps each pane across these trees (state and keys in
 //! `app/panes/<pane>/`, network in `runtime/tasks/<pane>.rs`, drawing in `ui/<pane>.rs`) and says where a
@@ -43,6 +44,7 @@ pub mod private_file;
 pub mod rollback;
 pub mod runtime;
 pub mod sanitize;
+#[cfg(feature = "demo")]
 pub mod seed;
 pub mod theme;
 pub mod topology_cache;

@@ -197,38 +197,7 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
             return Err("DLQ writes are executed above".to_string());
         }
         Write::AlarmActions { alarms, enabled } => {
-            let names: Vec<String> = alarms.iter().map(|a| a.name.clone()).collect();
-            let result = clients
-                .set_alarm_actions(&names, *enabled)
-                .await
-                .map_err(|e| e.to_string());
-            // One audit line per alarm, shaped like the CLI's (`lambdash alarms mute`).
-            let mut failed = Vec::new();
-            for alarm in alarms {
-                let outcome = match &result {
-                    Ok(()) => crate::audit::Outcome::Ok,
-                    Err(e) => crate::audit::Outcome::Failed { error: e.clone() },
-                };
-                let entry = crate::audit::AuditEntry::alarm_actions(
-                    chrono::Utc::now(),
-                    &clients.profile,
-                    &clients.region,
-                    clients.endpoint_url.as_deref(),
-                    alarm,
-                    *enabled,
-                    outcome,
-                );
-                if let Err(e) = log.append(&entry) {
-                    failed.push(format!("writing the audit log {}: {e}", path.display()));
-                }
-            }
-            let verb = if *enabled { "unmuted" } else { "muted" };
-            let summary = result.map(|()| format!("{verb} {}", names.join(", ")))?;
-            return if failed.is_empty() {
-                Ok(summary)
-            } else {
-                Ok(format!("{summary} (warning: {})", failed.join("; ")))
-            };
+            return execute_alarm_actions(clients, alarms, *enabled, &mut log, &path).await;
         }
     };
     let outcome = result
@@ -249,6 +218,49 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
         Ok(summary)
     } else {
         Ok(format!("{summary} (warning: {})", warnings.join("; ")))
+    }
+}
+
+/// Mutes or unmutes alarms, with one audit line per alarm, shaped like the CLI's
+/// (`lambdash alarms mute`).
+async fn execute_alarm_actions(
+    clients: &Clients,
+    alarms: &[crate::domain::alarm::Alarm],
+    enabled: bool,
+    log: &mut crate::audit::AuditLog,
+    path: &std::path::Path,
+) -> Result<String, String> {
+    let names: Vec<String> = alarms.iter().map(|a| a.name.clone()).collect();
+    let result = clients
+        .set_alarm_actions(&names, enabled)
+        .await
+        .map_err(|e| e.to_string());
+    // One audit line per alarm, shaped like the CLI's (`lambdash alarms mute`).
+    let mut failed = Vec::new();
+    for alarm in alarms {
+        let outcome = match &result {
+            Ok(()) => crate::audit::Outcome::Ok,
+            Err(e) => crate::audit::Outcome::Failed { error: e.clone() },
+        };
+        let entry = crate::audit::AuditEntry::alarm_actions(
+            chrono::Utc::now(),
+            &clients.profile,
+            &clients.region,
+            clients.endpoint_url.as_deref(),
+            alarm,
+            enabled,
+            outcome,
+        );
+        if let Err(e) = log.append(&entry) {
+            failed.push(format!("writing the audit log {}: {e}", path.display()));
+        }
+    }
+    let verb = if enabled { "unmuted" } else { "muted" };
+    let summary = result.map(|()| format!("{verb} {}", names.join(", ")))?;
+    if failed.is_empty() {
+        Ok(summary)
+    } else {
+        Ok(format!("{summary} (warning: {})", failed.join("; ")))
     }
 }
 

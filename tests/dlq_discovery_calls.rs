@@ -10,14 +10,18 @@
 //! page, so "pages" is 1 here.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use aws_sdk_lambda::types::{DestinationConfig, OnFailure};
 use aws_sdk_sqs::types::QueueAttributeName;
+use clients::counted;
+use lambdash::aws::ApiCounter;
 use lambdash::aws::dlq::ScanInputs;
-use lambdash::aws::{ApiCounter, Clients};
 use lambdash::domain::dlq::DlqKind;
 
 /// A region no other test seeds: the counts below are of this test's functions only.
@@ -138,36 +142,6 @@ async fn seed(e: &lambdash::seed::Emulator) -> (String, String) {
     (failures, src_dlq)
 }
 
-/// Clients like the TUI's: every call counted per operation.
-fn counted(e: &lambdash::seed::Emulator, counter: &ApiCounter) -> Clients {
-    Clients {
-        lambda: aws_sdk_lambda::Client::from_conf(
-            aws_sdk_lambda::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        logs: e.logs.clone(),
-        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        codedeploy: aws_sdk_codedeploy::Client::new(&e.sdk),
-        sqs: aws_sdk_sqs::Client::from_conf(
-            aws_sdk_sqs::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        sts: aws_sdk_sts::Client::new(&e.sdk),
-        calls: counter.clone(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: REGION.to_string(),
-        endpoint_url: Some(endpoint()),
-        read_only: false,
-    }
-}
-
 /// The Lambda control-plane calls between two snapshots of the counter, per operation.
 fn lambda_delta(
     before: &BTreeMap<String, u64>,
@@ -179,6 +153,28 @@ fn lambda_delta(
         .map(|(op, n)| (op.clone(), n - before.get(op).copied().unwrap_or(0)))
         .filter(|(_, n)| *n > 0)
         .collect()
+}
+
+/// What the scan found: the on-failure destination of the functions invoked asynchronously, and the
+/// source queue's DLQ with its readers.
+async fn assert_discovered(
+    c: &lambdash::aws::Clients,
+    topology: &lambdash::domain::dlq::topology::Topology,
+    failures: &str,
+    src_dlq: &str,
+) {
+    let found = c.discovery_from(topology.clone()).await;
+    let by_arn = |arn: &str| found.dlqs.iter().find(|d| d.queue_arn == arn);
+    let f = by_arn(failures).expect("on-failure destination found");
+    assert_eq!(f.kind, DlqKind::AsyncOnFailureDestination);
+    let expected: Vec<String> = ASYNC_WITH_DESTINATION.map(name).collect();
+    assert_eq!(
+        f.functions, expected,
+        "functions never invoked asynchronously are not asked"
+    );
+    let d = by_arn(src_dlq).expect("source queue DLQ found");
+    assert_eq!(d.kind, DlqKind::SourceQueueRedrivePolicy);
+    assert_eq!(d.functions, SQS_READERS.map(name).collect::<Vec<_>>());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -235,18 +231,7 @@ async fn topology_scan_costs_pages_plus_async_functions_and_a_rescan_a_handful()
         "the source queue's redrive policy, read once for 3 readers"
     );
 
-    let found = c.discovery_from(topology.clone()).await;
-    let by_arn = |arn: &str| found.dlqs.iter().find(|d| d.queue_arn == arn);
-    let f = by_arn(&failures).expect("on-failure destination found");
-    assert_eq!(f.kind, DlqKind::AsyncOnFailureDestination);
-    let expected: Vec<String> = ASYNC_WITH_DESTINATION.map(name).collect();
-    assert_eq!(
-        f.functions, expected,
-        "functions never invoked asynchronously are not asked"
-    );
-    let d = by_arn(&src_dlq).expect("source queue DLQ found");
-    assert_eq!(d.kind, DlqKind::SourceQueueRedrivePolicy);
-    assert_eq!(d.functions, SQS_READERS.map(name).collect::<Vec<_>>());
+    assert_discovered(&c, &topology, &failures, &src_dlq).await;
 
     // An unchanged account: the pages, and nothing per function.
     let before = counter.by_operation();

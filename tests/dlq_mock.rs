@@ -3,6 +3,9 @@
 //! visible fallback to a manual move when StartMessageMoveTask answers HTTP 500 (moto).
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -23,9 +26,9 @@ use aws_sdk_sqs::types::{
     DeleteMessageBatchResultEntry, ListMessageMoveTasksResultEntry, Message, QueueAttributeName,
     SendMessageBatchResultEntry,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
+use clients::mocked;
 use lambdash::aws::dlq::DrainOptions;
-use lambdash::aws::{ApiCounter, Clients};
 use lambdash::domain::dlq::{
     AgeSource, AgeUnavailable, DlqKind, QueueRef, RedrivePath, RedrivePlan,
 };
@@ -69,69 +72,29 @@ fn depth(visible: u64) -> GetQueueAttributesOutput {
         .build()
 }
 
-/// Clients whose Lambda, SQS and CloudWatch answer from the given rules (retries off: a 500 is final).
-fn clients(lambda: &[&Rule], sqs: &[&Rule], cloudwatch: &[&Rule]) -> Clients {
-    use aws_config::retry::RetryConfig;
-    let region = aws_config::Region::new("eu-west-1");
-    Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, lambda, |c| c
-            .retry_config(RetryConfig::disabled())),
-        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region.clone())
-                .build(),
-        ),
-        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch, |c| c
-            .retry_config(RetryConfig::disabled())),
-        codedeploy: aws_sdk_codedeploy::Client::from_conf(
-            aws_sdk_codedeploy::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .build(),
-        ),
-        sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, sqs, |c| c
-            .retry_config(RetryConfig::disabled())),
-        sts: aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region)
-                .build(),
-        ),
-        calls: ApiCounter::default(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: "eu-west-1".to_string(),
-        endpoint_url: None,
-        read_only: false,
-    }
+/// GetFunctionConfiguration of `function`: a DeadLetterConfig to `target`.
+fn dead_letter_config_rule(function: &'static str, target: String) -> Rule {
+    mock!(aws_sdk_lambda::Client::get_function_configuration)
+        .match_requests(move |r| r.function_name() == Some(function))
+        .then_output(move || {
+            GetFunctionConfigurationOutput::builder()
+                .function_name(function)
+                .dead_letter_config(
+                    aws_sdk_lambda::types::DeadLetterConfig::builder()
+                        .target_arn(target.clone())
+                        .build(),
+                )
+                .build()
+        })
 }
 
 #[tokio::test]
 async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
-    let cfg = mock!(aws_sdk_lambda::Client::get_function_configuration)
-        .match_requests(|r| r.function_name() == Some("orders"))
-        .then_output(|| {
-            GetFunctionConfigurationOutput::builder()
-                .function_name("orders")
-                .dead_letter_config(
-                    aws_sdk_lambda::types::DeadLetterConfig::builder()
-                        .target_arn(arn("orders-dlq"))
-                        .build(),
-                )
-                .build()
-        });
-    let sns_cfg = mock!(aws_sdk_lambda::Client::get_function_configuration)
-        .match_requests(|r| r.function_name() == Some("notify"))
-        .then_output(|| {
-            GetFunctionConfigurationOutput::builder()
-                .function_name("notify")
-                .dead_letter_config(
-                    aws_sdk_lambda::types::DeadLetterConfig::builder()
-                        .target_arn(format!("arn:aws:sns:eu-west-1:{ACCOUNT}:notify-dlq"))
-                        .build(),
-                )
-                .build()
-        });
+    let cfg = dead_letter_config_rule("orders", arn("orders-dlq"));
+    let sns_cfg = dead_letter_config_rule(
+        "notify",
+        format!("arn:aws:sns:eu-west-1:{ACCOUNT}:notify-dlq"),
+    );
     let invoke = mock!(aws_sdk_lambda::Client::get_function_event_invoke_config)
         .sequence()
         .output(|| GetFunctionEventInvokeConfigOutput::builder().build())
@@ -176,7 +139,7 @@ async fn dead_letter_config_is_discovered_with_depth_and_cloudwatch_age() {
                 )
                 .build()
         });
-    let c = clients(
+    let c = mocked(
         &[&cfg, &sns_cfg, &invoke, &mappings],
         &[&get_url, &attrs],
         &[&age],
@@ -223,7 +186,7 @@ async fn depth_refresh_reads_only_depths_and_ages_and_says_why_an_age_is_unknown
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
     let no_datapoint = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .then_output(|| GetMetricDataOutput::builder().build());
-    let c = clients(&[], &[&attrs], &[&no_datapoint]);
+    let c = mocked(&[], &[&attrs], &[&no_datapoint]);
     let mut dlq = lambdash::domain::dlq::Dlq {
         queue_url: Some(url("orders-dlq")),
         queue_arn: arn("orders-dlq"),
@@ -269,7 +232,7 @@ async fn depth_refresh_reads_only_depths_and_ages_and_says_why_an_age_is_unknown
         .repeatedly()
         .build();
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(3));
-    let c = clients(&[], &[&attrs], &[&refused]);
+    let c = mocked(&[], &[&attrs], &[&refused]);
     dlq.visible = 0;
     let mut dlqs = vec![dlq];
     c.refresh_dlq_depths(&mut dlqs).await.unwrap();
@@ -318,7 +281,7 @@ async fn move_task_progress_is_followed_to_completion() {
         })
         .build();
     let attrs = mock!(aws_sdk_sqs::Client::get_queue_attributes).then_output(|| depth(0));
-    let c = clients(&[], &[&start, &list, &attrs], &[]);
+    let c = mocked(&[], &[&start, &list, &attrs], &[]);
     let plan = RedrivePlan {
         from: queue("orders-dlq"),
         path: RedrivePath::MoveTask {
@@ -427,7 +390,7 @@ async fn move_task_http_500_falls_back_to_a_manual_move_and_says_so() {
                 .build()
                 .unwrap()
         });
-    let c = clients(&[], &[&start, &attrs, &receive, &send, &delete], &[]);
+    let c = mocked(&[], &[&start, &attrs, &receive, &send, &delete], &[]);
     let plan = RedrivePlan {
         from: queue("orders-dlq"),
         path: RedrivePath::MoveTask {

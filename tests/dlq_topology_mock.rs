@@ -4,6 +4,9 @@
 //! under their function, and the fallback when `AsyncEventsReceived` cannot be read.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::HashMap;
 
 use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
@@ -18,9 +21,9 @@ use aws_sdk_lambda::types::{
 use aws_sdk_sqs::operation::get_queue_attributes::GetQueueAttributesOutput;
 use aws_sdk_sqs::operation::get_queue_url::GetQueueUrlOutput;
 use aws_sdk_sqs::types::QueueAttributeName;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
+use clients::mocked;
 use lambdash::aws::dlq::ScanInputs;
-use lambdash::aws::{ApiCounter, Clients};
 use lambdash::domain::dlq::DlqKind;
 use lambdash::domain::dlq::topology::InvokeConfig;
 
@@ -45,43 +48,6 @@ fn function(name: &str, dead_letter: Option<String>) -> FunctionConfiguration {
         f = f.dead_letter_config(DeadLetterConfig::builder().target_arn(target).build());
     }
     f.build()
-}
-
-/// Clients whose Lambda, SQS and CloudWatch answer from the given rules (retries off: a 500 is final).
-fn clients(lambda: &[&Rule], sqs: &[&Rule], cloudwatch: &[&Rule]) -> Clients {
-    use aws_config::retry::RetryConfig;
-    let region = aws_config::Region::new("eu-west-1");
-    Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, lambda, |c| c
-            .retry_config(RetryConfig::disabled())),
-        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region.clone())
-                .build(),
-        ),
-        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch, |c| c
-            .retry_config(RetryConfig::disabled())),
-        codedeploy: aws_sdk_codedeploy::Client::from_conf(
-            aws_sdk_codedeploy::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .build(),
-        ),
-        sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, sqs, |c| c
-            .retry_config(RetryConfig::disabled())),
-        sts: aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
-                .region(region)
-                .build(),
-        ),
-        calls: ApiCounter::default(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: "eu-west-1".to_string(),
-        endpoint_url: None,
-        read_only: false,
-    }
 }
 
 /// Two pages of ListFunctions: `orders` (SQS DeadLetterConfig) and `notify` (SNS) on the first, `ingest`
@@ -179,7 +145,7 @@ async fn dead_letter_config_comes_from_list_functions_pages_and_only_async_funct
         .match_requests(|r| r.function_name() == Some("orders"))
         .then_output(|| GetFunctionEventInvokeConfigOutput::builder().build());
     let (url, attrs) = sqs_rules();
-    let c = clients(
+    let c = mocked(
         &[&first, &second, &mappings, &invoke],
         &[&url, &attrs],
         &[&async_events],
@@ -256,7 +222,7 @@ async fn unreadable_async_metric_asks_every_function_and_says_so() {
         .repeatedly()
         .build();
     let (url, attrs) = sqs_rules();
-    let c = clients(
+    let c = mocked(
         &[&first, &second, &mappings, &invoke],
         &[&url, &attrs],
         &[&refused],

@@ -68,8 +68,8 @@ fn ok(out: &Output) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn alias_set_canary_promote_and_rollback_across_restarts() {
+/// A function with versions 1, 2 and 3 published and alias `live` on version 1.
+async fn function_with_three_versions() -> (String, aws_sdk_lambda::Client) {
     let emu = lambdash::seed::connect(&endpoint(), REGION).await;
     let function = format!("alias-e2e-{}", std::process::id());
     lambdash::seed::seed_functions(&emu, &function, 1, 1)
@@ -107,6 +107,12 @@ async fn alias_set_canary_promote_and_rollback_across_restarts() {
         .send()
         .await
         .unwrap();
+    (function, lambda)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alias_set_canary_promote_and_rollback_across_restarts() {
+    let (function, lambda) = function_with_three_versions().await;
     let env = Env {
         dir: tempfile::tempdir().unwrap(),
     };

@@ -6,6 +6,9 @@
 //! and deletes the messages), so messages are counted in queues without a mapping.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/clients.rs"]
+mod clients;
+
 use std::collections::{BTreeMap, HashMap};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -702,32 +705,7 @@ async fn depth_pass_costs_one_call_a_queue_and_one_for_the_ages() {
     }
     // The TUI's clients count every call with this interceptor (the status-bar figure).
     let counter = lambdash::aws::ApiCounter::default();
-    let c = lambdash::aws::Clients {
-        lambda: aws_sdk_lambda::Client::from_conf(
-            aws_sdk_lambda::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        logs: e.logs.clone(),
-        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        codedeploy: aws_sdk_codedeploy::Client::new(&e.sdk),
-        sqs: aws_sdk_sqs::Client::from_conf(
-            aws_sdk_sqs::config::Builder::from(&e.sdk)
-                .interceptor(counter.clone())
-                .build(),
-        ),
-        sts: aws_sdk_sts::Client::new(&e.sdk),
-        calls: counter.clone(),
-        scheduler: lambdash::aws::scheduler::Scheduler::default(),
-        profile: "default".to_string(),
-        region: REGION.to_string(),
-        endpoint_url: Some(endpoint()),
-        read_only: false,
-    };
+    let c = clients::counted(&e, &counter);
     let mut found = c.discover_dlqs(Some(&names)).await.unwrap();
     assert_eq!(found.dlqs.len(), 2, "{found:#?}");
     assert_eq!(found.scanned.len(), 2);

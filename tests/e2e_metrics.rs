@@ -121,6 +121,108 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12_f64.max(b.abs() * 1e-9)
 }
 
+/// `lambdash metrics --json` of the x86 function: exact totals, percentiles unavailable (never 0), the
+/// invocations series from `oldest` on.
+fn assert_metrics_doc(doc: &Value, x86: &str, oldest: chrono::DateTime<Utc>) {
+    assert_eq!(doc["function"], x86);
+    assert_eq!(doc["period_s"], 60);
+    assert_eq!(doc["range_s"], 3600);
+    assert_eq!(total(doc, "invocations")["value"], 550.0);
+    assert_eq!(total(doc, "errors")["value"], 5.0);
+    assert!(close(
+        total(doc, "error_pct")["value"].as_f64().unwrap(),
+        5.0 / 550.0 * 100.0
+    ));
+    assert_eq!(total(doc, "throttles")["value"], 0.0);
+    assert_eq!(total(doc, "duration_avg_ms")["value"], 100.0);
+    assert_eq!(total(doc, "duration_max_ms")["value"], 210.0);
+    assert_eq!(total(doc, "concurrent_executions_max")["value"], 10.0);
+    // The emulator refuses percentiles: reported as unavailable, never as 0.
+    assert_eq!(doc["percentiles_unavailable"], true);
+    for p in ["duration_p50_ms", "duration_p90_ms", "duration_p99_ms"] {
+        let t = total(doc, p);
+        assert!(t["value"].is_null(), "{p}: {t}");
+        assert!(
+            t["missing"].as_str().unwrap().starts_with("unavailable"),
+            "{t}"
+        );
+    }
+    let series = doc["series"].as_array().unwrap();
+    let inv = series
+        .iter()
+        .find(|s| s["metric"] == "Invocations" && s["statistic"] == "Sum")
+        .unwrap();
+    assert_eq!(inv["status"], "ok");
+    assert_eq!(inv["period_s"], 60);
+    let values: Vec<f64> = inv["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        (1..=10)
+            .rev()
+            .map(|k| 10.0 * f64::from(k))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        inv["timestamps"][0],
+        oldest.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let p99 = series.iter().find(|s| s["statistic"] == "p99").unwrap();
+    assert_eq!(p99["status"], "percentiles_unavailable");
+    assert_eq!(
+        doc["get_metric_data_calls"], 2,
+        "the refused probe and its retry"
+    );
+}
+
+/// `lambdash cost --json`: both functions costed exactly, sorted by cost, the total their sum.
+fn assert_cost_doc(doc: &Value, x86: &str, arm: &str) {
+    let rows = doc["functions"].as_array().unwrap();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["function"] == name)
+            .unwrap_or_else(|| panic!("{name} missing: {doc}"))
+    };
+    let (rx, ra) = (row(x86), row(arm));
+    assert_eq!(rx["architecture"], "x86_64");
+    assert_eq!(ra["architecture"], "arm64");
+    assert_eq!(
+        (rx["memory_mb"].clone(), ra["memory_mb"].clone()),
+        (128.into(), 128.into())
+    );
+    assert_eq!(rx["invocations"], 550.0);
+    assert_eq!(ra["invocations"], 100.0);
+    // x86: 55 s × 0.125 GB = 6.875 GB-s × $0.0000166667; 550 requests × $0.20/M.
+    let f = |r: &Value, k: &str| r[k].as_f64().unwrap();
+    assert!(close(f(rx, "gb_seconds"), 6.875));
+    assert!(close(f(rx, "duration_cost_usd"), 6.875 * 0.000_016_666_7));
+    assert!(close(f(rx, "request_cost_usd"), 550.0 * 0.2 / 1e6));
+    let x_total = 6.875 * 0.000_016_666_7 + 550.0 * 0.2 / 1e6;
+    assert!(close(f(rx, "total_usd"), x_total), "{rx}");
+    assert!(close(f(rx, "projected_monthly_usd"), x_total * 720.0));
+    // arm64: 25 s × 0.125 GB = 3.125 GB-s × $0.0000133334; 100 requests.
+    let a_total = 3.125 * 0.000_013_333_4 + 100.0 * 0.2 / 1e6;
+    assert!(close(f(ra, "gb_seconds"), 3.125));
+    assert!(close(f(ra, "total_usd"), a_total), "{ra}");
+    assert!(close(f(ra, "projected_monthly_usd"), a_total * 720.0));
+    // Sorted by cost, and the total is the sum of the rows.
+    let totals: Vec<f64> = rows.iter().map(|r| f(r, "total_usd")).collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    assert!(close(f(&doc["total"], "total_usd"), totals.iter().sum()));
+    assert!(
+        doc["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("estimate, lower bound")
+    );
+    assert_eq!(doc["estimate"], "lower bound");
+    assert!(doc["get_metric_data_calls"].as_u64().unwrap() >= 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_and_cost_return_exact_sums_averages_and_dollars() {
     let url = endpoint();
@@ -162,102 +264,11 @@ async fn metrics_and_cost_return_exact_sums_averages_and_dollars() {
         &["metrics", &x86, "--since", "1h", "--json"],
     );
     let doc = json_of(&out, "lambdash metrics");
-    assert_eq!(doc["function"], x86.as_str());
-    assert_eq!(doc["period_s"], 60);
-    assert_eq!(doc["range_s"], 3600);
-    assert_eq!(total(&doc, "invocations")["value"], 550.0);
-    assert_eq!(total(&doc, "errors")["value"], 5.0);
-    assert!(close(
-        total(&doc, "error_pct")["value"].as_f64().unwrap(),
-        5.0 / 550.0 * 100.0
-    ));
-    assert_eq!(total(&doc, "throttles")["value"], 0.0);
-    assert_eq!(total(&doc, "duration_avg_ms")["value"], 100.0);
-    assert_eq!(total(&doc, "duration_max_ms")["value"], 210.0);
-    assert_eq!(total(&doc, "concurrent_executions_max")["value"], 10.0);
-    // The emulator refuses percentiles: reported as unavailable, never as 0.
-    assert_eq!(doc["percentiles_unavailable"], true);
-    for p in ["duration_p50_ms", "duration_p90_ms", "duration_p99_ms"] {
-        let t = total(&doc, p);
-        assert!(t["value"].is_null(), "{p}: {t}");
-        assert!(
-            t["missing"].as_str().unwrap().starts_with("unavailable"),
-            "{t}"
-        );
-    }
-    let series = doc["series"].as_array().unwrap();
-    let inv = series
-        .iter()
-        .find(|s| s["metric"] == "Invocations" && s["statistic"] == "Sum")
-        .unwrap();
-    assert_eq!(inv["status"], "ok");
-    assert_eq!(inv["period_s"], 60);
-    let values: Vec<f64> = inv["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    assert_eq!(
-        values,
-        (1..=10)
-            .rev()
-            .map(|k| 10.0 * f64::from(k))
-            .collect::<Vec<_>>()
-    );
-    assert_eq!(
-        inv["timestamps"][0],
-        at(10).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    );
-    let p99 = series.iter().find(|s| s["statistic"] == "p99").unwrap();
-    assert_eq!(p99["status"], "percentiles_unavailable");
-    assert_eq!(
-        doc["get_metric_data_calls"], 2,
-        "the refused probe and its retry"
-    );
+    assert_metrics_doc(&doc, &x86, at(10));
 
     let out = lambdash(&url, home.path(), &["cost", "--since", "1h", "--json"]);
     let doc = json_of(&out, "lambdash cost");
-    let rows = doc["functions"].as_array().unwrap();
-    let row = |name: &str| {
-        rows.iter()
-            .find(|r| r["function"] == name)
-            .unwrap_or_else(|| panic!("{name} missing: {doc}"))
-    };
-    let (rx, ra) = (row(&x86), row(&arm));
-    assert_eq!(rx["architecture"], "x86_64");
-    assert_eq!(ra["architecture"], "arm64");
-    assert_eq!(
-        (rx["memory_mb"].clone(), ra["memory_mb"].clone()),
-        (128.into(), 128.into())
-    );
-    assert_eq!(rx["invocations"], 550.0);
-    assert_eq!(ra["invocations"], 100.0);
-    // x86: 55 s × 0.125 GB = 6.875 GB-s × $0.0000166667; 550 requests × $0.20/M.
-    let f = |r: &Value, k: &str| r[k].as_f64().unwrap();
-    assert!(close(f(rx, "gb_seconds"), 6.875));
-    assert!(close(f(rx, "duration_cost_usd"), 6.875 * 0.000_016_666_7));
-    assert!(close(f(rx, "request_cost_usd"), 550.0 * 0.2 / 1e6));
-    let x_total = 6.875 * 0.000_016_666_7 + 550.0 * 0.2 / 1e6;
-    assert!(close(f(rx, "total_usd"), x_total), "{rx}");
-    assert!(close(f(rx, "projected_monthly_usd"), x_total * 720.0));
-    // arm64: 25 s × 0.125 GB = 3.125 GB-s × $0.0000133334; 100 requests.
-    let a_total = 3.125 * 0.000_013_333_4 + 100.0 * 0.2 / 1e6;
-    assert!(close(f(ra, "gb_seconds"), 3.125));
-    assert!(close(f(ra, "total_usd"), a_total), "{ra}");
-    assert!(close(f(ra, "projected_monthly_usd"), a_total * 720.0));
-    // Sorted by cost, and the total is the sum of the rows.
-    let totals: Vec<f64> = rows.iter().map(|r| f(r, "total_usd")).collect();
-    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
-    assert!(close(f(&doc["total"], "total_usd"), totals.iter().sum()));
-    assert!(
-        doc["notes"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("estimate, lower bound")
-    );
-    assert_eq!(doc["estimate"], "lower bound");
-    assert!(doc["get_metric_data_calls"].as_u64().unwrap() >= 1);
+    assert_cost_doc(&doc, &x86, &arm);
 }
 
 #[test]

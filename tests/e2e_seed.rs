@@ -47,18 +47,8 @@ async fn depth(e: &Emulator, url: &str) -> usize {
         .expect("ApproximateNumberOfMessages")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seed_demo_builds_a_believable_account() {
-    let e = seed::connect(&endpoint(), REGION).await;
-    let started = std::time::Instant::now();
-    let summary = seed::seed_demo(&e).await.expect("seed_demo");
-    eprintln!(
-        "seed_demo took {:.1} s: {summary:?}",
-        started.elapsed().as_secs_f64()
-    );
-    assert_eq!(summary.functions.len(), seed::FUNCTIONS.len());
-
-    // Functions: many, varied runtimes, both architectures.
+/// Functions: many, varied runtimes, both architectures.
+async fn functions_are_many_and_varied(e: &Emulator) {
     let listed = e
         .lambda
         .list_functions()
@@ -93,8 +83,10 @@ async fn seed_demo_builds_a_believable_account() {
         .and_then(|e| e.variables())
         .expect("env vars");
     assert!(env.contains_key("DB_PASSWORD"));
+}
 
-    // The weighted alias.
+/// The weighted alias; reserved concurrency, the event source mapping and the on-failure destination.
+async fn aliases_and_wiring_are_set(e: &Emulator) {
     let live = e
         .lambda
         .get_alias()
@@ -156,8 +148,10 @@ async fn seed_demo_builds_a_believable_account() {
         destination.ends_with(seed::ON_FAILURE_QUEUE),
         "{destination}"
     );
+}
 
-    // Alarms: some in ALARM, with a reason.
+/// Alarms: some in ALARM, with a reason.
+async fn alarms_fire_with_a_reason(e: &Emulator) {
     let alarms = e
         .cloudwatch
         .describe_alarms()
@@ -182,10 +176,12 @@ async fn seed_demo_builds_a_believable_account() {
         a.state_reason()
             .is_some_and(|r| r.starts_with("Threshold Crossed"))
     }));
+}
 
-    // Queues: the DLQ (redrive target of the source queue) and the on-failure records.
-    let dlq = queue_url(&e, seed::DLQ).await;
-    assert!(depth(&e, &dlq).await >= 20);
+/// Queues: the DLQ (redrive target of the source queue) and the on-failure records.
+async fn queues_hold_failures(e: &Emulator) {
+    let dlq = queue_url(e, seed::DLQ).await;
+    assert!(depth(e, &dlq).await >= 20);
     let sources = e
         .sqs
         .list_dead_letter_source_queues()
@@ -199,8 +195,8 @@ async fn seed_demo_builds_a_believable_account() {
             .iter()
             .any(|u| u.ends_with(seed::SOURCE_QUEUE))
     );
-    let failures = queue_url(&e, seed::ON_FAILURE_QUEUE).await;
-    assert!(depth(&e, &failures).await >= 10);
+    let failures = queue_url(e, seed::ON_FAILURE_QUEUE).await;
+    assert!(depth(e, &failures).await >= 10);
     let received = e
         .sqs
         .receive_message()
@@ -215,8 +211,10 @@ async fn seed_demo_builds_a_believable_account() {
     assert_eq!(record["requestContext"]["condition"], "RetriesExhausted");
     assert_eq!(record["responseContext"]["functionError"], "Unhandled");
     assert!(record["responsePayload"]["errorMessage"].is_string());
+}
 
-    // Logs: history with platform lines, in streams named like Lambda's.
+/// Logs: history with platform lines, in streams named like Lambda's.
+async fn logs_have_history(e: &Emulator) {
     let events = e
         .logs
         .filter_log_events()
@@ -252,8 +250,10 @@ async fn seed_demo_builds_a_believable_account() {
         .await
         .expect("FilterLogEvents on the custom group");
     assert!(!custom.events().is_empty());
+}
 
-    // Metrics: three hours of Invocations.
+/// Metrics: three hours of Invocations.
+async fn metrics_cover_three_hours(e: &Emulator) {
     let now = chrono::Utc::now();
     let stats = e
         .cloudwatch
@@ -281,6 +281,25 @@ async fn seed_demo_builds_a_believable_account() {
         .filter_map(aws_sdk_cloudwatch::types::Datapoint::sum)
         .sum();
     assert!(total > 1000.0, "orders-api invocations over 3 h: {total}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_demo_builds_a_believable_account() {
+    let e = seed::connect(&endpoint(), REGION).await;
+    let started = std::time::Instant::now();
+    let summary = seed::seed_demo(&e).await.expect("seed_demo");
+    eprintln!(
+        "seed_demo took {:.1} s: {summary:?}",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(summary.functions.len(), seed::FUNCTIONS.len());
+
+    functions_are_many_and_varied(&e).await;
+    aliases_and_wiring_are_set(&e).await;
+    alarms_fire_with_a_reason(&e).await;
+    queues_hold_failures(&e).await;
+    logs_have_history(&e).await;
+    metrics_cover_three_hours(&e).await;
 
     // A second run is harmless and leaves the functions alone.
     let again = seed::seed_demo(&e).await.expect("second seed_demo");

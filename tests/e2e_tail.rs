@@ -328,16 +328,10 @@ async fn follow_exactly_once(mode: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
-    let endpoint = endpoint();
-    let e = seed::connect(&endpoint, REGION).await;
-    let prefix = unique("merge");
-    let names = functions(&e, &prefix, 2).await;
-    let (a, b) = (&names[0], &names[1]);
-    stream(&e, a, "s").await;
-    stream(&e, b, "s").await;
-    // Two hours of interleaved events: a on even seconds-steps, b on odd ones, plus recent ones.
+type Events = Vec<(i64, String)>;
+
+/// Two hours of interleaved events: a on even seconds-steps, b on odd ones, plus recent ones.
+fn interleaved_events() -> (Events, Events) {
     let base = now_ms() - 2 * 3_600_000 + 60_000;
     let step = 97_000;
     let mut ev_a = Vec::new();
@@ -356,6 +350,19 @@ async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
             ));
         }
     }
+    (ev_a, ev_b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_functions_merge_in_timestamp_order_over_a_sliced_range() {
+    let endpoint = endpoint();
+    let e = seed::connect(&endpoint, REGION).await;
+    let prefix = unique("merge");
+    let names = functions(&e, &prefix, 2).await;
+    let (a, b) = (&names[0], &names[1]);
+    stream(&e, a, "s").await;
+    stream(&e, b, "s").await;
+    let (ev_a, ev_b) = interleaved_events();
     put(&e, a, "s", &ev_a).await;
     put(&e, b, "s", &ev_b).await;
     let total = ev_a.len() + ev_b.len();

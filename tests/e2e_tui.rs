@@ -263,25 +263,14 @@ async fn tui_logs_pane_shows_old_events_then_follows_new_ones() {
     assert!(screen.contains("EXITED-0"), "{screen}");
 }
 
-/// The metrics pane (`m`) draws the published datapoints with the alarm and the timeout, changes
-/// range, and the cost pane (`$`) costs the same function; both against the emulator.
-#[tokio::test(flavor = "multi_thread")]
-async fn tui_metrics_and_cost_panes_show_published_datapoints() {
-    use aws_sdk_cloudwatch::types::{
-        ComparisonOperator, Dimension, MetricDatum, StandardUnit, Statistic, StatisticSet,
-    };
-    let endpoint = endpoint();
-    let region = "eu-west-2";
-    let emu = lambdash::seed::connect(&endpoint, region).await;
-    let prefix = format!("tui-m{}-", std::process::id() % 10_000);
-    let names = lambdash::seed::seed_functions(&emu, &prefix, 1, 1)
-        .await
-        .unwrap();
-    let function = names[0].clone();
+/// Three to seven minutes ago, a minute each: 100 invocations, 7 errors, durations 100–900 ms
+/// (25 s in all) of `function`.
+fn five_minutes_of_datapoints(function: &str) -> Vec<aws_sdk_cloudwatch::types::MetricDatum> {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit, StatisticSet};
     let dim = || {
         Dimension::builder()
             .name("FunctionName")
-            .value(&function)
+            .value(function)
             .build()
     };
     let now = chrono::Utc::now();
@@ -326,6 +315,29 @@ async fn tui_metrics_and_cost_panes_show_published_datapoints() {
                 .build(),
         );
     }
+    data
+}
+
+/// The metrics pane (`m`) draws the published datapoints with the alarm and the timeout, changes
+/// range, and the cost pane (`$`) costs the same function; both against the emulator.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_metrics_and_cost_panes_show_published_datapoints() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
+    let endpoint = endpoint();
+    let region = "eu-west-2";
+    let emu = lambdash::seed::connect(&endpoint, region).await;
+    let prefix = format!("tui-m{}-", std::process::id() % 10_000);
+    let names = lambdash::seed::seed_functions(&emu, &prefix, 1, 1)
+        .await
+        .unwrap();
+    let function = names[0].clone();
+    let dim = || {
+        Dimension::builder()
+            .name("FunctionName")
+            .value(&function)
+            .build()
+    };
+    let data = five_minutes_of_datapoints(&function);
     emu.cloudwatch
         .put_metric_data()
         .namespace("AWS/Lambda")

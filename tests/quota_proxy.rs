@@ -58,72 +58,74 @@ fn bucket_refills_at_its_rate_and_holds_one_second_of_burst() {
     assert!(slow.try_take(t0 + Duration::from_millis(2001)));
 }
 
+/// Lambda requests (method, path) and the operation and quota group each one is.
+const LAMBDA_OPERATIONS: [(&str, &str, &str, Group); 10] = [
+    (
+        "GET",
+        "/2015-03-31/functions/?Marker=x",
+        "ListFunctions",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2015-03-31/functions/f/configuration",
+        "GetFunctionConfiguration",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2019-09-25/functions/f/event-invoke-config",
+        "GetFunctionEventInvokeConfig",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2015-03-31/event-source-mappings/?FunctionName=f",
+        "ListEventSourceMappings",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2015-03-31/functions/f/aliases",
+        "ListAliases",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Ax/versions",
+        "ListVersionsByFunction",
+        Group::LambdaControl,
+    ),
+    (
+        "GET",
+        "/2015-03-31/functions/f",
+        "GetFunction",
+        Group::LambdaGetFunction,
+    ),
+    (
+        "GET",
+        "/2015-03-31/functions/f/policy",
+        "GetPolicy",
+        Group::LambdaGetPolicy,
+    ),
+    (
+        "POST",
+        "/2015-03-31/functions/f/invocations",
+        "Invoke",
+        Group::LambdaInvoke,
+    ),
+    (
+        "GET",
+        "/2020-01-01/functions/f/brand-new",
+        "GET functions/{}/brand-new",
+        Group::LambdaControl,
+    ),
+];
+
 #[test]
 fn operations_map_to_their_aws_quota_groups() {
     let lambda = auth("eu-west-1", "lambda");
-    let cases = [
-        (
-            "GET",
-            "/2015-03-31/functions/?Marker=x",
-            "ListFunctions",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2015-03-31/functions/f/configuration",
-            "GetFunctionConfiguration",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2019-09-25/functions/f/event-invoke-config",
-            "GetFunctionEventInvokeConfig",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2015-03-31/event-source-mappings/?FunctionName=f",
-            "ListEventSourceMappings",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2015-03-31/functions/f/aliases",
-            "ListAliases",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2015-03-31/functions/arn%3Aaws%3Alambda%3Ax/versions",
-            "ListVersionsByFunction",
-            Group::LambdaControl,
-        ),
-        (
-            "GET",
-            "/2015-03-31/functions/f",
-            "GetFunction",
-            Group::LambdaGetFunction,
-        ),
-        (
-            "GET",
-            "/2015-03-31/functions/f/policy",
-            "GetPolicy",
-            Group::LambdaGetPolicy,
-        ),
-        (
-            "POST",
-            "/2015-03-31/functions/f/invocations",
-            "Invoke",
-            Group::LambdaInvoke,
-        ),
-        (
-            "GET",
-            "/2020-01-01/functions/f/brand-new",
-            "GET functions/{}/brand-new",
-            Group::LambdaControl,
-        ),
-    ];
-    for (method, path, op, group) in cases {
+    for (method, path, op, group) in LAMBDA_OPERATIONS {
         let call = identify(method, path, None, None, Some(&lambda));
         assert_eq!(
             (call.operation.as_str(), call.group),

@@ -107,6 +107,57 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// The reads every subcommand makes under `--read-only` (each must succeed).
+const READS: &[&[&str]] = &[
+    &["functions"],
+    &["functions", "--json"],
+    &["alarms"],
+    &["alarms", "--json", "--function", FUNCTION],
+    &["alias", "list", FUNCTION, "--json"],
+    &["metrics", FUNCTION, "--since", "1h", "--json"],
+    &["cost", "--since", "1h", "--json"],
+    &["dlq", "list", "--json"],
+    &["dlq", "peek", lambdash::seed::DLQ, "-n", "2"],
+    &["dlq", "redrive", lambdash::seed::DLQ, "--dry-run"],
+    &["tail", FUNCTION, "--lines", "5"],
+];
+
+/// The alias and the alarm are as seeded.
+fn assert_alias_and_alarm_as_seeded(rt: &tokio::runtime::Runtime, emu: &lambdash::seed::Emulator) {
+    let alias = rt
+        .block_on(
+            emu.lambda
+                .get_alias()
+                .function_name(FUNCTION)
+                .name("live")
+                .send(),
+        )
+        .unwrap();
+    assert_eq!(alias.function_version(), Some("3"));
+    assert!(alias.routing_config().is_none_or(|r| {
+        r.additional_version_weights()
+            .is_none_or(std::collections::HashMap::is_empty)
+    }));
+    let alarm = rt
+        .block_on(emu.cloudwatch.describe_alarms().alarm_names(ALARM).send())
+        .unwrap();
+    assert_eq!(alarm.metric_alarms()[0].actions_enabled(), Some(true));
+}
+
+/// The id of the first message `dlq peek --json` printed (a made-up one when there is none).
+fn first_message_id(peeked: &std::process::Output) -> String {
+    serde_json::from_slice::<serde_json::Value>(&peeked.stdout)
+        .ok()
+        .and_then(|v| {
+            v.as_array()?
+                .first()?
+                .get("message_id")?
+                .as_str()
+                .map(ToString::to_string)
+        })
+        .unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".to_string())
+}
+
 #[test]
 fn every_subcommand_under_read_only_sends_no_write() {
     let _serial = SERIAL
@@ -126,30 +177,8 @@ fn every_subcommand_under_read_only_sends_no_write() {
     };
     let peeked = run(&["dlq", "peek", lambdash::seed::DLQ, "-n", "3", "--json"]);
     assert!(peeked.status.success(), "{}", describe(&peeked));
-    let message_id = serde_json::from_slice::<serde_json::Value>(&peeked.stdout)
-        .ok()
-        .and_then(|v| {
-            v.as_array()?
-                .first()?
-                .get("message_id")?
-                .as_str()
-                .map(ToString::to_string)
-        })
-        .unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".to_string());
+    let message_id = first_message_id(&peeked);
 
-    let reads: &[&[&str]] = &[
-        &["functions"],
-        &["functions", "--json"],
-        &["alarms"],
-        &["alarms", "--json", "--function", FUNCTION],
-        &["alias", "list", FUNCTION, "--json"],
-        &["metrics", FUNCTION, "--since", "1h", "--json"],
-        &["cost", "--since", "1h", "--json"],
-        &["dlq", "list", "--json"],
-        &["dlq", "peek", lambdash::seed::DLQ, "-n", "2"],
-        &["dlq", "redrive", lambdash::seed::DLQ, "--dry-run"],
-        &["tail", FUNCTION, "--lines", "5"],
-    ];
     let writes: &[&[&str]] = &[
         &["alias", "set", FUNCTION, "live", "--version", "1", "--yes"],
         &[
@@ -179,7 +208,7 @@ fn every_subcommand_under_read_only_sends_no_write() {
         &["dlq", "delete", lambdash::seed::DLQ, &message_id, "--yes"],
     ];
     let mut failures = Vec::new();
-    for args in reads {
+    for args in READS {
         let out = run(args);
         if !out.status.success() {
             failures.push(format!("{args:?} (a read) failed: {}", describe(&out)));
@@ -226,25 +255,7 @@ fn every_subcommand_under_read_only_sends_no_write() {
             .is_empty(),
         "a refused write was audited as done"
     );
-    // The alias and the alarm are as seeded.
-    let alias = rt
-        .block_on(
-            emu.lambda
-                .get_alias()
-                .function_name(FUNCTION)
-                .name("live")
-                .send(),
-        )
-        .unwrap();
-    assert_eq!(alias.function_version(), Some("3"));
-    assert!(alias.routing_config().is_none_or(|r| {
-        r.additional_version_weights()
-            .is_none_or(std::collections::HashMap::is_empty)
-    }));
-    let alarm = rt
-        .block_on(emu.cloudwatch.describe_alarms().alarm_names(ALARM).send())
-        .unwrap();
-    assert_eq!(alarm.metric_alarms()[0].actions_enabled(), Some(true));
+    assert_alias_and_alarm_as_seeded(&rt, &emu);
 }
 
 /// Presses a write key and waits for its refusal in the flash line (the flash lasts 1 s here, so each
@@ -374,6 +385,28 @@ fn tui_write_keys_under_read_only_send_no_write() {
 /// read-only guard too. A test hook (`LAMBDASH_TEST_GUARD_PROBE`) sends a mutating call straight through
 /// the current clients, past the app: before the switch it reaches the wire (so this test can fail),
 /// after it the guard stops it and the proxy sees no write at all.
+/// The guard probe's lines once there are `n` of them (or after 20 s).
+fn probed(probe: &std::path::Path, n: usize) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(probe).unwrap_or_default();
+        if text.lines().count() >= n || std::time::Instant::now() > deadline {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The writes the proxy saw.
+fn writes(proxy: &FaultProxy) -> Vec<String> {
+    proxy
+        .recorded()
+        .iter()
+        .filter(|r| !is_read(r))
+        .map(|r| format!("{} {} {}", r.method, r.path, r.operation()))
+        .collect()
+}
+
 #[test]
 fn switching_to_a_read_only_profile_holds_at_the_sdk_level() {
     let _serial = SERIAL
@@ -400,24 +433,6 @@ fn switching_to_a_read_only_profile_holds_at_the_sdk_level() {
         probe.display(),
         support::bin()
     );
-    let probed = |n: usize| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let text = std::fs::read_to_string(&probe).unwrap_or_default();
-            if text.lines().count() >= n || std::time::Instant::now() > deadline {
-                return text;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    let writes = |proxy: &FaultProxy| -> Vec<String> {
-        proxy
-            .recorded()
-            .iter()
-            .filter(|r| !is_read(r))
-            .map(|r| format!("{} {} {}", r.method, r.path, r.operation()))
-            .collect()
-    };
     {
         let tmux = Tmux::start("lambdash-profile-switch", &command);
         tmux.wait_for("the functions", |s| s.contains(FUNCTION));
@@ -425,7 +440,7 @@ fn switching_to_a_read_only_profile_holds_at_the_sdk_level() {
         assert!(!screen.contains("READ-ONLY"), "{screen}");
         // Before the switch the probe reaches the endpoint.
         tmux.keys(&["!"]);
-        let text = probed(1);
+        let text = probed(&probe, 1);
         assert!(text.starts_with("sent (default)"), "{text:?}");
         let before = writes(&proxy);
         assert_eq!(before.len(), 1, "{before:#?}");
@@ -437,7 +452,7 @@ fn switching_to_a_read_only_profile_holds_at_the_sdk_level() {
             s.contains("profile locked") && s.contains("READ-ONLY") && s.contains(FUNCTION)
         });
         tmux.keys(&["!"]);
-        let text = probed(2);
+        let text = probed(&probe, 2);
         assert_eq!(
             text.lines().nth(1),
             Some("refused (locked)"),

@@ -265,26 +265,9 @@ fn all_subcommands(home: &Home, url: &str, stop: &AtomicBool) -> SubcommandFigur
     total
 }
 
-#[test]
-fn tui_and_subcommands_survive_faults_and_recover() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(lambdash::seed::connect(&shared_endpoint(), REGION));
-    rt.block_on(lambdash::seed::seed_demo(&emu)).unwrap();
-    let proxy = Arc::new(rt.block_on(FaultProxy::start(&shared_endpoint())).unwrap());
-    let url = proxy.url();
-    let home = Home::new();
-    home.write_config(CONFIG);
-
-    // The panes load without faults: "last good data" exists before the trouble starts.
-    let panes: Vec<Pane> = ["functions", "logs", "alarms", "dlq"]
-        .into_iter()
-        .map(|name| start_pane(&home, &url, name))
-        .collect();
-
+/// Faults at the soak rates while every pane is asked for help and the subcommands run: no pane
+/// exits, every key is answered quickly, every kind of fault was injected.
+fn soak(proxy: &FaultProxy, panes: &[Pane], home: &Home, url: &str) {
     // Soak.
     let soak = soak_duration();
     let faults = Faults::soak();
@@ -293,11 +276,11 @@ fn tui_and_subcommands_survive_faults_and_recover() {
     let stop = Arc::new(AtomicBool::new(false));
     let soak_started = Instant::now();
     let figures = std::thread::scope(|scope| {
-        let subcommands = scope.spawn(|| all_subcommands(&home, &url, &stop));
+        let subcommands = scope.spawn(|| all_subcommands(home, url, &stop));
         let mut key_latencies = Vec::new();
         let mut problems = Vec::new();
         while soak_started.elapsed() < soak {
-            for pane in &panes {
+            for pane in panes {
                 let screen = pane.tmux.screen();
                 if screen.contains("EXITED-") {
                     problems.push(format!("{} exited:\n{screen}", pane.name));
@@ -382,17 +365,20 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         key_max < Duration::from_secs(3),
         "input answered slowly: {key_max:?}"
     );
+}
 
+/// Every request fails: every pane shows STALE with its last good data.
+fn outage(proxy: &FaultProxy, panes: &[Pane]) {
     // Outage: every request fails. The alarms and DLQ panes poll every 30 s: `r` asks them now, so the
     // failure shows without waiting; their recovery below is on their own.
     proxy.set_faults(Faults::outage());
-    for pane in &panes {
+    for pane in panes {
         if pane.name == "alarms" || pane.name == "dlq" {
             pane.tmux.keys(&["r"]);
         }
     }
     let outage_started = Instant::now();
-    for pane in &panes {
+    for pane in panes {
         let screen = pane.tmux.wait_within(
             Duration::from_secs(90),
             &format!("{}: STALE with the last good data", pane.name),
@@ -414,7 +400,10 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         "SOAK outage: every pane STALE with its last good data after {:.1} s",
         outage_started.elapsed().as_secs_f64()
     );
+}
 
+/// The faults stop: every pane recovers within a poll, without a key.
+fn recovery(proxy: &FaultProxy, panes: &[Pane]) {
     // Recovery, on its own: no key is pressed.
     proxy.set_faults(Faults::NONE);
     let recovered_from = Instant::now();
@@ -423,7 +412,7 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         .iter()
         .map(|p| p.poll.mul_f64(1.1) + Duration::from_secs(15))
         .collect();
-    let recoveries = watch_recovery(&panes, &bounds, recovered_from);
+    let recoveries = watch_recovery(panes, &bounds, recovered_from);
     let mut late = Vec::new();
     for ((pane, bound), took) in panes.iter().zip(&bounds).zip(&recoveries) {
         match took {
@@ -445,18 +434,21 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         }
     }
     assert!(late.is_empty(), "recovery:\n{}", late.join("\n"));
-    for pane in &panes {
+    for pane in panes {
         assert!(
             !pane.tmux.screen().contains("EXITED-"),
             "{} exited",
             pane.name
         );
     }
+}
 
+/// After the faults, every subcommand exits 0.
+fn subcommands_work_again(home: &Home, url: &str) {
     // Every subcommand works again.
     let mut failures = Vec::new();
     for args in subcommands() {
-        let mut cmd = home.command(&url, REGION);
+        let mut cmd = home.command(url, REGION);
         cmd.args(&args);
         match run_bounded(cmd, Duration::from_mins(1)) {
             Ok((Some(0), _, _)) => {}
@@ -468,5 +460,31 @@ fn tui_and_subcommands_survive_faults_and_recover() {
         "after the faults:\n{}",
         failures.join("\n")
     );
+}
+
+#[test]
+fn tui_and_subcommands_survive_faults_and_recover() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(lambdash::seed::connect(&shared_endpoint(), REGION));
+    rt.block_on(lambdash::seed::seed_demo(&emu)).unwrap();
+    let proxy = Arc::new(rt.block_on(FaultProxy::start(&shared_endpoint())).unwrap());
+    let url = proxy.url();
+    let home = Home::new();
+    home.write_config(CONFIG);
+
+    // The panes load without faults: "last good data" exists before the trouble starts.
+    let panes: Vec<Pane> = ["functions", "logs", "alarms", "dlq"]
+        .into_iter()
+        .map(|name| start_pane(&home, &url, name))
+        .collect();
+
+    soak(&proxy, &panes, &home, &url);
+    outage(&proxy, &panes);
+    recovery(&proxy, &panes);
+    subcommands_work_again(&home, &url);
     println!("SOAK crashes 0, hangs 0, subcommands after the faults: all ok");
 }

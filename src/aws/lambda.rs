@@ -131,17 +131,7 @@ impl Clients {
             Ok(out) => out
                 .event_source_mappings()
                 .iter()
-                .map(|m| EventSource {
-                    uuid: m.uuid().unwrap_or_default().to_string(),
-                    source_arn: m.event_source_arn().unwrap_or_default().to_string(),
-                    state: m.state().unwrap_or("unknown").to_string(),
-                    batch_size: m.batch_size(),
-                    on_failure: m
-                        .destination_config()
-                        .and_then(|d| d.on_failure())
-                        .and_then(|f| f.destination())
-                        .map(ToString::to_string),
-                })
+                .map(event_source_from)
                 .collect(),
             Err(e) => {
                 partial_errors
@@ -150,20 +140,7 @@ impl Clients {
             }
         };
         let async_config = match invoke {
-            Ok(out) => Some(AsyncConfig {
-                on_failure: out
-                    .destination_config()
-                    .and_then(|d| d.on_failure())
-                    .and_then(|f| f.destination())
-                    .map(ToString::to_string),
-                on_success: out
-                    .destination_config()
-                    .and_then(|d| d.on_success())
-                    .and_then(|f| f.destination())
-                    .map(ToString::to_string),
-                max_retry_attempts: out.maximum_retry_attempts(),
-                max_event_age_s: out.maximum_event_age_in_seconds(),
-            }),
+            Ok(out) => Some(async_config_from(&out)),
             Err(e) => {
                 let err = classify(&e, "GetFunctionEventInvokeConfig", &self.profile);
                 if !err.is_not_found() {
@@ -172,19 +149,7 @@ impl Clients {
                 None
             }
         };
-        let mut env: Vec<EnvVar> = cfg
-            .environment()
-            .and_then(|e| e.variables())
-            .map(|vars| {
-                vars.iter()
-                    .map(|(k, v)| EnvVar {
-                        name: k.clone(),
-                        value: v.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        env.sort_by(|a, b| a.name.cmp(&b.name));
+        let env = env_from(&cfg);
         let tags: BTreeMap<String, String> = got
             .tags()
             .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
@@ -229,6 +194,57 @@ impl Clients {
             partial_errors,
         })
     }
+}
+
+fn event_source_from(m: &aws_sdk_lambda::types::EventSourceMappingConfiguration) -> EventSource {
+    EventSource {
+        uuid: m.uuid().unwrap_or_default().to_string(),
+        source_arn: m.event_source_arn().unwrap_or_default().to_string(),
+        state: m.state().unwrap_or("unknown").to_string(),
+        batch_size: m.batch_size(),
+        on_failure: m
+            .destination_config()
+            .and_then(|d| d.on_failure())
+            .and_then(|f| f.destination())
+            .map(ToString::to_string),
+    }
+}
+
+fn async_config_from(
+    out: &aws_sdk_lambda::operation::get_function_event_invoke_config::GetFunctionEventInvokeConfigOutput,
+) -> AsyncConfig {
+    AsyncConfig {
+        on_failure: out
+            .destination_config()
+            .and_then(|d| d.on_failure())
+            .and_then(|f| f.destination())
+            .map(ToString::to_string),
+        on_success: out
+            .destination_config()
+            .and_then(|d| d.on_success())
+            .and_then(|f| f.destination())
+            .map(ToString::to_string),
+        max_retry_attempts: out.maximum_retry_attempts(),
+        max_event_age_s: out.maximum_event_age_in_seconds(),
+    }
+}
+
+/// The environment variables, by name.
+fn env_from(cfg: &FunctionConfiguration) -> Vec<EnvVar> {
+    let mut env: Vec<EnvVar> = cfg
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|vars| {
+            vars.iter()
+                .map(|(k, v)| EnvVar {
+                    name: k.clone(),
+                    value: v.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    env.sort_by(|a, b| a.name.cmp(&b.name));
+    env
 }
 
 /// The AWS console page of a function.

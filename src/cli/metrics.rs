@@ -400,6 +400,20 @@ fn render_cost(
     json: bool,
     escape: bool,
 ) -> Result<String, serde_json::Error> {
+    if json {
+        return cost_json(report, unestimated, batch, region, calls);
+    }
+    Ok(cost_text(report, unestimated, batch, region, escape))
+}
+
+/// `lambdash cost --json`.
+fn cost_json(
+    report: &CostReport,
+    unestimated: &[Unestimated],
+    batch: &MetricsBatch,
+    region: &str,
+    calls: u64,
+) -> Result<String, serde_json::Error> {
     let rows: Vec<Value> = report
         .rows
         .iter()
@@ -422,31 +436,42 @@ fn render_cost(
     let sum = |f: fn(&crate::domain::metrics::CostEstimate) -> f64| -> f64 {
         report.rows.iter().map(f).sum()
     };
-    if json {
-        let doc = json!({
-            "region": region,
-            "range_s": report.range_s,
-            "start": rfc3339(batch.start),
-            "end": rfc3339(batch.end),
-            "estimate": "lower bound",
-            "prices_source": report.prices_source,
-            "functions": rows,
-            "total": {
-                "invocations": report.invocations,
-                "gb_seconds": report.gb_seconds,
-                "request_cost_usd": sum(|r| r.request_cost_usd),
-                "duration_cost_usd": sum(|r| r.duration_cost_usd),
-                "ephemeral_cost_usd": sum(|r| r.ephemeral_cost_usd),
-                "total_usd": report.total_usd,
-                "projected_monthly_usd": report.projected_monthly_usd,
-            },
-            "monthly_gb_s_by_architecture": report.monthly_gb_s_by_architecture,
-            "unestimated": unestimated,
-            "notes": report.notes,
-            "get_metric_data_calls": calls,
-        });
-        return super::output::json_pretty(&doc);
-    }
+    let doc = json!({
+        "region": region,
+        "range_s": report.range_s,
+        "start": rfc3339(batch.start),
+        "end": rfc3339(batch.end),
+        "estimate": "lower bound",
+        "prices_source": report.prices_source,
+        "functions": rows,
+        "total": {
+            "invocations": report.invocations,
+            "gb_seconds": report.gb_seconds,
+            "request_cost_usd": sum(|r| r.request_cost_usd),
+            "duration_cost_usd": sum(|r| r.duration_cost_usd),
+            "ephemeral_cost_usd": sum(|r| r.ephemeral_cost_usd),
+            "total_usd": report.total_usd,
+            "projected_monthly_usd": report.projected_monthly_usd,
+        },
+        "monthly_gb_s_by_architecture": report.monthly_gb_s_by_architecture,
+        "unestimated": unestimated,
+        "notes": report.notes,
+        "get_metric_data_calls": calls,
+    });
+    super::output::json_pretty(&doc)
+}
+
+/// `lambdash cost` as a table.
+fn cost_text(
+    report: &CostReport,
+    unestimated: &[Unestimated],
+    batch: &MetricsBatch,
+    region: &str,
+    escape: bool,
+) -> String {
+    let sum = |f: fn(&crate::domain::metrics::CostEstimate) -> f64| -> f64 {
+        report.rows.iter().map(f).sum()
+    };
     let clean = |s: &str| {
         if escape {
             sanitize(s).into_owned()
@@ -523,7 +548,7 @@ fn render_cost(
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
-    Ok(out)
+    out
 }
 
 pub async fn run_cost(clients: &Clients, args: CostArgs) -> ExitCode {

@@ -192,7 +192,7 @@ pub fn no_color() -> bool {
 
 /// Parses the command line and runs what it asks for.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
@@ -232,15 +232,24 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_AWS);
         }
     };
-    match cli.command {
-        Some(Command::Functions { json }) => runtime.block_on(async {
-            let clients = match Clients::connect(&opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+    let Some(command) = cli.command.take() else {
+        return run_tui(&cli, opts, config, theme, &runtime);
+    };
+    run_command(command, &opts, &config, &runtime)
+}
+
+/// Runs one headless subcommand.
+fn run_command(
+    command: Command,
+    opts: &ConnectOptions,
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+) -> ExitCode {
+    match command {
+        Command::Functions { json } => connected(runtime, opts, |clients| async move {
             functions::run(&clients, json).await
         }),
-        Some(Command::Tail(args)) => runtime.block_on(async {
+        Command::Tail(args) => {
             let opts = match args.budget_tps {
                 Some(tps) => ConnectOptions {
                     quota: opts.quota.clone().with_rps(QuotaGroup::LogsFilter, tps),
@@ -248,14 +257,13 @@ pub fn main() -> ExitCode {
                 },
                 None => opts.clone(),
             };
-            let clients = match Clients::connect(&opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
-            tail::run(&clients, args, config.logs_mode).await
-        }),
-        Some(Command::Alarms(args)) => alarms::run(args, &opts, &runtime),
-        Some(Command::Alias(args)) => {
+            let logs_mode = config.logs_mode;
+            connected(runtime, &opts, |clients| async move {
+                tail::run(&clients, args, logs_mode).await
+            })
+        }
+        Command::Alarms(args) => alarms::run(args, opts, runtime),
+        Command::Alias(args) => {
             if args.command.is_write() && opts.read_only {
                 return usage_error(
                     "refused: --read-only (or a read-only profile rule) forbids changing aliases; nothing was sent",
@@ -264,87 +272,91 @@ pub fn main() -> ExitCode {
             if let Err(e) = args.command.validate() {
                 return usage_error(&e.to_string());
             }
-            runtime.block_on(async {
-                let clients = match Clients::connect(&opts).await {
-                    Ok(c) => c,
-                    Err(e) => return aws_error(&e),
-                };
+            connected(runtime, opts, |clients| async move {
                 alias::run(&clients, args).await
             })
         }
-        Some(Command::Metrics(args)) => runtime.block_on(async {
-            let clients = match Clients::connect(&opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+        Command::Metrics(args) => connected(runtime, opts, |clients| async move {
             metrics::run_metrics(&clients, args).await
         }),
-        Some(Command::Cost(args)) => runtime.block_on(async {
-            let clients = match Clients::connect(&opts).await {
-                Ok(c) => c,
-                Err(e) => return aws_error(&e),
-            };
+        Command::Cost(args) => connected(runtime, opts, |clients| async move {
             metrics::run_cost(&clients, args).await
         }),
-        Some(Command::Dlq(args)) => {
+        Command::Dlq(args) => {
             if args.command.is_write() && opts.read_only {
                 return usage_error(
                     "refused: --read-only (or a read-only profile rule) forbids changing queues; nothing was sent",
                 );
             }
-            runtime.block_on(async {
-                let clients = match Clients::connect(&opts).await {
-                    Ok(c) => c,
-                    Err(e) => return aws_error(&e),
-                };
+            connected(runtime, opts, |clients| async move {
                 dlq::run(&clients, args).await
             })
         }
-        Some(
-            cmd @ (Command::Concurrency(_)
-            | Command::Stop(_)
-            | Command::Esm(_)
-            | Command::Invoke(_)),
-        ) => levers::run(cmd, &opts, &runtime),
-        Some(Command::Quota(args)) => quota::run(&opts.quota, &args),
-        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
-        None => {
-            if !io::stdout().is_terminal() {
-                return usage_error(
-                    "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
-                );
-            }
-            let init = Init {
-                profile: cli.profile.clone(),
-                region: cli.region.clone(),
-                endpoint_url: opts
-                    .endpoint_url
-                    .clone()
-                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
-                read_only: opts.read_only,
-                theme,
-                theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
-                profiles: crate::aws::profiles::list(),
-                config,
-                now: chrono::Utc::now(),
-                quiet: cli.quiet,
-            };
-            let mut app = App::new(init);
-            app.local_offset = *chrono::Local::now().offset();
-            let (rules, flag) = (app.config.clone(), cli.read_only);
-            let rt_opts = crate::runtime::RuntimeOptions {
-                base: opts,
-                read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
-                no_color: no_color(),
-                user_theme_dir: crate::config::user_theme_dir(),
-            };
-            match runtime.block_on(crate::runtime::run(app, rt_opts)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    errln!("error: terminal: {e}");
-                    ExitCode::from(EXIT_AWS)
-                }
-            }
+        cmd @ (Command::Concurrency(_)
+        | Command::Stop(_)
+        | Command::Esm(_)
+        | Command::Invoke(_)) => levers::run(cmd, opts, runtime),
+        Command::Quota(args) => quota::run(&opts.quota, &args),
+        Command::Completions { .. } => ExitCode::SUCCESS,
+    }
+}
+
+/// Connects, then runs `run` with the clients; a failure to connect is reported like any AWS error.
+fn connected<F, Fut>(runtime: &tokio::runtime::Runtime, opts: &ConnectOptions, run: F) -> ExitCode
+where
+    F: FnOnce(Clients) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    runtime.block_on(async {
+        match Clients::connect(opts).await {
+            Ok(clients) => run(clients).await,
+            Err(e) => aws_error(&e),
+        }
+    })
+}
+
+/// Runs the TUI (no subcommand).
+fn run_tui(
+    cli: &Cli,
+    opts: ConnectOptions,
+    config: Config,
+    theme: Theme,
+    runtime: &tokio::runtime::Runtime,
+) -> ExitCode {
+    if !io::stdout().is_terminal() {
+        return usage_error(
+            "the TUI needs a terminal; use a subcommand (e.g. `lambdash functions --json`) in scripts",
+        );
+    }
+    let init = Init {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: opts
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+        read_only: opts.read_only,
+        theme,
+        theme_names: Theme::names(crate::config::user_theme_dir().as_deref()),
+        profiles: crate::aws::profiles::list(),
+        config,
+        now: chrono::Utc::now(),
+        quiet: cli.quiet,
+    };
+    let mut app = App::new(init);
+    app.local_offset = *chrono::Local::now().offset();
+    let (rules, flag) = (app.config.clone(), cli.read_only);
+    let rt_opts = crate::runtime::RuntimeOptions {
+        base: opts,
+        read_only_for: std::sync::Arc::new(move |p| flag || rules.read_only_for(p)),
+        no_color: no_color(),
+        user_theme_dir: crate::config::user_theme_dir(),
+    };
+    match runtime.block_on(crate::runtime::run(app, rt_opts)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            errln!("error: terminal: {e}");
+            ExitCode::from(EXIT_AWS)
         }
     }
 }

@@ -2,23 +2,28 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use aws_sdk_lambda::types::{
     AliasRoutingConfiguration, Architecture, DestinationConfig, Environment, EphemeralStorage,
     FunctionCode, LogFormat, LoggingConfig, OnFailure, TracingConfig, TracingMode,
 };
-use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName, SendMessageBatchRequestEntry};
+use aws_sdk_sqs::types::QueueAttributeName;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 use super::catalog::{
-    ASYNC_FUNCTION, CUSTOM_LOG_FUNCTION, DLQ, FAILING_FUNCTION, FUNCTIONS, Family, FunctionSpec,
-    LogStyle, ON_FAILURE_QUEUE, Release, SOURCE_QUEUE, SQS_FUNCTION,
+    ASYNC_FUNCTION, CUSTOM_LOG_FUNCTION, DLQ, FUNCTIONS, Family, FunctionSpec, LogStyle,
+    ON_FAILURE_QUEUE, Release, SOURCE_QUEUE, SQS_FUNCTION,
 };
-use super::logs::{self, StreamLog, j, obj};
+use super::logs::{self, StreamLog};
+use super::messages::{dlq_message, failure_record, queue_depth, send_batch};
 use super::model::{self, MinuteStats};
 use super::{Emulator, SeedError, SeedSummary, aws, sim};
+
+mod alarms;
+
+use alarms::{alarm_specs, put_alarm};
 
 /// The seed every demo RNG derives from.
 pub(crate) const SEED: u64 = 0x1a3b_da5e;
@@ -399,6 +404,17 @@ async fn seed_function(
     let (versions, aliases) = create_aliases(e, spec).await?;
     out.versions = versions;
     out.aliases = aliases;
+    wire_function(e, spec, queues).await?;
+    seed_history(e, spec, now, &mut out).await?;
+    Ok(out)
+}
+
+/// Reserved concurrency, the SQS trigger and the on-failure destination, where the spec has them.
+async fn wire_function(
+    e: &Emulator,
+    spec: &'static FunctionSpec,
+    queues: &Queues,
+) -> Result<(), SeedError> {
     if let Some(reserved) = spec.reserved_concurrency {
         e.lambda
             .put_function_concurrency()
@@ -443,6 +459,17 @@ async fn seed_function(
             .map_err(aws("lambda:PutFunctionEventInvokeConfig"))?;
     }
 
+    Ok(())
+}
+
+/// Three hours of invocations up to now, every one logged, and the metrics (per function, alias
+/// and executed version) aggregated from the same runs; then the log group's retention.
+async fn seed_history(
+    e: &Emulator,
+    spec: &'static FunctionSpec,
+    now: DateTime<Utc>,
+    out: &mut FunctionOutcome,
+) -> Result<(), SeedError> {
     // History: three hours of invocations up to now, every one logged, and the metrics (per
     // function, alias and executed version) aggregated from the same runs.
     let mut rng = rng_for(spec.name);
@@ -502,522 +529,7 @@ async fn seed_function(
             .await
             .map_err(aws("logs:PutRetentionPolicy"))?;
     }
-    Ok(out)
-}
-
-/// One alarm of the demo account.
-struct AlarmSpec {
-    name: String,
-    description: String,
-    namespace: &'static str,
-    metric: &'static str,
-    dimension: (&'static str, String),
-    statistic: Statistic,
-    threshold: f64,
-    comparison: ComparisonOperator,
-    period: i32,
-    evaluation_periods: i32,
-    datapoints: i32,
-    /// The state to put it in, and the reason.
-    state: StateValue,
-    reason: String,
-    team: &'static str,
-}
-
-fn reason_time(t: DateTime<Utc>) -> String {
-    t.format("%d/%m/%y %H:%M:%S").to_string()
-}
-
-/// An AWS-style state reason; `of` is the number of evaluation periods.
-fn crossed_reason(
-    points: &[(DateTime<Utc>, f64)],
-    of: usize,
-    threshold: f64,
-    op: &str,
-    alarm: bool,
-) -> String {
-    let shown: Vec<String> = points
-        .iter()
-        .rev()
-        .map(|(t, v)| format!("{v:.1} ({})", reason_time(*t)))
-        .collect();
-    let n = points.len();
-    if alarm {
-        format!(
-            "Threshold Crossed: {n} out of the last {of} datapoints [{}] {} {op} the threshold ({threshold:.1}) (minimum {n} datapoint{} for OK -> ALARM transition).",
-            shown.join(", "),
-            if n == 1 { "was" } else { "were" },
-            if n == 1 { "" } else { "s" }
-        )
-    } else {
-        format!(
-            "Threshold Crossed: 1 out of the last 1 datapoints [{}] was not {op} the threshold ({threshold:.1}) (minimum 1 datapoint for ALARM -> OK transition).",
-            shown.first().cloned().unwrap_or_default()
-        )
-    }
-}
-
-fn alarm_specs(
-    outcomes: &[FunctionOutcome],
-    now: DateTime<Utc>,
-    dlq_depth: usize,
-    failures_depth: usize,
-) -> Vec<AlarmSpec> {
-    let recent = |name: &str| -> Vec<(DateTime<Utc>, MinuteStats)> {
-        outcomes
-            .iter()
-            .find(|o| o.name == name)
-            .map(|o| o.recent.clone())
-            .unwrap_or_default()
-    };
-    let minute = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
-    let mut out = Vec::new();
-    let error_alarms = [
-        "orders-api",
-        "order-processor",
-        "payments-webhook",
-        "payments-reconciler",
-        "thumbnail-resizer",
-        "email-sender",
-        "user-signup",
-        "inventory-sync",
-        "search-indexer",
-        "cart-service",
-        "shipping-quote",
-        "auth-authorizer",
-        "webhook-dispatcher",
-        "session-cleanup",
-        "pdf-invoice-generator",
-    ];
-    for name in error_alarms {
-        let Some(spec) = super::catalog::spec(name) else {
-            continue;
-        };
-        let threshold = if matches!(spec.load, super::catalog::Load::Every(_)) {
-            1.0
-        } else {
-            5.0
-        };
-        let points: Vec<(DateTime<Utc>, f64)> = recent(name)
-            .iter()
-            .map(|(t, s)| (*t, f64::from(s.errors)))
-            .collect();
-        let alarm = name == FAILING_FUNCTION;
-        let (state, reason) = if alarm {
-            let last3 = &points[points.len().saturating_sub(3)..];
-            (
-                StateValue::Alarm,
-                crossed_reason(last3, 5, threshold, "greater than or equal to", true),
-            )
-        } else if name == "session-cleanup" {
-            (
-                StateValue::InsufficientData,
-                "Insufficient Data: 5 datapoints were unknown.".to_owned(),
-            )
-        } else {
-            let last = points.last().copied().unwrap_or((minute, 0.0));
-            (
-                StateValue::Ok,
-                crossed_reason(&[last], 1, threshold, "greater than or equal to", false),
-            )
-        };
-        out.push(AlarmSpec {
-            name: format!("{name}-errors"),
-            description: format!(
-                "{name}: {threshold:.0}+ errors a minute in 3 of the last 5 minutes"
-            ),
-            namespace: "AWS/Lambda",
-            metric: "Errors",
-            dimension: ("FunctionName", name.to_owned()),
-            statistic: Statistic::Sum,
-            threshold,
-            comparison: ComparisonOperator::GreaterThanOrEqualToThreshold,
-            period: 60,
-            evaluation_periods: 5,
-            datapoints: 3,
-            state,
-            reason,
-            team: spec.team,
-        });
-    }
-    for (name, alarm) in [
-        ("thumbnail-resizer", false),
-        ("legacy-admin-api", true),
-        ("payments-reconciler", false),
-    ] {
-        let team = super::catalog::spec(name).map_or("platform", |s| s.team);
-        let value = if alarm { 2.0 } else { 0.0 };
-        out.push(AlarmSpec {
-            name: format!("{name}-throttles"),
-            description: format!("{name} is being throttled"),
-            namespace: "AWS/Lambda",
-            metric: "Throttles",
-            dimension: ("FunctionName", name.to_owned()),
-            statistic: Statistic::Sum,
-            threshold: 0.0,
-            comparison: ComparisonOperator::GreaterThanThreshold,
-            period: 60,
-            evaluation_periods: 1,
-            datapoints: 1,
-            state: if alarm {
-                StateValue::Alarm
-            } else {
-                StateValue::Ok
-            },
-            reason: crossed_reason(
-                &[(minute - Duration::minutes(1), value)],
-                1,
-                0.0,
-                "greater than",
-                alarm,
-            ),
-            team,
-        });
-    }
-    for (name, threshold, statistic, alarm) in [
-        ("shipping-quote", 2_500.0, Statistic::Maximum, true),
-        ("orders-api", 250.0, Statistic::Average, false),
-        ("recommendations", 1_000.0, Statistic::Average, false),
-    ] {
-        let Some(spec) = super::catalog::spec(name) else {
-            continue;
-        };
-        let points: Vec<(DateTime<Utc>, f64)> = recent(name)
-            .iter()
-            .map(|(t, s)| {
-                let v = match statistic {
-                    Statistic::Maximum => {
-                        if alarm {
-                            f64::from(spec.timeout_s) * 1000.0
-                        } else {
-                            s.duration_max
-                        }
-                    }
-                    _ => s.duration_sum / f64::from(s.invocations.max(1)),
-                };
-                (*t, v)
-            })
-            .collect();
-        let (state, reason) = if alarm {
-            (
-                StateValue::Alarm,
-                crossed_reason(
-                    &points[points.len().saturating_sub(3)..],
-                    5,
-                    threshold,
-                    "greater than or equal to",
-                    true,
-                ),
-            )
-        } else {
-            let last = points.last().copied().unwrap_or((minute, 0.0));
-            (
-                StateValue::Ok,
-                crossed_reason(&[last], 1, threshold, "greater than or equal to", false),
-            )
-        };
-        out.push(AlarmSpec {
-            name: format!("{name}-duration-high"),
-            description: format!(
-                "{name} runs slow ({statistic:?} duration >= {threshold:.0} ms)",
-                statistic = statistic.as_str()
-            ),
-            namespace: "AWS/Lambda",
-            metric: "Duration",
-            dimension: ("FunctionName", name.to_owned()),
-            statistic,
-            threshold,
-            comparison: ComparisonOperator::GreaterThanOrEqualToThreshold,
-            period: 60,
-            evaluation_periods: 5,
-            datapoints: 3,
-            state,
-            reason,
-            team: spec.team,
-        });
-    }
-    for (queue, depth, team) in [
-        (DLQ, dlq_depth, "commerce"),
-        (ON_FAILURE_QUEUE, failures_depth, "payments"),
-    ] {
-        let alarm = depth > 0;
-        out.push(AlarmSpec {
-            name: format!("{queue}-not-empty"),
-            description: format!("Messages are waiting in {queue}: somebody has to look at them"),
-            namespace: "AWS/SQS",
-            metric: "ApproximateNumberOfMessagesVisible",
-            dimension: ("QueueName", queue.to_owned()),
-            statistic: Statistic::Maximum,
-            threshold: 0.0,
-            comparison: ComparisonOperator::GreaterThanThreshold,
-            period: 300,
-            evaluation_periods: 1,
-            datapoints: 1,
-            state: if alarm {
-                StateValue::Alarm
-            } else {
-                StateValue::Ok
-            },
-            reason: crossed_reason(
-                &[(minute - Duration::minutes(5), depth as f64)],
-                1,
-                0.0,
-                "greater than",
-                alarm,
-            ),
-            team,
-        });
-    }
-    out
-}
-
-async fn put_alarm(e: &Emulator, a: &AlarmSpec) -> Result<(), SeedError> {
-    let topic = format!(
-        "arn:aws:sns:{}:{}:oncall-{}",
-        e.region,
-        super::ACCOUNT_ID,
-        a.team
-    );
-    e.cloudwatch
-        .put_metric_alarm()
-        .alarm_name(&a.name)
-        .alarm_description(&a.description)
-        .namespace(a.namespace)
-        .metric_name(a.metric)
-        .dimensions(
-            Dimension::builder()
-                .name(a.dimension.0)
-                .value(&a.dimension.1)
-                .build(),
-        )
-        .statistic(a.statistic.clone())
-        .threshold(a.threshold)
-        .comparison_operator(a.comparison.clone())
-        .period(a.period)
-        .evaluation_periods(a.evaluation_periods)
-        .datapoints_to_alarm(a.datapoints)
-        .treat_missing_data("notBreaching")
-        .actions_enabled(true)
-        .alarm_actions(&topic)
-        .ok_actions(&topic)
-        .send()
-        .await
-        .map_err(aws("cloudwatch:PutMetricAlarm"))?;
-    e.cloudwatch
-        .set_alarm_state()
-        .alarm_name(&a.name)
-        .state_value(a.state.clone())
-        .state_reason(&a.reason)
-        .send()
-        .await
-        .map_err(aws("cloudwatch:SetAlarmState"))?;
     Ok(())
-}
-
-async fn queue_depth(e: &Emulator, url: &str) -> Result<usize, SeedError> {
-    let out = e
-        .sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
-        .send()
-        .await
-        .map_err(aws("sqs:GetQueueAttributes"))?;
-    Ok(out
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::ApproximateNumberOfMessages))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0))
-}
-
-fn string_attr(v: &str) -> Result<MessageAttributeValue, SeedError> {
-    Ok(MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(v)
-        .build()?)
-}
-
-/// A failed order message, as it sits in the DLQ after three receives. Some are poison in
-/// different ways (bad decimal, missing field, not JSON).
-pub(crate) fn dlq_message(
-    rng: &mut fastrand::Rng,
-    at: DateTime<Utc>,
-) -> Result<(String, HashMap<String, MessageAttributeValue>), SeedError> {
-    let order_id = format!("ord_{}", logs::hex(rng, 12));
-    let mut total = 0.0;
-    let items: Vec<String> = (0..rng.usize(1..4))
-        .map(|_| {
-            let qty = rng.u32(1..4);
-            let price = f64::from(rng.u32(199..12_999)) / 100.0;
-            total += price * f64::from(qty);
-            obj(&[
-                ("sku", j(&format!("SKU-{}", rng.u32(1000..9999)))),
-                ("qty", j(&qty)),
-                ("unitPrice", j(&price)),
-            ])
-        })
-        .collect();
-    let total = (total * 100.0).round() / 100.0;
-    let items = format!("[{}]", items.join(","));
-    let customer = format!("cus_{}", logs::hex(rng, 10));
-    let currency = ["EUR", "USD", "GBP"][rng.usize(0..3)];
-    let country = ["DE", "FR", "NL", "US"][rng.usize(0..4)];
-    let created = j(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-    let body = match rng.usize(0..10) {
-        // Not JSON at all: a producer that still speaks form encoding.
-        0 => format!("orderId={order_id}&customerId={customer}&total={total:.2}"),
-        // No customer.
-        1 | 2 => obj(&[
-            ("orderId", j(&order_id)),
-            ("items", items),
-            ("total", j(&total)),
-            ("currency", j(currency)),
-            ("createdAt", created),
-        ]),
-        // A decimal comma.
-        3 | 4 => obj(&[
-            ("orderId", j(&order_id)),
-            ("customerId", j(&customer)),
-            ("items", items),
-            ("total", j(&format!("{total:.2}").replace('.', ","))),
-            ("currency", j(currency)),
-            ("createdAt", created),
-        ]),
-        // Well-formed: failed downstream (out of stock).
-        _ => obj(&[
-            ("orderId", j(&order_id)),
-            ("customerId", j(&customer)),
-            ("items", items),
-            ("total", j(&total)),
-            ("currency", j(currency)),
-            ("createdAt", created),
-            (
-                "shipping",
-                obj(&[("method", j("express")), ("country", j(country))]),
-            ),
-        ]),
-    };
-    let mut attrs = HashMap::new();
-    attrs.insert("eventType".to_owned(), string_attr("OrderPlaced")?);
-    attrs.insert("source".to_owned(), string_attr("checkout-service")?);
-    attrs.insert("correlationId".to_owned(), string_attr(&logs::uuid(rng))?);
-    attrs.insert(
-        "schemaVersion".to_owned(),
-        MessageAttributeValue::builder()
-            .data_type("Number")
-            .string_value("3")
-            .build()?,
-    );
-    Ok((body, attrs))
-}
-
-/// A Lambda on-failure destination record, shaped like AWS's.
-pub(crate) fn failure_record(e: &Emulator, rng: &mut fastrand::Rng, at: DateTime<Utc>) -> String {
-    let spec = super::catalog::spec(ASYNC_FUNCTION);
-    let (etype, emsg) = spec.map_or(("Error", "failed"), |s| {
-        s.errors[rng.usize(0..s.errors.len())]
-    });
-    let emsg = emsg.replace("{id}", &logs::hex(rng, 14));
-    let event_type = [
-        "charge.succeeded",
-        "charge.refunded",
-        "payment_intent.payment_failed",
-        "invoice.paid",
-    ][rng.usize(0..4)];
-    let pay_currency = ["eur", "usd", "gbp"][rng.usize(0..3)];
-    let object = obj(&[
-        ("id", j(&format!("pi_{}", logs::hex(rng, 24)))),
-        ("object", j("payment_intent")),
-        ("amount", j(&rng.u32(500..250_000))),
-        ("currency", j(pay_currency)),
-        ("customer", j(&format!("cus_{}", logs::hex(rng, 14)))),
-    ]);
-    let request_payload = obj(&[
-        ("id", j(&format!("evt_{}", logs::hex(rng, 24)))),
-        ("object", j("event")),
-        ("type", j(event_type)),
-        ("created", j(&(at.timestamp() - 2))),
-        ("livemode", j(&true)),
-        ("data", obj(&[("object", object)])),
-    ]);
-    obj(&[
-        ("version", j("1.0")),
-        (
-            "timestamp",
-            j(&at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
-        ),
-        (
-            "requestContext",
-            obj(&[
-                ("requestId", j(&logs::uuid(rng))),
-                (
-                    "functionArn",
-                    j(&format!("{}:$LATEST", e.function_arn(ASYNC_FUNCTION))),
-                ),
-                ("condition", j("RetriesExhausted")),
-                ("approximateInvokeCount", j(&3)),
-            ]),
-        ),
-        ("requestPayload", request_payload),
-        (
-            "responseContext",
-            obj(&[
-                ("statusCode", j(&200)),
-                ("executedVersion", j("$LATEST")),
-                ("functionError", j("Unhandled")),
-            ]),
-        ),
-        (
-            "responsePayload",
-            obj(&[
-                ("errorType", j(etype)),
-                ("errorMessage", j(&emsg)),
-                (
-                    "trace",
-                    j(&[
-                        format!("{etype}: {emsg}"),
-                        "    at Runtime.handler (file:///var/task/index.mjs:42:11)".to_owned(),
-                    ]),
-                ),
-            ]),
-        ),
-    ])
-}
-
-async fn send_batch(
-    e: &Emulator,
-    url: &str,
-    messages: Vec<(String, HashMap<String, MessageAttributeValue>)>,
-) -> Result<usize, SeedError> {
-    let n = messages.len();
-    for (chunk_no, chunk) in messages.chunks(10).enumerate() {
-        let entries = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, (body, attrs))| {
-                SendMessageBatchRequestEntry::builder()
-                    .id(format!("m{chunk_no}-{i}"))
-                    .message_body(body)
-                    .set_message_attributes((!attrs.is_empty()).then(|| attrs.clone()))
-                    .build()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let out = e
-            .sqs
-            .send_message_batch()
-            .queue_url(url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .map_err(aws("sqs:SendMessageBatch"))?;
-        if !out.failed().is_empty() {
-            return Err(SeedError::Unexpected(format!(
-                "SendMessageBatch: {} entries failed",
-                out.failed().len()
-            )));
-        }
-    }
-    Ok(n)
 }
 
 /// Seeds the demo account into the emulator. Running it again is harmless: existing functions are
@@ -1104,27 +616,5 @@ mod tests {
         assert_eq!(&a[..2], b"PK");
         assert_ne!(a.len(), b.len());
         assert_ne!(package(&FUNCTIONS[0], 2), a);
-    }
-
-    #[test]
-    fn alarm_reasons_read_like_aws() {
-        let t = DateTime::parse_from_rfc3339("2026-11-21T17:31:00Z")
-            .expect("valid")
-            .to_utc();
-        let r = crossed_reason(&[(t, 14.0)], 1, 5.0, "greater than or equal to", true);
-        assert_eq!(
-            r,
-            "Threshold Crossed: 1 out of the last 1 datapoints [14.0 (21/11/26 17:31:00)] was greater than or equal to the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition)."
-        );
-    }
-
-    #[test]
-    fn dlq_messages_carry_attributes() {
-        let mut rng = fastrand::Rng::with_seed(9);
-        for _ in 0..20 {
-            let (body, attrs) = dlq_message(&mut rng, Utc::now()).expect("builds");
-            assert!(body.contains("ord_"));
-            assert_eq!(attrs.len(), 4);
-        }
     }
 }

@@ -217,110 +217,35 @@ fn app_line(c: &Ctx<'_>, ms: i64, level: Level, msg: &str) -> String {
     }
 }
 
+/// An unhandled error: its type, message and the two source lines its trace names.
+struct Failure<'a> {
+    etype: &'a str,
+    emsg: String,
+    line_a: u32,
+    line_b: u32,
+}
+
 /// The lines of an unhandled error, as the function and its runtime write them.
 fn error_lines(c: &Ctx<'_>, ms: i64, rng: &mut fastrand::Rng) -> Vec<(i64, String)> {
     let spec = c.spec;
     let (etype, template) = spec.errors[rng.usize(0..spec.errors.len())];
-    let emsg = fill(template, rng, 10.0);
-    let line_a = 20 + rng.u32(0..60);
-    let line_b = 80 + rng.u32(0..120);
+    let failure = Failure {
+        etype,
+        emsg: fill(template, rng, 10.0),
+        line_a: 20 + rng.u32(0..60),
+        line_b: 80 + rng.u32(0..120),
+    };
+    let Failure {
+        etype,
+        ref emsg,
+        line_a,
+        line_b,
+    } = failure;
     let mut out = Vec::new();
     match spec.family() {
-        Family::Python => {
-            let short = etype.rsplit('.').next().unwrap_or(etype);
-            let tb = format!(
-                "Traceback (most recent call last):\n  File \"/var/task/app.py\", line {line_a}, in lambda_handler\n    return handle(event, context)\n  File \"/var/task/app.py\", line {line_b}, in handle\n    raise {short}({emsg:?})\n"
-            );
-            if spec.style == LogStyle::Powertools {
-                let line = powertools(
-                    c,
-                    ms,
-                    "ERROR",
-                    &format!("lambda_handler:{line_a}"),
-                    "Unhandled exception while processing event",
-                    &[
-                        ("exception", j(&format!("{tb}{etype}: {emsg}"))),
-                        ("exception_name", j(short)),
-                    ],
-                );
-                out.push((ms, line));
-            }
-            if spec.runtime != "python3.8" {
-                out.push((
-                    ms + 1,
-                    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, in rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using managed runtimes, runtime updates can be triggered by a function change, or can be applied automatically. To determine if the runtime has been updated, check the runtime version in the INIT_START log entry. If this error correlates with a change in the runtime version, you may be able to mitigate this error by temporarily rolling back to the previous runtime version. For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\n".to_owned(),
-                ));
-            }
-            out.push((ms + 1, format!("[ERROR] {short}: {emsg}\n{tb}")));
-        }
-        Family::Node => {
-            let stack = vec![
-                format!("{etype}: {emsg}"),
-                format!("    at handle (file:///var/task/index.mjs:{line_a}:11)"),
-                format!("    at Runtime.handler (file:///var/task/index.mjs:{line_b}:20)"),
-                "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"
-                    .to_owned(),
-            ];
-            if spec.style == LogStyle::Powertools {
-                let error = obj(&[
-                    ("name", j(etype)),
-                    (
-                        "location",
-                        j(&format!("file:///var/task/index.mjs:{line_a}")),
-                    ),
-                    ("message", j(&emsg)),
-                    ("stack", j(&stack.join("\n"))),
-                ]);
-                let line = powertools(
-                    c,
-                    ms,
-                    "ERROR",
-                    "",
-                    "Unhandled error while processing event",
-                    &[("error", error)],
-                );
-                out.push((ms, line));
-            }
-            let payload = obj(&[
-                ("errorType", j(etype)),
-                ("errorMessage", j(&emsg)),
-                ("stack", j(&stack)),
-            ]);
-            out.push((
-                ms + 1,
-                format!(
-                    "{}\t{}\tERROR\tInvoke Error \t{payload}\n",
-                    iso_ms(ms + 1),
-                    c.rid
-                ),
-            ));
-        }
-        Family::Java => {
-            out.push((
-                ms,
-                app_line(
-                    c,
-                    ms,
-                    Level::Error,
-                    "Unhandled exception, failing the invocation",
-                ),
-            ));
-            let pkg = spec.service.replace('-', "");
-            let payload = obj(&[
-                ("errorMessage", j(&emsg)),
-                ("errorType", j(etype)),
-                (
-                    "stackTrace",
-                    j(&[
-                        format!("com.acme.{pkg}.Handler.process(Handler.java:{line_b})"),
-                        format!("com.acme.{pkg}.Handler.handleRequest(Handler.java:{line_a})"),
-                        "java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(Unknown Source)".to_owned(),
-                        "java.base/java.lang.reflect.Method.invoke(Unknown Source)".to_owned(),
-                    ]),
-                ),
-            ]);
-            out.push((ms + 1, format!("{payload}\n")));
-        }
+        Family::Python => python_error_lines(c, ms, &failure, &mut out),
+        Family::Node => node_error_lines(c, ms, &failure, &mut out),
+        Family::Java => java_error_lines(c, ms, &failure, &mut out),
         Family::Dotnet => {
             let asm = super::catalog::pascal(spec.name);
             out.push((
@@ -340,6 +265,129 @@ fn error_lines(c: &Ctx<'_>, ms: i64, rng: &mut fastrand::Rng) -> Vec<(i64, Strin
         }
     }
     out
+}
+
+/// Python: Powertools' ERROR record (if it logs that way), the runtime's warning and the traceback.
+fn python_error_lines(c: &Ctx<'_>, ms: i64, failure: &Failure<'_>, out: &mut Vec<(i64, String)>) {
+    let Failure {
+        etype,
+        ref emsg,
+        line_a,
+        line_b,
+    } = *failure;
+    let spec = c.spec;
+    let short = etype.rsplit('.').next().unwrap_or(etype);
+    let tb = format!(
+        "Traceback (most recent call last):\n  File \"/var/task/app.py\", line {line_a}, in lambda_handler\n    return handle(event, context)\n  File \"/var/task/app.py\", line {line_b}, in handle\n    raise {short}({emsg:?})\n"
+    );
+    if spec.style == LogStyle::Powertools {
+        let line = powertools(
+            c,
+            ms,
+            "ERROR",
+            &format!("lambda_handler:{line_a}"),
+            "Unhandled exception while processing event",
+            &[
+                ("exception", j(&format!("{tb}{etype}: {emsg}"))),
+                ("exception_name", j(short)),
+            ],
+        );
+        out.push((ms, line));
+    }
+    if spec.runtime != "python3.8" {
+        out.push((
+            ms + 1,
+            "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, in rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using managed runtimes, runtime updates can be triggered by a function change, or can be applied automatically. To determine if the runtime has been updated, check the runtime version in the INIT_START log entry. If this error correlates with a change in the runtime version, you may be able to mitigate this error by temporarily rolling back to the previous runtime version. For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\n".to_owned(),
+        ));
+    }
+    out.push((ms + 1, format!("[ERROR] {short}: {emsg}\n{tb}")));
+}
+
+/// Node: Powertools' ERROR record (if it logs that way) and the runtime's `Invoke Error` line.
+fn node_error_lines(c: &Ctx<'_>, ms: i64, failure: &Failure<'_>, out: &mut Vec<(i64, String)>) {
+    let Failure {
+        etype,
+        ref emsg,
+        line_a,
+        line_b,
+    } = *failure;
+    let spec = c.spec;
+    let stack = vec![
+        format!("{etype}: {emsg}"),
+        format!("    at handle (file:///var/task/index.mjs:{line_a}:11)"),
+        format!("    at Runtime.handler (file:///var/task/index.mjs:{line_b}:20)"),
+        "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"
+            .to_owned(),
+    ];
+    if spec.style == LogStyle::Powertools {
+        let error = obj(&[
+            ("name", j(etype)),
+            (
+                "location",
+                j(&format!("file:///var/task/index.mjs:{line_a}")),
+            ),
+            ("message", j(&emsg)),
+            ("stack", j(&stack.join("\n"))),
+        ]);
+        let line = powertools(
+            c,
+            ms,
+            "ERROR",
+            "",
+            "Unhandled error while processing event",
+            &[("error", error)],
+        );
+        out.push((ms, line));
+    }
+    let payload = obj(&[
+        ("errorType", j(etype)),
+        ("errorMessage", j(&emsg)),
+        ("stack", j(&stack)),
+    ]);
+    out.push((
+        ms + 1,
+        format!(
+            "{}\t{}\tERROR\tInvoke Error \t{payload}\n",
+            iso_ms(ms + 1),
+            c.rid
+        ),
+    ));
+}
+
+/// Java: the application's line and the runtime's JSON error with its stack trace.
+fn java_error_lines(c: &Ctx<'_>, ms: i64, failure: &Failure<'_>, out: &mut Vec<(i64, String)>) {
+    let Failure {
+        etype,
+        ref emsg,
+        line_a,
+        line_b,
+    } = *failure;
+    let spec = c.spec;
+    out.push((
+        ms,
+        app_line(
+            c,
+            ms,
+            Level::Error,
+            "Unhandled exception, failing the invocation",
+        ),
+    ));
+    let pkg = spec.service.replace('-', "");
+    let payload = obj(&[
+        ("errorMessage", j(&emsg)),
+        ("errorType", j(etype)),
+        (
+            "stackTrace",
+            j(&[
+                format!("com.acme.{pkg}.Handler.process(Handler.java:{line_b})"),
+                format!("com.acme.{pkg}.Handler.handleRequest(Handler.java:{line_a})"),
+                "java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(Unknown Source)"
+                    .to_owned(),
+                "java.base/java.lang.reflect.Method.invoke(Unknown Source)".to_owned(),
+            ]),
+        ),
+    ]);
+    out.push((ms + 1, format!("{payload}\n")));
 }
 
 /// The log events of one invocation, in time order, and the time it ended.

@@ -17,6 +17,7 @@
 mod catalog;
 mod demo;
 mod logs;
+mod messages;
 mod model;
 mod scale;
 mod sim;
@@ -346,10 +347,19 @@ pub(crate) fn lambda_datapoints_with(
 pub(crate) async fn put_metrics(e: &Emulator, data: Vec<MetricDatum>) -> Result<usize, SeedError> {
     // moto's query-protocol parser is quadratic in the number of members of a request: 50
     // datapoints a call is several times faster overall than 500 (AWS takes up to 1,000).
-    const PER_CALL: usize = 50;
+    put_metrics_per_call(e, data, 50).await
+}
+
+/// Publishes datapoints in the `AWS/Lambda` namespace, `per_call` a PutMetricData call, 4 calls at a
+/// time. Returns how many were published.
+pub(crate) async fn put_metrics_per_call(
+    e: &Emulator,
+    data: Vec<MetricDatum>,
+    per_call: usize,
+) -> Result<usize, SeedError> {
     let n = data.len();
     let chunks: Vec<Vec<MetricDatum>> =
-        data.chunks(PER_CALL).map(<[MetricDatum]>::to_vec).collect();
+        data.chunks(per_call).map(<[MetricDatum]>::to_vec).collect();
     futures::stream::iter(chunks)
         .map(|chunk| async move {
             e.cloudwatch

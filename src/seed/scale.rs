@@ -318,23 +318,7 @@ async fn put_async_events(e: &Emulator, plan: &ScalePlan) -> Result<usize, SeedE
                 .build()
         })
         .collect();
-    let n = data.len();
-    let chunks: Vec<Vec<MetricDatum>> =
-        data.chunks(PER_CALL).map(<[MetricDatum]>::to_vec).collect();
-    futures::stream::iter(chunks)
-        .map(|chunk| async move {
-            e.cloudwatch
-                .put_metric_data()
-                .namespace("AWS/Lambda")
-                .set_metric_data(Some(chunk))
-                .send()
-                .await
-                .map_err(aws("cloudwatch:PutMetricData"))
-        })
-        .buffer_unordered(4)
-        .try_collect::<Vec<_>>()
-        .await?;
-    Ok(n)
+    super::put_metrics_per_call(e, data, PER_CALL).await
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use futures::{StreamExt, TryStreamExt};
 use super::catalog::{DLQ, FUNCTIONS, FunctionSpec, ON_FAILURE_QUEUE};
 use super::logs::{self, Invocation, Run};
 use super::model::Planned;
-use super::{Emulator, SeedError, aws, demo, model, sim};
+use super::{Emulator, SeedError, aws, demo, messages, model, sim};
 
 /// Alarms that traffic flips between OK and ALARM, with whether each starts in ALARM.
 const FLIPPABLE: &[(&str, bool)] = &[
@@ -359,7 +359,7 @@ async fn send_messages(
     if now >= due {
         state.next_dlq_message = Some(now + Duration::seconds(state.rng.i64(45..120)));
         let url = queue_url(e, state, DLQ).await?;
-        let (body, attrs) = demo::dlq_message(&mut state.rng, now)?;
+        let (body, attrs) = messages::dlq_message(&mut state.rng, now)?;
         e.sqs
             .send_message()
             .queue_url(url)
@@ -376,7 +376,7 @@ async fn send_messages(
     if now >= due {
         state.next_failure_record = Some(now + Duration::seconds(state.rng.i64(150..300)));
         let url = queue_url(e, state, ON_FAILURE_QUEUE).await?;
-        let body = demo::failure_record(e, &mut state.rng, now);
+        let body = messages::failure_record(e, &mut state.rng, now);
         e.sqs
             .send_message()
             .queue_url(url)

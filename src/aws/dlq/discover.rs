@@ -162,7 +162,7 @@ impl Clients {
     /// there is none (`age_unavailable`): empty, SNS, no datapoint (an idle queue, or an emulator
     /// without SQS metrics), or the CloudWatch error.
     pub async fn fill_ages(&self, dlqs: &mut [Dlq]) {
-        use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+        use aws_sdk_cloudwatch::types::MetricDataQuery;
         let mut asked: Vec<usize> = Vec::new();
         for (i, d) in dlqs.iter_mut().enumerate() {
             let reason = if !d.inspectable {
@@ -183,67 +183,9 @@ impl Clients {
         }
         let now = std::time::SystemTime::now();
         for chunk in asked.chunks(500) {
-            let queries: Vec<MetricDataQuery> = chunk
-                .iter()
-                .map(|&i| {
-                    let metric = Metric::builder()
-                        .namespace("AWS/SQS")
-                        .metric_name("ApproximateAgeOfOldestMessage")
-                        .dimensions(
-                            Dimension::builder()
-                                .name("QueueName")
-                                .value(&dlqs[i].name)
-                                .build(),
-                        )
-                        .build();
-                    MetricDataQuery::builder()
-                        .id(format!("q{i}"))
-                        .metric_stat(
-                            MetricStat::builder()
-                                .metric(metric)
-                                .period(60)
-                                .stat("Maximum")
-                                .build(),
-                        )
-                        .return_data(true)
-                        .build()
-                })
-                .collect();
-            let mut latest: HashMap<String, (i64, f64)> = HashMap::new();
-            let mut token: Option<String> = None;
-            let mut failed = None;
-            loop {
-                let out = self
-                    .cloudwatch
-                    .get_metric_data()
-                    .set_metric_data_queries(Some(queries.clone()))
-                    .start_time((now - Duration::from_mins(15)).into())
-                    .end_time(now.into())
-                    .set_next_token(token.take())
-                    .send()
-                    .await;
-                match out {
-                    Ok(out) => {
-                        for r in out.metric_data_results() {
-                            let Some(id) = r.id() else { continue };
-                            for (t, v) in r.timestamps().iter().zip(r.values()) {
-                                let entry = latest.entry(id.to_string()).or_insert((t.secs(), *v));
-                                if t.secs() > entry.0 {
-                                    *entry = (t.secs(), *v);
-                                }
-                            }
-                        }
-                        token = out.next_token().map(ToString::to_string);
-                        if token.is_none() {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        failed = Some(classify(&e, "GetMetricData", &self.profile).to_string());
-                        break;
-                    }
-                }
-            }
+            let queries: Vec<MetricDataQuery> =
+                chunk.iter().map(|&i| age_query(i, &dlqs[i].name)).collect();
+            let (latest, failed) = self.latest_ages(queries, now).await;
             for &i in chunk {
                 let d = &mut dlqs[i];
                 match (&failed, latest.get(&format!("q{i}"))) {
@@ -265,6 +207,51 @@ impl Clients {
                 }
             }
         }
+    }
+
+    /// The latest `ApproximateAgeOfOldestMessage` of each query id in the 15 minutes before `now`
+    /// (every page), and the CloudWatch error if a page failed.
+    async fn latest_ages(
+        &self,
+        queries: Vec<aws_sdk_cloudwatch::types::MetricDataQuery>,
+        now: std::time::SystemTime,
+    ) -> (HashMap<String, (i64, f64)>, Option<String>) {
+        let mut latest: HashMap<String, (i64, f64)> = HashMap::new();
+        let mut token: Option<String> = None;
+        let mut failed = None;
+        loop {
+            let out = self
+                .cloudwatch
+                .get_metric_data()
+                .set_metric_data_queries(Some(queries.clone()))
+                .start_time((now - Duration::from_mins(15)).into())
+                .end_time(now.into())
+                .set_next_token(token.take())
+                .send()
+                .await;
+            match out {
+                Ok(out) => {
+                    for r in out.metric_data_results() {
+                        let Some(id) = r.id() else { continue };
+                        for (t, v) in r.timestamps().iter().zip(r.values()) {
+                            let entry = latest.entry(id.to_string()).or_insert((t.secs(), *v));
+                            if t.secs() > entry.0 {
+                                *entry = (t.secs(), *v);
+                            }
+                        }
+                    }
+                    token = out.next_token().map(ToString::to_string);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(classify(&e, "GetMetricData", &self.profile).to_string());
+                    break;
+                }
+            }
+        }
+        (latest, failed)
     }
 
     /// Which queues belong to which functions, then their URLs, depths ([`Clients::fill_depth`]: one
@@ -454,4 +441,25 @@ impl Clients {
             age_unavailable: None,
         })
     }
+}
+
+/// The query for one queue's oldest message age (Maximum a minute), id `q{index}`.
+fn age_query(index: usize, queue: &str) -> aws_sdk_cloudwatch::types::MetricDataQuery {
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+    let metric = Metric::builder()
+        .namespace("AWS/SQS")
+        .metric_name("ApproximateAgeOfOldestMessage")
+        .dimensions(Dimension::builder().name("QueueName").value(queue).build())
+        .build();
+    MetricDataQuery::builder()
+        .id(format!("q{index}"))
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(60)
+                .stat("Maximum")
+                .build(),
+        )
+        .return_data(true)
+        .build()
 }

@@ -178,103 +178,27 @@ impl Prices {
     pub fn parse(text: &str, file: &Path, region: &str) -> Result<Prices, PricesError> {
         let raw: RawPrices =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, file))?;
-        let err = |span: &Range<usize>, field: &str, message: &str| {
-            ConfigError::at(file, text, span, field, message)
-        };
-        let price = |v: &Spanned<f64>, field: &str| {
-            let x = *v.get_ref();
-            if x.is_finite() && x >= 0.0 {
-                Ok(x)
-            } else {
-                Err(err(&v.span(), field, "must be a price ≥ 0"))
-            }
-        };
-        let tiers = |arch: &RawArch, field: &str| -> Result<Vec<Tier>, PricesError> {
-            let list = arch.tiers.get_ref();
-            if list.is_empty() {
-                return Err(err(
-                    &arch.tiers.span(),
-                    field,
-                    "at least one tier is needed",
-                ));
-            }
-            let mut out = Vec::new();
-            let mut last_limit = 0.0;
-            for (i, tier) in list.iter().enumerate() {
-                let f = format!("{field}[{i}]");
-                let t = tier.get_ref();
-                let is_last = i + 1 == list.len();
-                let up_to = match (&t.up_to_gb_s, is_last) {
-                    (Some(v), true) => {
-                        return Err(err(
-                            &v.span(),
-                            &format!("{f}.up_to_gb_s"),
-                            "the last tier has no limit: remove up_to_gb_s",
-                        ));
-                    }
-                    (None, false) => {
-                        return Err(err(
-                            &tier.span(),
-                            &f,
-                            "every tier but the last needs up_to_gb_s",
-                        ));
-                    }
-                    (Some(v), false) => {
-                        if *v.get_ref() <= last_limit {
-                            return Err(err(
-                                &v.span(),
-                                &format!("{f}.up_to_gb_s"),
-                                "tier limits must increase",
-                            ));
-                        }
-                        last_limit = *v.get_ref();
-                        Some(last_limit)
-                    }
-                    (None, true) => None,
-                };
-                out.push(Tier {
-                    up_to_gb_s: up_to,
-                    usd_per_gb_s: price(&t.usd_per_gb_s, &format!("{f}.usd_per_gb_s"))?,
-                });
-            }
-            Ok(out)
-        };
-        let provisioned = |p: Option<&RawProvisioned>, field: &str| {
-            p.map(|p| {
-                Ok::<_, PricesError>(ProvisionedPrices {
-                    concurrency_usd_per_gb_s: price(
-                        &p.concurrency_usd_per_gb_s,
-                        &format!("{field}.concurrency_usd_per_gb_s"),
-                    )?,
-                    duration_usd_per_gb_s: price(
-                        &p.duration_usd_per_gb_s,
-                        &format!("{field}.duration_usd_per_gb_s"),
-                    )?,
-                })
-            })
-            .transpose()
-        };
+        let f = PriceFile { file, text };
         let pc = raw.provisioned_concurrency.as_ref();
         Ok(Prices {
             region: region.to_string(),
             source: file.display().to_string(),
             fallback_note: None,
-            requests_usd_per_million: price(
-                &raw.requests.usd_per_million,
-                "requests.usd_per_million",
-            )?,
-            x86_64: tiers(&raw.duration.x86_64, "duration.x86_64.tiers")?,
-            arm64: tiers(&raw.duration.arm64, "duration.arm64.tiers")?,
-            ephemeral_free_mb: price(&raw.ephemeral_storage.free_mb, "ephemeral_storage.free_mb")?,
-            ephemeral_usd_per_gb_s: price(
+            requests_usd_per_million: f
+                .price(&raw.requests.usd_per_million, "requests.usd_per_million")?,
+            x86_64: f.tiers(&raw.duration.x86_64, "duration.x86_64.tiers")?,
+            arm64: f.tiers(&raw.duration.arm64, "duration.arm64.tiers")?,
+            ephemeral_free_mb: f
+                .price(&raw.ephemeral_storage.free_mb, "ephemeral_storage.free_mb")?,
+            ephemeral_usd_per_gb_s: f.price(
                 &raw.ephemeral_storage.usd_per_gb_s,
                 "ephemeral_storage.usd_per_gb_s",
             )?,
-            provisioned_x86_64: provisioned(
+            provisioned_x86_64: f.provisioned(
                 pc.and_then(|p| p.x86_64.as_ref()),
                 "provisioned_concurrency.x86_64",
             )?,
-            provisioned_arm64: provisioned(
+            provisioned_arm64: f.provisioned(
                 pc.and_then(|p| p.arm64.as_ref()),
                 "provisioned_concurrency.arm64",
             )?,
@@ -288,6 +212,95 @@ impl Prices {
         } else {
             &self.x86_64
         }
+    }
+}
+
+/// A price file being parsed: checks its values and says where a bad one is.
+struct PriceFile<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl PriceFile<'_> {
+    fn err(&self, span: &Range<usize>, field: &str, message: &str) -> PricesError {
+        ConfigError::at(self.file, self.text, span, field, message)
+    }
+
+    fn price(&self, v: &Spanned<f64>, field: &str) -> Result<f64, PricesError> {
+        let x = *v.get_ref();
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(self.err(&v.span(), field, "must be a price ≥ 0"))
+        }
+    }
+
+    /// The duration tiers of one architecture: limits increasing, the last one without.
+    fn tiers(&self, arch: &RawArch, field: &str) -> Result<Vec<Tier>, PricesError> {
+        let list = arch.tiers.get_ref();
+        if list.is_empty() {
+            return Err(self.err(&arch.tiers.span(), field, "at least one tier is needed"));
+        }
+        let mut out = Vec::new();
+        let mut last_limit = 0.0;
+        for (i, tier) in list.iter().enumerate() {
+            let f = format!("{field}[{i}]");
+            let t = tier.get_ref();
+            let is_last = i + 1 == list.len();
+            let up_to = match (&t.up_to_gb_s, is_last) {
+                (Some(v), true) => {
+                    return Err(self.err(
+                        &v.span(),
+                        &format!("{f}.up_to_gb_s"),
+                        "the last tier has no limit: remove up_to_gb_s",
+                    ));
+                }
+                (None, false) => {
+                    return Err(self.err(
+                        &tier.span(),
+                        &f,
+                        "every tier but the last needs up_to_gb_s",
+                    ));
+                }
+                (Some(v), false) => {
+                    if *v.get_ref() <= last_limit {
+                        return Err(self.err(
+                            &v.span(),
+                            &format!("{f}.up_to_gb_s"),
+                            "tier limits must increase",
+                        ));
+                    }
+                    last_limit = *v.get_ref();
+                    Some(last_limit)
+                }
+                (None, true) => None,
+            };
+            out.push(Tier {
+                up_to_gb_s: up_to,
+                usd_per_gb_s: self.price(&t.usd_per_gb_s, &format!("{f}.usd_per_gb_s"))?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn provisioned(
+        &self,
+        p: Option<&RawProvisioned>,
+        field: &str,
+    ) -> Result<Option<ProvisionedPrices>, PricesError> {
+        p.map(|p| {
+            Ok::<_, PricesError>(ProvisionedPrices {
+                concurrency_usd_per_gb_s: self.price(
+                    &p.concurrency_usd_per_gb_s,
+                    &format!("{field}.concurrency_usd_per_gb_s"),
+                )?,
+                duration_usd_per_gb_s: self.price(
+                    &p.duration_usd_per_gb_s,
+                    &format!("{field}.duration_usd_per_gb_s"),
+                )?,
+            })
+        })
+        .transpose()
     }
 }
 

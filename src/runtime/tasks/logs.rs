@@ -23,6 +23,7 @@ use crate::aws::logs::{BACKFILL_CONCURRENCY, BackfillProgress, LogQuery, Pacer};
 use crate::aws::{AwsError, Clients};
 use crate::domain::log::{LogEvent, TailInfo, TailMode, TimeWindow, Transport};
 use crate::logs::Tailer;
+use crate::logs::live::ContentDedup;
 use crate::logs::range::RangeSpec;
 
 /// What the logs tail follows.
@@ -160,7 +161,35 @@ pub(in crate::runtime) async fn logs_poller(
         });
     });
 
-    // Which log group each function writes to (a failure here is retried, a missing function is not).
+    let Some(queries) = log_queries(&clients, &spec, &out).await else {
+        return;
+    };
+    // A range that ends in the past: fetch it, show it, done.
+    if let Some(range) = spec.range.filter(|r| !r.follows()) {
+        fetch_past_range(&clients, &queries, range, &out, &pacer).await;
+        return;
+    }
+    let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(spec.window)).collect();
+    let Some(dedup) = open(&clients, &spec, &queries, &mut tailers, &out, &pacer).await else {
+        return;
+    };
+
+    // Follow.
+    let opts = FollowOptions::new(spec.mode, queries.len());
+    let follower = Follower::new(&clients, &queries, tailers, dedup, &pacer, opts);
+    let mut sink = PaneSink {
+        out: out.clone(),
+        degraded,
+    };
+    if let Err(e) = follower.run(&mut sink).await {
+        // The pane's sink waits out every failure; this is only reached if that changes.
+        out.state(LogsPoll::Failed(e.to_string()));
+    }
+}
+
+/// Which log group each function writes to (a failure here is retried, a missing function is not:
+/// `None` once the pane was told).
+async fn log_queries(clients: &Clients, spec: &LogsSpec, out: &Out) -> Option<Vec<LogQuery>> {
     let mut queries = Vec::new();
     for name in &spec.functions {
         let mut failures = 0u32;
@@ -175,56 +204,69 @@ pub(in crate::runtime) async fn logs_poller(
                         name,
                         &clients.region,
                     )));
-                    return;
+                    return None;
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
                 }
             }
         }
     }
 
-    // A range that ends in the past: fetch it, show it, done.
-    if let Some(range) = spec.range.filter(|r| !r.follows()) {
-        let window = range.window(Utc::now());
-        let fetched = clients
-            .backfill_range(
-                &queries,
-                window,
-                &pacer,
-                BACKFILL_CONCURRENCY,
-                |p| out.progress(p),
-                |events| out.events(events),
-            )
-            .await;
-        match fetched {
-            Ok(true) => {
-                out.state(LogsPoll::Following);
-                out.info(TailInfo::BackfillDone { following: false });
-            }
-            Ok(false) => {}
-            Err(e) => out.state(LogsPoll::Failed(format!(
-                "{e}; the range was not fetched completely (r fetches it again)"
-            ))),
-        }
-        return;
-    }
+    Some(queries)
+}
 
-    // Opening: the first window of every function, then the last N events whatever their age, or
-    // the range since its start (the part before the first windows backfilled in slices).
-    let mut tailers: Vec<Tailer> = queries.iter().map(|_| Tailer::new(spec.window)).collect();
+/// A range that ends in the past: fetches it and shows it.
+async fn fetch_past_range(
+    clients: &Clients,
+    queries: &[LogQuery],
+    range: RangeSpec,
+    out: &Out,
+    pacer: &Pacer,
+) {
+    let window = range.window(Utc::now());
+    let fetched = clients
+        .backfill_range(
+            queries,
+            window,
+            pacer,
+            BACKFILL_CONCURRENCY,
+            |p| out.progress(p),
+            |events| out.events(events),
+        )
+        .await;
+    match fetched {
+        Ok(true) => {
+            out.state(LogsPoll::Following);
+            out.info(TailInfo::BackfillDone { following: false });
+        }
+        Ok(false) => {}
+        Err(e) => out.state(LogsPoll::Failed(format!(
+            "{e}; the range was not fetched completely (r fetches it again)"
+        ))),
+    }
+}
+
+/// Opening: the first window of every function, then the last N events whatever their age, or
+/// the range since its start (the part before the first windows backfilled in slices).
+/// `None` when the tail ends here (the pane was told why, or it is gone).
+async fn open(
+    clients: &Clients,
+    spec: &LogsSpec,
+    queries: &[LogQuery],
+    tailers: &mut [Tailer],
+    out: &Out,
+    pacer: &Pacer,
+) -> Option<ContentDedup> {
     let mut failures = 0u32;
-    let dedup = loop {
+    loop {
         let now = Utc::now();
-        let seeds = match clients
-            .first_windows(&queries, &mut tailers, now, &pacer)
-            .await
-        {
+        let seeds = match clients.first_windows(queries, tailers, now, pacer).await {
             Ok(seeds) => seeds,
             Err(e) => {
                 failures = failures.saturating_add(1);
-                failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
+                failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
                 continue;
             }
         };
@@ -234,10 +276,10 @@ pub(in crate::runtime) async fn logs_poller(
             let mut sent = false;
             let fetched = clients
                 .backfill_since(
-                    &queries,
+                    queries,
                     seeds,
                     start,
-                    &pacer,
+                    pacer,
                     BACKFILL_CONCURRENCY,
                     |p| out.progress(p),
                     |events| {
@@ -250,51 +292,39 @@ pub(in crate::runtime) async fn logs_poller(
                 Ok(true) => {
                     out.state(LogsPoll::Following);
                     out.info(TailInfo::BackfillDone { following: true });
-                    break dedup;
+                    return Some(dedup);
                 }
-                Ok(false) => return,
+                Ok(false) => return None,
                 // Lines already shown would come twice: say so and stop; `r` starts over.
                 Err(e) if sent => {
                     out.state(LogsPoll::Failed(format!(
                         "{e}; the range was not fetched completely (r fetches it again)"
                     )));
-                    return;
+                    return None;
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
                 }
             }
         } else {
             match clients
-                .last_events_merged(&queries, seeds, spec.last_n, now, &pacer)
+                .last_events_merged(queries, seeds, spec.last_n, now, pacer)
                 .await
             {
                 Ok(all) => {
                     out.state(LogsPoll::Following);
                     if !out.events(all) {
-                        return;
+                        return None;
                     }
-                    break dedup;
+                    return Some(dedup);
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    failed_then_wait(&out, &e, failures, Duration::from_secs(30)).await;
+                    failed_then_wait(out, &e, failures, Duration::from_secs(30)).await;
                 }
             }
         }
-    };
-
-    // Follow.
-    let opts = FollowOptions::new(spec.mode, queries.len());
-    let follower = Follower::new(&clients, &queries, tailers, dedup, &pacer, opts);
-    let mut sink = PaneSink {
-        out: out.clone(),
-        degraded,
-    };
-    if let Err(e) = follower.run(&mut sink).await {
-        // The pane's sink waits out every failure; this is only reached if that changes.
-        out.state(LogsPoll::Failed(e.to_string()));
     }
 }
 

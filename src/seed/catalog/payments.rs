@@ -1,0 +1,165 @@
+//! The demo account's `payments` team (webhooks, reconciliation, invoices, billing).
+
+use super::{FunctionSpec, Load, LogStyle, Release};
+
+pub(super) const PAYMENTS_WEBHOOK: FunctionSpec = FunctionSpec {
+    name: "payments-webhook",
+    description: "Receives payment provider webhooks (async)",
+    runtime: "nodejs20.x",
+    arch: "arm64",
+    memory_mb: 256,
+    timeout_s: 10,
+    team: "payments",
+    stage: "prod",
+    service: "payments-webhook",
+    env: &[
+        ("STRIPE_SECRET_KEY", "sk_live_51Hx9QkLmN2bVc7TzR4yWq8sP0aE"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_8fK2mQ9xVbN4tR7yL1pZ"),
+        ("LEDGER_TABLE", "payments-ledger"),
+        ("POWERTOOLS_SERVICE_NAME", "payments-webhook"),
+    ],
+    load: Load::PerMinute(18.0),
+    duration_ms: 95.0,
+    error_rate: 0.01,
+    timeout_share: 0.05,
+    style: LogStyle::Powertools,
+    release: Release::Live(5),
+    reserved_concurrency: None,
+    log_group: None,
+    info: &[
+        "Webhook evt_{id} received (charge.succeeded)",
+        "Ledger entry written for pi_{id}",
+        "Signature verified in {ms} ms",
+    ],
+    errors: &[
+        (
+            "LedgerWriteError",
+            "ConditionalCheckFailedException: ledger entry pi_{id} already exists",
+        ),
+        (
+            "TypeError",
+            "Cannot read properties of undefined (reading 'amount')",
+        ),
+    ],
+};
+
+pub(super) const PAYMENTS_RECONCILER: FunctionSpec = FunctionSpec {
+    name: "payments-reconciler",
+    description: "Reconciles provider payouts with the ledger",
+    runtime: "java21",
+    arch: "x86_64",
+    memory_mb: 2048,
+    timeout_s: 300,
+    team: "payments",
+    stage: "prod",
+    service: "payments-reconciler",
+    env: &[
+        (
+            "JAVA_TOOL_OPTIONS",
+            "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
+        ),
+        (
+            "LEDGER_DB_URL",
+            "jdbc:postgresql://ledger.internal:5432/ledger",
+        ),
+        ("LEDGER_DB_PASSWORD", "Lg!9vX2qTz8rW#4k"),
+    ],
+    load: Load::Every(15),
+    duration_ms: 48_000.0,
+    error_rate: 0.0,
+    timeout_share: 0.0,
+    style: LogStyle::Plain,
+    release: Release::None,
+    reserved_concurrency: Some(5),
+    log_group: None,
+    info: &[
+        "Fetched {n} payouts from provider",
+        "Reconciled payout po_{id}: OK",
+        "Reconciliation run finished in {ms} ms",
+    ],
+    errors: &[("java.net.SocketTimeoutException", "Read timed out")],
+};
+
+pub(super) const PDF_INVOICE_GENERATOR: FunctionSpec = FunctionSpec {
+    name: "pdf-invoice-generator",
+    description: "Renders invoice PDFs",
+    runtime: "dotnet8",
+    arch: "x86_64",
+    memory_mb: 1024,
+    timeout_s: 60,
+    team: "payments",
+    stage: "prod",
+    service: "invoices",
+    env: &[
+        ("TEMPLATE_BUCKET", "acme-invoice-templates"),
+        ("ASPNETCORE_ENVIRONMENT", "Production"),
+    ],
+    load: Load::PerMinute(3.0),
+    duration_ms: 780.0,
+    error_rate: 0.01,
+    timeout_share: 0.0,
+    style: LogStyle::Plain,
+    release: Release::None,
+    reserved_concurrency: None,
+    log_group: None,
+    info: &[
+        "Rendering invoice INV-{n} for order ord_{id}",
+        "Invoice PDF uploaded ({n} KB) in {ms} ms",
+    ],
+    errors: &[(
+        "System.InvalidOperationException",
+        "Template 'invoice-v3' not found",
+    )],
+};
+
+pub(super) const LEGACY_BILLING_EXPORT: FunctionSpec = FunctionSpec {
+    name: "legacy-billing-export",
+    description: "Old CSV export for the finance team (to be retired)",
+    runtime: "python3.8",
+    arch: "x86_64",
+    memory_mb: 512,
+    timeout_s: 300,
+    team: "payments",
+    stage: "prod",
+    service: "billing-export",
+    env: &[
+        ("FTP_HOST", "ftp.finance.acme.io"),
+        ("FTP_PASSWORD", "export2019!"),
+    ],
+    load: Load::Every(30),
+    duration_ms: 14_000.0,
+    error_rate: 0.0,
+    timeout_share: 0.0,
+    style: LogStyle::Plain,
+    release: Release::None,
+    reserved_concurrency: None,
+    log_group: None,
+    info: &[
+        "Exported {n} rows to billing-{id}.csv",
+        "Upload finished in {ms} ms",
+    ],
+    errors: &[("ftplib.error_perm", "530 Login incorrect.")],
+};
+
+pub(super) const STRIPE_EVENTS: FunctionSpec = FunctionSpec {
+    name: "stripe-events",
+    description: "Fans out Stripe events to internal consumers",
+    runtime: "nodejs20.x",
+    arch: "arm64",
+    memory_mb: 256,
+    timeout_s: 10,
+    team: "payments",
+    stage: "prod",
+    service: "stripe-events",
+    env: &[("EVENT_BUS", "payments-bus")],
+    load: Load::PerMinute(7.0),
+    duration_ms: 48.0,
+    error_rate: 0.004,
+    timeout_share: 0.0,
+    style: LogStyle::Plain,
+    release: Release::None,
+    reserved_concurrency: None,
+    log_group: None,
+    info: &["PutEvents ok for evt_{id}", "Forwarded {n} events"],
+    errors: &[("EventBridgeException", "Rate exceeded")],
+};
