@@ -94,6 +94,45 @@ impl Fake {
         out.build()
     }
 
+    /// DeleteMessageBatch on the fake DLQ: a failed delete (by body) stays, and with `reappear`
+    /// becomes visible again once.
+    fn delete_batch(
+        &mut self,
+        entries: &[aws_sdk_sqs::types::DeleteMessageBatchRequestEntry],
+    ) -> DeleteMessageBatchOutput {
+        let mut out = DeleteMessageBatchOutput::builder().set_failed(Some(Vec::new()));
+        for e in entries {
+            let Some(pos) = self
+                .dlq
+                .iter()
+                .position(|m| m.receipt == e.receipt_handle())
+            else {
+                out = out.failed(Fake::error(e.id(), "ReceiptHandleIsInvalid"));
+                continue;
+            };
+            let id = self.dlq[pos].id.clone();
+            self.delete_asked.push(id.clone());
+            let body = self.dlq[pos].body.clone();
+            if self.fail_delete.contains(&body) {
+                if self.reappear {
+                    self.fail_delete.remove(&body);
+                    self.dlq[pos].visible = true;
+                }
+                out = out.failed(Fake::error(e.id(), "InternalError"));
+            } else {
+                self.dlq.remove(pos);
+                self.deleted.push(id);
+                out = out.successful(
+                    DeleteMessageBatchResultEntry::builder()
+                        .id(e.id())
+                        .build()
+                        .unwrap(),
+                );
+            }
+        }
+        out.build().unwrap()
+    }
+
     fn error(id: &str, code: &str) -> BatchResultErrorEntry {
         BatchResultErrorEntry::builder()
             .id(id)
@@ -134,40 +173,8 @@ fn rules(fake: &Shared) -> Vec<Rule> {
         out.build().unwrap()
     });
     let f = fake.clone();
-    let delete = mock!(aws_sdk_sqs::Client::delete_message_batch).then_compute_output(move |r| {
-        let mut fake = f.lock().unwrap();
-        let mut out = DeleteMessageBatchOutput::builder().set_failed(Some(Vec::new()));
-        for e in r.entries() {
-            let Some(pos) = fake
-                .dlq
-                .iter()
-                .position(|m| m.receipt == e.receipt_handle())
-            else {
-                out = out.failed(Fake::error(e.id(), "ReceiptHandleIsInvalid"));
-                continue;
-            };
-            let id = fake.dlq[pos].id.clone();
-            fake.delete_asked.push(id.clone());
-            let body = fake.dlq[pos].body.clone();
-            if fake.fail_delete.contains(&body) {
-                if fake.reappear {
-                    fake.fail_delete.remove(&body);
-                    fake.dlq[pos].visible = true;
-                }
-                out = out.failed(Fake::error(e.id(), "InternalError"));
-            } else {
-                fake.dlq.remove(pos);
-                fake.deleted.push(id);
-                out = out.successful(
-                    DeleteMessageBatchResultEntry::builder()
-                        .id(e.id())
-                        .build()
-                        .unwrap(),
-                );
-            }
-        }
-        out.build().unwrap()
-    });
+    let delete = mock!(aws_sdk_sqs::Client::delete_message_batch)
+        .then_compute_output(move |r| f.lock().unwrap().delete_batch(r.entries()));
     let f = fake.clone();
     let release =
         mock!(aws_sdk_sqs::Client::change_message_visibility_batch).then_compute_output(move |r| {
