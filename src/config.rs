@@ -34,7 +34,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-pub mod error;
+pub use crate::config_error as error;
 mod health;
 mod keys;
 

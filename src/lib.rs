@@ -35,6 +35,7 @@ pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod config;
+pub mod config_error;
 pub mod domain;
 pub mod functions_cache;
 pub mod keymap;

@@ -11,7 +11,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::error::ConfigError;
+use crate::config_error::ConfigError;
 
 /// What a piece of the UI means; the theme decides what it looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
