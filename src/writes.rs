@@ -4,7 +4,7 @@
 //! Read-only mode never reaches this module (refused before), and the SDK guard refuses it again.
 
 // The on-call levers (reserved concurrency, event source mappings, invoke) and the kill switch's
-// memory. Not yet a `Write` variant: the TUI's confirm step adds one when it offers them.
+// memory. The TUI offers the kill switch and its restore (`Write::Lever`).
 pub mod levers;
 pub mod stopped;
 
@@ -41,6 +41,9 @@ pub enum Write {
     },
     /// Purge a DLQ or delete some of its messages (audited by [`execute_dlq`]).
     Dlq(DlqWrite),
+    /// An on-call lever (the TUI: the kill switch and its restore; audited by
+    /// [`levers::execute_lever`]).
+    Lever(levers::LeverWrite),
 }
 
 impl Write {
@@ -54,6 +57,7 @@ impl Write {
             Write::AlarmActions { enabled: false, .. } => crate::audit::ALARM_DISABLE_ACTIONS,
             Write::Redrive { .. } => DLQ_REDRIVE,
             Write::Dlq(d) => d.action(),
+            Write::Lever(l) => l.action(),
         }
     }
 
@@ -70,6 +74,7 @@ impl Write {
                 .join(", "),
             Write::Redrive { plan } => plan.from.url.clone(),
             Write::Dlq(d) => d.target(),
+            Write::Lever(l) => l.target(),
         }
     }
 
@@ -86,6 +91,7 @@ impl Write {
             }
             Write::Redrive { plan } => serde_json::json!({ "plan": plan }),
             Write::Dlq(d) => d.detail(),
+            Write::Lever(l) => l.detail(),
         }
     }
 }
@@ -138,7 +144,8 @@ fn remember(
         Write::PublishVersion { .. }
         | Write::AlarmActions { .. }
         | Write::Redrive { .. }
-        | Write::Dlq(_) => return Ok(()),
+        | Write::Dlq(_)
+        | Write::Lever(_) => return Ok(()),
     }
     store.save(&path).map_err(|e| e.to_string())
 }
@@ -160,6 +167,8 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
             .map(|s| s.line());
         }
         Write::Dlq(d) => return execute_dlq(clients, d).await,
+        // The levers audit themselves (and the kill switch keeps its memory).
+        Write::Lever(l) => return levers::execute_lever(clients, l).await,
         _ => {}
     }
     // The audit log is opened before the change: a write that could not be recorded is never made.
@@ -193,8 +202,8 @@ pub async fn execute(clients: &Clients, write: &Write) -> Result<String, String>
             .await
             .map(|v| (format!("published {function} version {v}"), None))
             .map_err(|e| e.to_string()),
-        Write::Redrive { .. } | Write::Dlq(_) => {
-            return Err("DLQ writes are executed above".to_string());
+        Write::Redrive { .. } | Write::Dlq(_) | Write::Lever(_) => {
+            return Err("DLQ writes and levers are executed above".to_string());
         }
         Write::AlarmActions { alarms, enabled } => {
             return execute_alarm_actions(clients, alarms, *enabled, &mut log, &path).await;

@@ -104,7 +104,10 @@ impl App {
             f,
             &HealthInputs {
                 batch,
-                extras: self.health_extras(&f.name),
+                extras: crate::domain::metrics::HealthExtras {
+                    stopped: self.known_stopped(&f.name),
+                    ..self.health_extras(&f.name)
+                },
                 firing_alarms: &firing,
                 thresholds: &self.config.health,
             },

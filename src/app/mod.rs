@@ -90,6 +90,8 @@ pub struct App {
     /// the logs show local time are read in it.
     pub local_offset: chrono::FixedOffset,
     pub cost: cost::CostPane,
+    /// The kill switch: what is known of reserved concurrency, and the `K` answer awaited.
+    pub kill_switch: modes::kill_switch::KillSwitchState,
     /// Metrics of the functions pane's rows (last hour), and for which functions they were asked.
     pub row_metrics: Remote<crate::domain::metrics::MetricsBatch>,
     row_metrics_for: std::collections::BTreeSet<String>,
@@ -167,6 +169,7 @@ impl App {
             switching_to: None,
             local_offset: chrono::Offset::fix(&chrono::Utc),
             cost: cost::CostPane::default(),
+            kill_switch: modes::kill_switch::KillSwitchState::default(),
             next_session: 0,
             row_metrics: Remote::default(),
             row_metrics_for: std::collections::BTreeSet::new(),
@@ -358,6 +361,16 @@ impl App {
             Msg::Identity { generation, result } => self.on_identity(generation, result),
             Msg::ThemeLoaded(result) => self.on_theme_loaded(result),
             Msg::WriteDone { generation, result } => self.on_write_done(generation, result),
+            Msg::KillSwitch {
+                generation,
+                request,
+                function,
+                result,
+            } => self.on_kill_switch_answer(generation, request, function, result),
+            Msg::StoppedLoaded {
+                generation,
+                remembered,
+            } => self.on_stopped_loaded(generation, remembered),
             Msg::Functions(msg) => self.on_functions_msg(msg),
             Msg::Detail {
                 generation,
@@ -472,7 +485,15 @@ impl App {
     fn on_identity(&mut self, generation: u64, result: Result<Identity, String>) -> Vec<Cmd> {
         if generation == self.generation {
             match result {
-                Ok(id) => self.identity.succeed(id, self.now),
+                Ok(id) => {
+                    let account = id.account.clone();
+                    self.identity.succeed(id, self.now);
+                    // The functions lambdash stopped here (the table's STOPPED flag).
+                    return vec![Cmd::LoadStopped {
+                        generation,
+                        account,
+                    }];
+                }
                 Err(e) => {
                     self.identity.fail(e.clone(), self.now);
                     self.flash(FlashLevel::Error, e);

@@ -84,6 +84,18 @@ pub enum Msg {
         generation: u64,
         result: Result<String, String>,
     },
+    /// `K`: the function's reserved concurrency and lambdash's memory of having stopped it.
+    KillSwitch {
+        generation: u64,
+        request: u64,
+        function: String,
+        result: Result<crate::app::modes::kill_switch::ReservedNow, String>,
+    },
+    /// The functions of this account and region lambdash stopped (`stopped.json`), by name.
+    StoppedLoaded {
+        generation: u64,
+        remembered: std::collections::BTreeMap<String, crate::domain::concurrency::Remembered>,
+    },
     /// The answer to a `Cmd::Dlq`.
     Dlq(crate::app::dlq::DlqMsg),
     /// Terminal signal (SIGTERM/SIGHUP/SIGINT): leave cleanly.
@@ -186,6 +198,18 @@ pub enum Cmd {
     Write {
         generation: u64,
         write: Box<Write>,
+    },
+    /// `K`: read one function's reserved concurrency (GetFunctionConcurrency) and `stopped.json`.
+    FetchKillSwitch {
+        generation: u64,
+        request: u64,
+        account: String,
+        function: String,
+    },
+    /// Read `stopped.json` for this account and region (no AWS call).
+    LoadStopped {
+        generation: u64,
+        account: String,
     },
     /// Other DLQ work (answers come back as `Msg::Dlq`).
     Dlq(crate::app::dlq::DlqCmd),

@@ -305,6 +305,7 @@ pub fn health_extras(function: &ScannedFunction, dlqs: &[Dlq]) -> HealthExtras {
         async_without_dlq: function
             .complete
             .then_some(function.event_invoke_config && !has_async_target),
+        stopped: None,
     }
 }
 

@@ -44,6 +44,8 @@ pub enum Action {
     Promote,
     Rollback,
     Publish,
+    /// Functions / detail: the kill switch (reserved concurrency → 0), or its restore.
+    KillSwitch,
     OpenAlarms,
     ToggleFunctionAlarms,
     Mark,

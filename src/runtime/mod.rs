@@ -214,6 +214,16 @@ impl Executor {
             } => self.fetch_alarm_history(generation, request, name),
             Cmd::Logs(cmd) => self.logs(cmd),
             Cmd::Aliases(cmd) => self.aliases(cmd),
+            Cmd::FetchKillSwitch {
+                generation,
+                request,
+                account,
+                function,
+            } => self.fetch_kill_switch(generation, request, account, function),
+            Cmd::LoadStopped {
+                generation,
+                account,
+            } => self.load_stopped(generation, account),
             Cmd::Dlq(cmd) => self.dlq(cmd),
         }
         true

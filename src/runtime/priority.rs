@@ -16,6 +16,7 @@ pub(super) fn of(cmd: &Cmd) -> Priority {
         | Cmd::FetchDetail { .. }
         | Cmd::FetchAlarmHistory { .. }
         | Cmd::Write { .. }
+        | Cmd::FetchKillSwitch { .. }
         | Cmd::Aliases(AliasesCmd::Fetch { .. } | AliasesCmd::PlanRollback { .. })
         | Cmd::Dlq(
             DlqCmd::FetchQualifiers { .. }
@@ -33,6 +34,7 @@ pub(super) fn of(cmd: &Cmd) -> Priority {
         | Cmd::FetchRowMetrics { .. }
         | Cmd::FetchPaneMetrics { .. }
         | Cmd::FetchCost { .. }
+        | Cmd::LoadStopped { .. }
         | Cmd::Aliases(AliasesCmd::FetchComparison { .. } | AliasesCmd::FetchCodeDeploy { .. })
         | Cmd::Dlq(DlqCmd::StartPoller { .. })
         | Cmd::Bell

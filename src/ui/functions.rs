@@ -263,6 +263,7 @@ fn sparkline(values: &[u64], n: usize) -> String {
 
 fn health_label(kind: HealthKind) -> &'static str {
     match kind {
+        HealthKind::Stopped => "STOPPED",
         HealthKind::AlarmFiring => "ALARM",
         HealthKind::Errors => "ERR",
         HealthKind::Timeout => "TIMEOUT",

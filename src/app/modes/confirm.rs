@@ -89,6 +89,9 @@ impl App {
         if let Write::Dlq(crate::writes::DlqWrite::Delete { message_ids, .. }) = &write {
             self.dlq.pending_delete.clone_from(message_ids);
         }
+        if let Write::Lever(crate::writes::levers::LeverWrite::Reserved(change)) = &write {
+            self.kill_switch.running = Some(change.clone());
+        }
         self.flash(
             FlashLevel::Info,
             format!("{} {}…", write.action(), write.target()),
@@ -119,6 +122,7 @@ impl App {
             ),
         }
         self.dlq.finish_delete(succeeded);
+        self.kill_switch_done(succeeded);
         if self.view == View::Dlq {
             return vec![Cmd::RefreshNow(PollerKind::Dlq)];
         }
@@ -175,6 +179,7 @@ fn confirm_text(write: &Write, codedeploy_lines: Vec<String>) -> (String, Vec<St
             ],
         ),
         Write::Redrive { plan } => redrive_text(plan),
+        Write::Lever(lever) => super::kill_switch::lever_text(lever),
         Write::Dlq(crate::writes::DlqWrite::Purge { queue_url, visible }) => (
             format!(
                 "PURGE queue {}",

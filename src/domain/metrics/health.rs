@@ -15,6 +15,8 @@ use crate::domain::Function;
 /// Why a function is flagged, most severe first (the derived order is the severity order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum HealthKind {
+    /// Reserved concurrency 0 (the kill switch): every invocation is throttled.
+    Stopped,
     /// An alarm on the function (dimension `FunctionName` or `Resource`) is in ALARM.
     AlarmFiring,
     /// The error rate over the window is at or above a threshold, or rising.
@@ -122,6 +124,9 @@ pub struct HealthExtras {
     /// True when the function is invoked asynchronously and has neither a DLQ nor an on-failure
     /// destination.
     pub async_without_dlq: Option<bool>,
+    /// True when the function is known to be at reserved concurrency 0 (its detail says so, or
+    /// lambdash stopped it).
+    pub stopped: Option<bool>,
 }
 
 /// A duration at or above this share of the timeout is the timeout being hit (Lambda reports a
@@ -148,6 +153,14 @@ pub struct HealthInputs<'a> {
 /// no flag; the others (alarm, DLQ, runtime) need no metrics.
 pub fn evaluate_health(function: &Function, inputs: &HealthInputs<'_>) -> Health {
     let mut flags = Vec::new();
+    if inputs.extras.stopped == Some(true) {
+        flags.push(HealthFlag {
+            kind: HealthKind::Stopped,
+            level: Level::Crit,
+            reason: "stopped: reserved concurrency 0, every invocation is throttled (K restores)"
+                .to_string(),
+        });
+    }
     if let Some((first, rest)) = inputs.firing_alarms.split_first() {
         let reason = if rest.is_empty() {
             format!("alarm {first} is in ALARM")
@@ -474,12 +487,14 @@ mod tests {
             HealthExtras {
                 dlq_messages: Some(4),
                 async_without_dlq: Some(true),
+                stopped: Some(true),
             },
             &["a", "b"],
         );
         assert_eq!(
             kinds(&h),
             [
+                HealthKind::Stopped,
                 HealthKind::AlarmFiring,
                 HealthKind::Errors,
                 HealthKind::Timeout,
@@ -489,16 +504,20 @@ mod tests {
                 HealthKind::AsyncWithoutDlq
             ]
         );
-        assert_eq!(h.flags[0].reason, "2 alarms in ALARM: a, b");
         assert_eq!(
-            h.flags[1].reason,
+            h.flags[0].reason,
+            "stopped: reserved concurrency 0, every invocation is throttled (K restores)"
+        );
+        assert_eq!(h.flags[1].reason, "2 alarms in ALARM: a, b");
+        assert_eq!(
+            h.flags[2].reason,
             "error rate 6.7 % over the last 1 h (warn ≥ 1 %, crit ≥ 5 %), rising: 20.0 % in the last 20 min vs 0.0 % before"
         );
         assert_eq!(
-            h.flags[2].reason,
+            h.flags[3].reason,
             "p99 duration 3000 ms reaches the 3 s timeout: invocations are timing out"
         );
-        assert_eq!(h.others(), 6);
+        assert_eq!(h.others(), 7);
     }
 
     #[test]
@@ -590,6 +609,7 @@ mod tests {
                 extras: HealthExtras {
                     dlq_messages: Some(12),
                     async_without_dlq: None,
+                    stopped: None,
                 },
                 firing_alarms: &["f-errors"],
                 thresholds: &HealthThresholds::default(),

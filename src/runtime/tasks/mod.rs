@@ -11,6 +11,7 @@ mod alarms;
 pub(super) mod aliases;
 pub(super) mod dlq;
 mod functions;
+mod kill_switch;
 pub(super) mod logs;
 pub(super) mod metrics;
 

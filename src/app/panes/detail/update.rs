@@ -70,6 +70,11 @@ impl App {
                             d.partial_errors.join("; ")
                         ));
                     }
+                    // What the detail says of reserved concurrency is known (the STOPPED flag).
+                    self.kill_switch.reserved.insert(
+                        detail.function.clone(),
+                        crate::domain::concurrency::Reserved(d.reserved_concurrency),
+                    );
                     detail.remote.succeed(*d, now);
                 }
                 Err(e) => {
@@ -100,6 +105,7 @@ impl App {
             Action::NextPane => return Some(self.show_functions()),
             Action::Back => return Some(self.go_back()),
             Action::CopyConsoleUrl => return self.copy_console_url(),
+            Action::KillSwitch => return Some(self.on_kill_switch()),
             Action::RevealEnv => {
                 if let Some(d) = self.detail.as_mut() {
                     d.reveal_env = !d.reveal_env;

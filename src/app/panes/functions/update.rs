@@ -169,6 +169,7 @@ impl App {
                 self.functions.rebuild_view(keep.as_deref());
             }
             Action::CopyConsoleUrl => return self.copy_console_url(),
+            Action::KillSwitch => return Some(self.on_kill_switch()),
             Action::Up => self.functions.move_by(-1),
             Action::Down => self.functions.move_by(1),
             Action::Top => self.functions.select(0),
