@@ -366,7 +366,7 @@ impl App {
                 request,
                 function,
                 result,
-            } => self.on_kill_switch_answer(generation, request, function, result),
+            } => self.on_kill_switch_answer(generation, request, &function, result),
             Msg::StoppedLoaded {
                 generation,
                 remembered,

@@ -95,7 +95,7 @@ impl App {
         &mut self,
         generation: u64,
         request: u64,
-        function: String,
+        function: &str,
         result: Result<ReservedNow, String>,
     ) -> Vec<Cmd> {
         if generation != self.generation || request != self.kill_switch.request {
@@ -110,17 +110,17 @@ impl App {
         };
         self.kill_switch
             .reserved
-            .insert(function.clone(), now.current);
+            .insert(function.to_string(), now.current);
         match now.remembered {
-            Some(r) => self.kill_switch.remembered.insert(function.clone(), r),
-            None => self.kill_switch.remembered.remove(&function),
+            Some(r) => self.kill_switch.remembered.insert(function.to_string(), r),
+            None => self.kill_switch.remembered.remove(function),
         };
         let Some(account) = self.account() else {
             return Vec::new();
         };
         let planned = if now.current.is_stopped() {
             plan_restore(
-                &function,
+                function,
                 &account,
                 &self.region,
                 now.current,
@@ -129,7 +129,7 @@ impl App {
             )
         } else {
             plan_stop(
-                &function,
+                function,
                 &account,
                 &self.region,
                 now.current,
@@ -137,7 +137,11 @@ impl App {
             )
         };
         match planned {
-            Ok(change) => self.ask_confirm(Write::Lever(LeverWrite::Reserved(change)), None),
+            Ok(change) => {
+                // The "reading…" flash is answered by the confirm step itself.
+                self.flash = None;
+                self.ask_confirm(Write::Lever(LeverWrite::Reserved(change)), None);
+            }
             Err(LeverRefusal::Nothing(why) | LeverRefusal::Refused(why)) => {
                 self.flash(FlashLevel::Warn, why);
             }
@@ -207,11 +211,5 @@ pub(in crate::app) fn lever_text(write: &LeverWrite) -> (String, Vec<String>) {
         },
         _ => write.action().to_string(),
     };
-    lines.push(String::new());
-    lines.push(format!(
-        "audited as {} ({})",
-        write.action(),
-        write.target()
-    ));
     (title, lines)
 }

@@ -200,3 +200,53 @@ fn functions_with_health_columns() {
     assert!(screen.contains("SLOW"), "{screen}");
     assert_screen!("functions_with_health_columns", screen);
 }
+
+/// The kill switch's confirm step: what happens in words, in which account and region, from → to.
+#[test]
+fn kill_switch_confirm_dialog() {
+    use crate::app::Cmd;
+    use crate::app::modes::kill_switch::ReservedNow;
+    use crate::domain::concurrency::Reserved;
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    let cmds = crate::app::test_support::key(&mut app, KeyCode::Char('K'));
+    let Some(Cmd::FetchKillSwitch { request, .. }) = cmds.first() else {
+        panic!("expected the read first, got {cmds:?}");
+    };
+    app.update(Msg::KillSwitch {
+        generation: 1,
+        request: *request,
+        function: "orders-api".into(),
+        result: Ok(ReservedNow {
+            current: Reserved::NONE,
+            remembered: None,
+        }),
+    });
+    let screen = draw(&mut app, 120, 24);
+    assert!(screen.contains("STOP orders-api"), "{screen}");
+    assert_screen!("kill_switch_confirm_dialog", screen);
+}
+
+/// A function lambdash stopped carries `STOPPED` in HEALTH (known from `stopped.json`, no request).
+#[test]
+fn stopped_function_is_flagged_in_health() {
+    use crate::domain::concurrency::{Remembered, Reserved};
+    let mut app = loaded(&["orders-api", "payments-webhook"]);
+    app.update(Msg::StoppedLoaded {
+        generation: 1,
+        remembered: [(
+            "payments-webhook".to_string(),
+            Remembered {
+                at: t0(),
+                previous: Reserved(Some(40)),
+            },
+        )]
+        .into(),
+    });
+    let screen = draw(&mut app, 120, 8);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("payments-webhook"))
+        .unwrap_or_default();
+    assert!(row.contains("STOPPED"), "{screen}");
+    assert_screen!("stopped_function_is_flagged_in_health", screen);
+}
