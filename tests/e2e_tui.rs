@@ -394,3 +394,82 @@ async fn tui_metrics_and_cost_panes_show_published_datapoints() {
     let screen = tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-"));
     assert!(screen.contains("EXITED-0"), "{screen}");
 }
+
+/// `K` in the real TUI: the reserved concurrency read, the stop confirmed in words and sent
+/// (GetFunctionConcurrency then 0), `STOPPED` in HEALTH, then `K` again offers and performs the
+/// restore of exactly the previous value (none); both audited.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_kill_switch_stops_then_restores_through_the_confirm_step() {
+    let endpoint = endpoint();
+    let region = "me-central-1";
+    let emu = lambdash::seed::connect(&endpoint, region).await;
+    let prefix = format!("tui-kill-{}-", std::process::id());
+    let names = lambdash::seed::seed_functions(&emu, &prefix, 1, 1)
+        .await
+        .unwrap();
+    let function = names[0].clone();
+    let reserved = || async {
+        emu.lambda
+            .get_function_concurrency()
+            .function_name(&function)
+            .send()
+            .await
+            .unwrap()
+            .reserved_concurrent_executions()
+    };
+
+    let bin = env!("CARGO_BIN_EXE_lambdash");
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let command = format!(
+        "env AWS_ENDPOINT_URL={endpoint} AWS_REGION={region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         XDG_CONFIG_HOME={cfg} XDG_STATE_HOME={cfg} XDG_CACHE_HOME={cfg} LAMBDASH_AUDIT_LOG={audit} {bin}; \
+         echo EXITED-$?; sleep 30",
+        cfg = dir.path().display(),
+        audit = audit.display()
+    );
+    let tmux = Tmux::start("lambdash-e2e-kill", &command);
+    tmux.wait_for("the function to load", |s| s.contains(&function));
+    // Functions of earlier runs share the emulator: narrow the list to this one.
+    tmux.keys(&["/", &function, "Enter"]);
+    tmux.wait_for("the filter to apply", |s| s.contains("1 of "));
+
+    tmux.keys(&["K"]);
+    let screen = tmux.wait_for("the stop confirm", |s| s.contains("STOP tui-kill-"));
+    // The dialog wraps its text: read it as one line.
+    let text = screen
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains(&format!(
+            "This stops every invocation of {function} in account 123456789012 {region}; reserved concurrency none → 0."
+        )),
+        "{screen}"
+    );
+    assert_eq!(reserved().await, None, "nothing sent before y");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("the stop to finish", |s| s.contains("stopped tui-kill-"));
+    assert!(screen.contains("STOPPED"), "{screen}");
+    assert_eq!(reserved().await, Some(0));
+
+    tmux.keys(&["K"]);
+    let screen = tmux.wait_for("the restore confirm", |s| s.contains("Restore tui-kill-"));
+    assert!(screen.contains("reserved concurrency 0 → none"), "{screen}");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("the restore to finish", |s| {
+        s.contains("restored tui-kill-")
+    });
+    assert!(!screen.contains("STOPPED"), "{screen}");
+    assert_eq!(reserved().await, None);
+
+    let actions: Vec<String> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].to_string())
+        .collect();
+    assert_eq!(actions, ["\"function.stop\"", "\"function.restore\""]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("lambdash to exit", |s| s.contains("EXITED-0"));
+}
