@@ -122,11 +122,12 @@ impl App {
             ),
         }
         self.dlq.finish_delete(succeeded);
-        self.kill_switch_done(succeeded);
+        let mut cmds = self.kill_switch_done(succeeded);
         if self.view == View::Dlq {
             return vec![Cmd::RefreshNow(PollerKind::Dlq)];
         }
-        self.refresh_aliases()
+        cmds.extend(self.refresh_aliases());
+        cmds
     }
 }
 

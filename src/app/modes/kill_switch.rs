@@ -162,13 +162,14 @@ impl App {
         Vec::new()
     }
 
-    /// A confirmed lever finished: what it set is now known (and the memory follows it).
-    pub(in crate::app) fn kill_switch_done(&mut self, succeeded: bool) {
+    /// A confirmed lever finished: what it set is now known (and the memory follows it); the detail
+    /// of that function, when open, is read again.
+    pub(in crate::app) fn kill_switch_done(&mut self, succeeded: bool) -> Vec<Cmd> {
         let Some(change) = self.kill_switch.running.take() else {
-            return;
+            return Vec::new();
         };
         if !succeeded {
-            return;
+            return Vec::new();
         }
         if change.to.is_stopped() && !change.from.is_stopped() {
             self.kill_switch.remembered.insert(
@@ -181,8 +182,17 @@ impl App {
         } else if !change.to.is_stopped() {
             self.kill_switch.remembered.remove(&change.function);
         }
+        let shown = self
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.function == change.function);
         self.kill_switch.reserved.insert(change.function, change.to);
         self.refresh_row_keys();
+        if shown {
+            self.refresh_detail()
+        } else {
+            Vec::new()
+        }
     }
 }
 

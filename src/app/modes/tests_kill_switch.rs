@@ -246,10 +246,19 @@ fn the_detail_saying_zero_flags_the_function_stopped() {
         now: t0(),
     });
     assert!(stopped_flag(&app));
-    // K from the detail is about that function.
-    let cmds = key(&mut app, KeyCode::Char('K'));
+    // K from the detail is about that function (press_k checks the name).
+    // A stop from the detail reads the detail again once written.
+    let request = press_k(&mut app);
+    answer(&mut app, request, Reserved(Some(5)), None);
+    key(&mut app, KeyCode::Enter);
+    let cmds = app.update(Msg::WriteDone {
+        generation: 1,
+        result: Ok("stopped orders-api".into()),
+    });
     assert!(
-        matches!(cmds.as_slice(), [Cmd::FetchKillSwitch { function, .. }] if function == "orders-api")
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::FetchDetail { function, .. } if function == "orders-api")),
+        "{cmds:?}"
     );
 }
 
