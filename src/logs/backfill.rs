@@ -45,27 +45,26 @@ pub const MIN_ADAPTIVE_SLICES: usize = 2;
 
 /// How many events `range` probably holds, from a sample: `sample_events` events seen in `sample`
 /// (the tail's first window, say), at the same rate. Zero when the sample is empty or has no length.
+#[allow(clippy::cast_precision_loss)]
 pub fn estimate_events(sample: TimeWindow, sample_events: usize, range: TimeWindow) -> f64 {
     let sample_ms = (sample.end_ms() - sample.start_ms() + 1).max(1);
     let range_ms = (range.end_ms() - range.start_ms() + 1).max(0);
-    #[allow(clippy::cast_precision_loss)]
-    let rate = sample_events as f64 / sample_ms as f64;
-    #[allow(clippy::cast_precision_loss)]
-    let expected = rate * range_ms as f64;
-    expected
+    sample_events as f64 / sample_ms as f64 * range_ms as f64
 }
 
 /// The slices an adaptive plan cuts for a source expected to hold `expected` events over the range:
 /// as few as hold them in one page each at [`PAGE_FILL`], at least [`MIN_ADAPTIVE_SLICES`], at most
 /// `max_slices`. Every slice is one `FilterLogEvents` call when the estimate holds; when it does not,
 /// the slices that hold more simply take more pages (nothing is missed, it is only slower).
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 pub fn adaptive_slice_count(expected: f64, max_slices: usize) -> usize {
-    #[allow(clippy::cast_precision_loss)]
     let per_slice = PAGE_EVENTS as f64 * PAGE_FILL;
     let wanted = if expected.is_finite() && expected > 0.0 {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let n = (expected / per_slice).ceil().min(1e6) as usize;
-        n
+        (expected / per_slice).ceil().min(1e6) as usize
     } else {
         0
     };
