@@ -26,6 +26,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{AwsError, Clients, classify};
 use crate::domain::Function;
 use crate::domain::log::{LogEvent, TimeWindow, from_millis};
+use crate::logs::backfill::estimate_events;
 use crate::logs::{Backfill, Backoff, LastN, Tailer};
 
 /// Backfill slices fetched at once (the request scheduler still paces them).
@@ -424,9 +425,30 @@ impl Clients {
         mut on_progress: impl FnMut(BackfillProgress),
         mut on_events: impl FnMut(Vec<LogEvent>) -> bool,
     ) -> Result<bool, AwsError> {
+        let backfill = Backfill::new(range, queries.len());
+        self.run_backfill(
+            queries,
+            backfill,
+            pacer,
+            concurrency,
+            &mut on_progress,
+            &mut on_events,
+        )
+        .await
+    }
+
+    /// Runs a planned [`Backfill`]; see [`Clients::backfill_range`].
+    async fn run_backfill(
+        &self,
+        queries: &[LogQuery],
+        mut backfill: Backfill,
+        pacer: &Pacer,
+        concurrency: usize,
+        on_progress: &mut impl FnMut(BackfillProgress),
+        on_events: &mut impl FnMut(Vec<LogEvent>) -> bool,
+    ) -> Result<bool, AwsError> {
         use futures::{StreamExt, TryStreamExt};
 
-        let mut backfill = Backfill::new(range, queries.len());
         let mut tasks = Vec::new();
         while let Some(task) = backfill.next_task() {
             tasks.push(task);
@@ -461,6 +483,10 @@ impl Clients {
     /// Every event since `start` for a tail whose first windows (`seeds`, from
     /// [`Clients::first_windows`]) are already fetched: the part before them backfilled, then theirs
     /// from `start` on, all in timestamp order. `lambdash tail --since` and the pane's ranges.
+    ///
+    /// The part before is cut adaptively ([`Backfill::adaptive`]): the first windows' event rate,
+    /// carried over the range, says how many `FilterLogEvents` pages it probably holds, and it is cut
+    /// into about that many slices (one call each) rather than always eight.
     #[allow(clippy::too_many_arguments)]
     pub async fn backfill_since(
         &self,
@@ -480,13 +506,18 @@ impl Clients {
         };
         if start < first_start {
             let range = TimeWindow::new(start, first_start - TimeDelta::milliseconds(1));
+            let expected = seeds
+                .iter()
+                .map(|(w, events)| estimate_events(*w, events.len(), range))
+                .reduce(f64::max);
+            let backfill = Backfill::adaptive(range, queries.len(), expected);
             let going = self
-                .backfill_range(
+                .run_backfill(
                     queries,
-                    range,
+                    backfill,
                     pacer,
                     concurrency,
-                    |p| {
+                    &mut |p| {
                         last = p;
                         on_progress(p);
                     },

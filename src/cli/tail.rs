@@ -375,6 +375,7 @@ async fn print_since(
 ) -> Result<(), Stop> {
     let start = now - TimeDelta::from_std(since).unwrap_or(TimeDelta::MAX);
     let show_progress = io::stderr().is_terminal();
+    let began = std::time::Instant::now();
     let mut exit = None;
     clients
         .backfill_since(
@@ -388,7 +389,13 @@ async fn print_since(
                     if p.done == p.total {
                         eprint!("\r\x1b[K");
                     } else {
-                        eprint!("\rfetched {}/{} slices", p.done, p.total);
+                        eprint!(
+                            "\rfetched {}/{} slices, {} events, {}",
+                            p.done,
+                            p.total,
+                            p.events,
+                            events_rate(p.events, began.elapsed())
+                        );
                     }
                 }
             },
@@ -404,9 +411,30 @@ async fn print_since(
     exit.map_or(Ok(()), |code| Err(Stop::Exit(code)))
 }
 
+/// `"12400 events/s"` (whole events per second; `"…"` before a tenth of a second has passed).
+fn events_rate(events: usize, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    if secs < 0.1 {
+        return "… events/s".to_string();
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rate = events as f64 / secs;
+    format!("{rate:.0} events/s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backfill_rate_is_events_per_second_once_measurable() {
+        assert_eq!(events_rate(5_000, Duration::from_millis(50)), "… events/s");
+        assert_eq!(
+            events_rate(5_000, Duration::from_millis(500)),
+            "10000 events/s"
+        );
+        assert_eq!(events_rate(0, Duration::from_secs(2)), "0 events/s");
+    }
 
     fn event(message: &str) -> LogEvent {
         LogEvent {

@@ -34,6 +34,46 @@ pub fn plan_slices(range: TimeWindow, max_slices: usize, min_slice: Duration) ->
         .collect()
 }
 
+/// The most events one `FilterLogEvents` page holds.
+pub const PAGE_EVENTS: usize = 10_000;
+/// An adaptive plan gives each slice this part of a page, so an estimate a little short still fits in
+/// one page per slice.
+pub const PAGE_FILL: f64 = 0.8;
+/// An adaptive plan cuts at least this many slices (when the range is long enough), so one page's
+/// latency overlaps the pacing of the next.
+pub const MIN_ADAPTIVE_SLICES: usize = 2;
+
+/// How many events `range` probably holds, from a sample: `sample_events` events seen in `sample`
+/// (the tail's first window, say), at the same rate. Zero when the sample is empty or has no length.
+#[allow(clippy::cast_precision_loss)]
+pub fn estimate_events(sample: TimeWindow, sample_events: usize, range: TimeWindow) -> f64 {
+    let sample_ms = (sample.end_ms() - sample.start_ms() + 1).max(1);
+    let range_ms = (range.end_ms() - range.start_ms() + 1).max(0);
+    sample_events as f64 / sample_ms as f64 * range_ms as f64
+}
+
+/// The slices an adaptive plan cuts for a source expected to hold `expected` events over the range:
+/// as few as hold them in one page each at [`PAGE_FILL`], at least [`MIN_ADAPTIVE_SLICES`], at most
+/// `max_slices`. Every slice is one `FilterLogEvents` call when the estimate holds; when it does not,
+/// the slices that hold more simply take more pages (nothing is missed, it is only slower).
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+pub fn adaptive_slice_count(expected: f64, max_slices: usize) -> usize {
+    let per_slice = PAGE_EVENTS as f64 * PAGE_FILL;
+    let wanted = if expected.is_finite() && expected > 0.0 {
+        (expected / per_slice).ceil().min(1e6) as usize
+    } else {
+        0
+    };
+    wanted.clamp(
+        MIN_ADAPTIVE_SLICES.min(max_slices.max(1)),
+        max_slices.max(1),
+    )
+}
+
 /// One fetch to make: a slice of the range for one source (function).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Task {
@@ -69,6 +109,16 @@ impl Backfill {
             plan_slices(range, DEFAULT_MAX_SLICES, DEFAULT_MIN_SLICE),
             sources,
         )
+    }
+
+    /// A backfill cut by [`adaptive_slice_count`] for the busiest source's `expected` events (see
+    /// [`estimate_events`]): few pages, few slices; `None` (nothing to go by) plans as [`Backfill::new`].
+    pub fn adaptive(range: TimeWindow, sources: usize, expected: Option<f64>) -> Self {
+        let Some(expected) = expected else {
+            return Self::new(range, sources);
+        };
+        let count = adaptive_slice_count(expected, DEFAULT_MAX_SLICES);
+        Self::with_slices(plan_slices(range, count, DEFAULT_MIN_SLICE), sources)
     }
 
     pub fn with_slices(slices: Vec<TimeWindow>, sources: usize) -> Self {
@@ -343,6 +393,138 @@ mod tests {
         }
         assert!(b.drain_ready().is_empty());
         assert!(b.is_done());
+    }
+
+    /// A log group over `[start, end]`: events `(id, ms, stream)`, and what one slice task returns.
+    struct Group(Vec<(String, i64, String)>);
+
+    impl Group {
+        fn query(&self, w: TimeWindow) -> Vec<LogEvent> {
+            let mut out: Vec<LogEvent> = self
+                .0
+                .iter()
+                .filter(|(_, ms, _)| w.contains(t(*ms)))
+                .map(|(id, ms, stream)| {
+                    let mut e = ev(id, *ms, "f");
+                    e.stream.clone_from(stream);
+                    e
+                })
+                .collect();
+            out.sort_by_key(|e| e.timestamp);
+            out
+        }
+    }
+
+    #[test]
+    fn estimate_carries_the_sample_rate_over_the_range() {
+        let sample = TimeWindow::new(t(NOW - 120_000), t(NOW));
+        let range = TimeWindow::new(t(NOW - 3 * 3_600_000), t(NOW - 120_001));
+        let expected = estimate_events(sample, 330, range);
+        assert!((expected - 29_370.0).abs() < 10.0, "{expected}");
+        assert!(estimate_events(sample, 0, range).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn adaptive_plan_cuts_as_many_slices_as_pages_expected() {
+        // 30,000 events: four slices of 7,500 (one page each at 80 % fill), not eight.
+        assert_eq!(adaptive_slice_count(29_370.0, 8), 4);
+        // A quiet range still gets two slices, to overlap one page's latency with the next.
+        assert_eq!(adaptive_slice_count(0.0, 8), 2);
+        assert_eq!(adaptive_slice_count(f64::NAN, 8), 2);
+        // A busy one never more than the cap.
+        assert_eq!(adaptive_slice_count(300_000.0, 8), 8);
+        assert_eq!(adaptive_slice_count(300_000.0, 1), 1);
+        let range = TimeWindow::new(t(NOW - 3 * 3_600_000), t(NOW));
+        assert_eq!(
+            Backfill::adaptive(range, 1, Some(29_370.0)).slices().len(),
+            4
+        );
+        assert_eq!(Backfill::adaptive(range, 1, None).slices().len(), 8);
+        // A range shorter than two minimum slices is one slice.
+        let short = TimeWindow::new(t(NOW - 240_000), t(NOW));
+        assert_eq!(Backfill::adaptive(short, 1, Some(0.0)).slices().len(), 1);
+    }
+
+    /// 40 streams over three hours, a third starting mid-range, events sharing a millisecond across
+    /// streams (also exactly on slice boundaries), tasks completing in a scrambled order: every event
+    /// comes out once, in timestamp order.
+    #[test]
+    fn adaptive_backfill_delivers_every_event_once_in_order() {
+        let range = TimeWindow::new(t(NOW - 3 * 3_600_000), t(NOW - 1));
+        let mut rng = fastrand::Rng::with_seed(21);
+        let mut events = Vec::new();
+        for s in 0..40 {
+            let from = if s % 3 == 0 {
+                range.start_ms() + rng.i64(0..5_400_000)
+            } else {
+                range.start_ms()
+            };
+            for k in 0..200 {
+                let ms = rng.i64(from..=range.end_ms());
+                events.push((format!("{s}-{k}"), ms, format!("stream-{s}")));
+            }
+        }
+        let mut b = Backfill::adaptive(range, 1, Some(8_000.0 * 2.5));
+        assert_eq!(b.slices().len(), 3);
+        for (i, slice) in b.slices().to_vec().iter().enumerate() {
+            // The same millisecond in three streams, on each edge of every slice.
+            for edge in [slice.start_ms(), slice.end_ms()] {
+                for s in 0..3 {
+                    events.push((format!("edge{i}-{edge}-{s}"), edge, format!("stream-{s}")));
+                }
+            }
+        }
+        let group = Group(events.clone());
+        let mut tasks = Vec::new();
+        while let Some(task) = b.next_task() {
+            tasks.push(task);
+        }
+        rng.shuffle(&mut tasks);
+        let mut out = Vec::new();
+        for task in tasks {
+            b.complete(&task, group.query(task.window));
+            out.extend(b.drain_ready());
+        }
+        assert!(b.is_done());
+        assert_eq!(out.len(), events.len());
+        let unique: std::collections::HashSet<&str> =
+            out.iter().map(|e| e.event_id.as_str()).collect();
+        assert_eq!(unique.len(), events.len(), "nothing twice");
+        assert!(out.windows(2).all(|p| p[0].timestamp <= p[1].timestamp));
+        // Same-millisecond events keep the order the group gave them (stable merge).
+        let first_edge: Vec<&str> = out
+            .iter()
+            .filter(|e| e.event_id.starts_with("edge0-") && e.timestamp == range.start)
+            .map(|e| e.stream.as_str())
+            .collect();
+        assert_eq!(first_edge, ["stream-0", "stream-1", "stream-2"]);
+    }
+
+    /// Cancelled after the first slice: what was drained is a prefix in order, the rest is never
+    /// handed out again, and a retried task is not delivered twice.
+    #[test]
+    fn backfill_cancelled_mid_way_delivered_an_ordered_prefix() {
+        let range = TimeWindow::new(t(NOW - 3_600_000), t(NOW - 1));
+        let group = Group(
+            (0..120)
+                .map(|i| (format!("e{i}"), range.start_ms() + i * 30_000, "s".into()))
+                .collect(),
+        );
+        let mut b = Backfill::adaptive(range, 1, Some(20_000.0));
+        let first = b.next_task().unwrap();
+        let second = b.next_task().unwrap();
+        b.retry(&second);
+        b.complete(&first, group.query(first.window));
+        let again = b.next_task().unwrap();
+        assert_eq!(again, second);
+        let prefix = b.drain_ready();
+        assert_eq!(prefix.len(), group.query(first.window).len());
+        assert!(prefix.windows(2).all(|p| p[0].timestamp <= p[1].timestamp));
+        // A late completion of the first task does not deliver it twice.
+        b.complete(&first, group.query(first.window));
+        assert!(b.drain_ready().is_empty());
+        assert!(!b.is_done());
+        // Dropped here: nothing else is fetched or shown.
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! - [`tailer`]: the sliding-window [`Tailer`] (re-query `[now − L, now]`, de-duplicate by `eventId`,
 //!   forget ids by time) and the [`Merger`] that interleaves several functions in timestamp order.
-//! - [`backfill`]: a range cut into slices fetched concurrently and delivered in order
+//! - [`backfill`]: a range cut into slices (as many as its expected pages, [`Backfill::adaptive`])
+//!   fetched concurrently and delivered in order
 //!   ([`Backfill`]); "the last N events whatever their age" ([`LastN`]).
 //! - [`budget`]: the [`Backoff`] on throttling (the request rate is [`crate::aws::scheduler`]'s).
 //! - [`live`]: Live Tail's rules — events without `eventId` de-duplicated by content and occurrence
