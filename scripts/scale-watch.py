@@ -116,6 +116,9 @@ def watch(args):
             if m:
                 marks["dlq"] = now
                 dlq_count = int(m.group(1))
+                # Back to the functions list, where an engineer lives: the minutes after count its
+                # refreshes (and the DLQ poller's, which runs beside it), and the idle CPU is its.
+                tmux(args.tmux_socket, "send-keys", "-t", SESSION, "Escape")
         if not alive(args.tmux_socket):
             break
         time.sleep(TICK)

@@ -399,6 +399,9 @@ pub struct DlqPane {
     pub known: Vec<Dlq>,
     /// Every function the last topology scan covered.
     pub scanned: Vec<ScannedFunction>,
+    /// `scanned`'s index by function name (the HEALTH column asks once per function: a linear
+    /// search made every refresh of 10,000 rows cost 10⁸ comparisons).
+    scanned_by_name: HashMap<String, usize>,
     /// When that topology was read (`None`: never).
     pub topology_at: Option<DateTime<Utc>>,
     /// That topology (the next scan starts from it).
@@ -441,6 +444,7 @@ impl Default for DlqPane {
             remote: Remote::default(),
             known: Vec::new(),
             scanned: Vec::new(),
+            scanned_by_name: HashMap::new(),
             topology_at: None,
             topology: None,
             from_cache: false,
@@ -491,11 +495,24 @@ impl DlqPane {
             .unwrap_or(Trend::Unknown)
     }
 
+    /// What the topology scan found about `function`.
+    pub fn scanned_function(&self, function: &str) -> Option<&ScannedFunction> {
+        self.scanned_by_name
+            .get(function)
+            .and_then(|&i| self.scanned.get(i))
+    }
+
     /// Takes what the poller found (topology or depths).
     pub fn take_discovery(&mut self, found: DlqDiscovery, now: DateTime<Utc>) {
         self.partial_errors = found.partial_errors;
         if found.topology_at.is_some() || !found.scanned.is_empty() {
             self.scanned = found.scanned;
+            self.scanned_by_name = self
+                .scanned
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.clone(), i))
+                .collect();
             self.topology_at = found.topology_at;
             self.topology = found.topology;
             self.from_cache = found.from_cache;

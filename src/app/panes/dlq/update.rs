@@ -127,9 +127,7 @@ impl App {
     /// on-failure destination. Unknown (default) until the DLQ topology has scanned the function.
     pub fn health_extras(&self, function: &str) -> HealthExtras {
         self.dlq
-            .scanned
-            .iter()
-            .find(|s| s.name == function)
+            .scanned_function(function)
             .map_or_else(HealthExtras::default, |s| {
                 crate::domain::dlq::health_extras(s, &self.dlq.known)
             })
