@@ -632,7 +632,15 @@ async fn sigkill_during_redrive_never_loses_a_message() {
     let dest = create_queue(&e, &format!("{tag}-dest"), &[]).await;
     fill(&e, &dlq.0, &tag, COUNT, false).await;
     let env = Env::new();
-    for after_ms in [300, 900, 1500, 2200, 3000] {
+    let started_lines = |env: &Env| {
+        env.audit()
+            .iter()
+            .filter(|a| a["detail"]["phase"] == "started")
+            .count()
+    };
+    // Each run is killed at a different moment of its move: after its `started` audit line (what
+    // precedes it — planning, the failing-target check — takes longer on a loaded machine).
+    for (run, after_ms) in [0, 150, 400, 800, 1300].into_iter().enumerate() {
         let mut child = env
             .command(&[
                 "dlq", "redrive", &dlq.0, "--to", &dest.0, "--rate", "100", "--yes",
@@ -641,6 +649,10 @@ async fn sigkill_during_redrive_never_loses_a_message() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let waited = std::time::Instant::now();
+        while started_lines(&env) <= run && waited.elapsed() < Duration::from_secs(60) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         tokio::time::sleep(Duration::from_millis(after_ms)).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -662,14 +674,10 @@ async fn sigkill_during_redrive_never_loses_a_message() {
         in_dlq.len()
     );
     assert!(!in_dest.is_empty(), "the killed runs moved something");
-    let started = env
-        .audit()
-        .iter()
-        .filter(|a| a["detail"]["phase"] == "started")
-        .count();
-    assert!(
-        started >= 3,
-        "the runs killed after they started left their started line ({started})"
+    let started = started_lines(&env);
+    assert_eq!(
+        started, 5,
+        "every run killed after it started left its started line"
     );
 }
 
