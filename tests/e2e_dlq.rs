@@ -650,7 +650,7 @@ async fn sigkill_during_redrive_never_loses_a_message() {
             .spawn()
             .unwrap();
         let waited = std::time::Instant::now();
-        while started_lines(&env) <= run && waited.elapsed() < Duration::from_secs(60) {
+        while started_lines(&env) <= run && waited.elapsed() < Duration::from_mins(1) {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         tokio::time::sleep(Duration::from_millis(after_ms)).await;
