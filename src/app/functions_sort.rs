@@ -114,7 +114,7 @@ impl App {
         )
     }
 
-    fn row_key(&self, f: &Function) -> RowKey {
+    pub(crate) fn row_key(&self, f: &Function) -> RowKey {
         let health = self.function_health(f).rank();
         let covered = self
             .row_metrics

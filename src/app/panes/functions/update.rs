@@ -45,13 +45,20 @@ impl App {
                 page,
             } => {
                 if generation == self.generation && run == self.functions.run {
+                    // Only this page's sort keys (a function's HEALTH depends on it alone): all of
+                    // them on every page made a 10,000-function listing quadratic. The run's end
+                    // recomputes every key once.
+                    let keys: Vec<_> = page
+                        .iter()
+                        .map(|f| (f.name.clone(), self.row_key(f)))
+                        .collect();
+                    self.functions.row_keys.extend(keys);
                     self.functions.apply_page(page);
                     if let ListingProgress::Running { pages } = self.dlq.hints.progress() {
                         self.dlq
                             .hints
                             .set_progress(ListingProgress::Running { pages: pages + 1 });
                     }
-                    self.refresh_row_keys();
                     let rows = self.page_rows();
                     self.functions.scroll_into_view(rows);
                 }
@@ -86,6 +93,7 @@ impl App {
         match result {
             Ok(_) => {
                 self.functions.finish_run();
+                self.refresh_row_keys();
                 self.functions.remote.mark_ready(now);
                 let rows = self.page_rows();
                 self.functions.scroll_into_view(rows);
