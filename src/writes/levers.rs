@@ -105,6 +105,21 @@ fn open_audit() -> Result<(std::path::PathBuf, AuditLog), String> {
     Ok((path, log))
 }
 
+/// Audits a lever's outcome as its result says (no extra detail): the warning if the line could not
+/// be written.
+fn audit_result<T>(
+    clients: &Clients,
+    audit_log: &mut (std::path::PathBuf, AuditLog),
+    write: &LeverWrite,
+    result: &Result<T, String>,
+) -> Option<String> {
+    let outcome = match result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => Outcome::Failed { error: e.clone() },
+    };
+    audit(clients, audit_log, write, &serde_json::json!({}), outcome)
+}
+
 /// Appends the audit line of `write`; a failure to write it becomes a warning.
 fn audit(
     clients: &Clients,
@@ -198,17 +213,7 @@ pub async fn execute_reserved(
         .await
         .map_err(|e| e.to_string());
     let mut warnings = Vec::new();
-    let outcome = match &result {
-        Ok(_) => Outcome::Ok,
-        Err(e) => Outcome::Failed { error: e.clone() },
-    };
-    warnings.extend(audit(
-        clients,
-        &mut audit_log,
-        &write,
-        &serde_json::json!({}),
-        outcome,
-    ));
+    warnings.extend(audit_result(clients, &mut audit_log, &write, &result));
     let now = result.map_err(|e| {
         if stopping && let Err(w) = before.save(&path) {
             return format!("{e} (and the remembered value could not be taken back: {w})");
@@ -250,17 +255,7 @@ pub async fn execute_provisioned(
         .await
         .map_err(|e| e.to_string());
     let write = LeverWrite::Provisioned(change.clone());
-    let outcome = match &result {
-        Ok(_) => Outcome::Ok,
-        Err(e) => Outcome::Failed { error: e.clone() },
-    };
-    let warning = audit(
-        clients,
-        &mut audit_log,
-        &write,
-        &serde_json::json!({}),
-        outcome,
-    );
+    let warning = audit_result(clients, &mut audit_log, &write, &result);
     let status = result?;
     let summary = format!(
         "{}:{}: provisioned concurrency {} → {} ({status})",
@@ -280,17 +275,7 @@ pub async fn execute_esm(clients: &Clients, change: &EsmChange) -> Result<String
         .await
         .map_err(|e| e.to_string());
     let write = LeverWrite::Esm(change.clone());
-    let outcome = match &result {
-        Ok(_) => Outcome::Ok,
-        Err(e) => Outcome::Failed { error: e.clone() },
-    };
-    let warning = audit(
-        clients,
-        &mut audit_log,
-        &write,
-        &serde_json::json!({}),
-        outcome,
-    );
+    let warning = audit_result(clients, &mut audit_log, &write, &result);
     let state = result?;
     let summary = format!(
         "mapping {} ({} {} → {}): state {} → {state}",
